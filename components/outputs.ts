@@ -1,0 +1,27 @@
+// Stack outputs: what an operator reads after `pulumi up`. No secret appears here.
+import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "./plan";
+
+export interface TargetOutputs {
+  url: pulumi.Output<string>;
+  databaseEndpoint?: pulumi.Output<string>;
+}
+
+export function stackOutputs(plan: Plan, target: TargetOutputs) {
+  const b = plan.budget;
+  return {
+    url: target.url,
+    ...(target.databaseEndpoint ? { databaseEndpoint: target.databaseEndpoint } : {}),
+    connectionBudget: {
+      maxConnections: b.database.maxConnections,
+      reserved: b.database.reservedConnections,
+      peak: b.server.peak,
+      free: b.server.free,
+      poolSizes: b.poolSizes,
+      ...(b.pgbouncer ? { pgbouncerClientPeak: b.pgbouncer.peak, pgbouncerMaxClientConnections: b.pgbouncer.maxClientConnections } : {}),
+    },
+    workers: Object.fromEntries(plan.workers.map((w) => [w.kind, { min: w.replicas.min, max: w.replicas.max, processes: w.processes, threads: w.threads, workerConnections: w.workerConnections ?? null }])),
+    capacity: b.capacity,
+    trustedProxyCount: plan.proxies.trustedProxyCount,
+  };
+}

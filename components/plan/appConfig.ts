@@ -1,0 +1,95 @@
+// What every worker process is configured with, split by how it can travel (CONTRACT.md):
+// - config.yaml (selected by CONFIG_NAME): everything typed. The app turns an env value into an
+//   int only where its own default is an int, so `APP_DEBUG=False` would be the truthy string
+//   "False": booleans, and the pool settings we want as numbers, go in the file.
+// - environment: what is only known at deploy time (database and Redis endpoints) and
+//   secrets, which must never be baked into a file or an image. Secrets are references here;
+//   the targets resolve them to Pulumi secrets (Docker) or Secrets Manager (AWS).
+import { stringify } from "yaml";
+import type { Settings, WorkerKind } from "../settings";
+import type { ProxyChain } from "./proxies";
+import type { WorkerService } from "./workers";
+
+/** Throat's default site.upload_max_size (16 MiB): the edge must accept bodies this large. */
+export const UPLOAD_MAX_SIZE = 16 * 1024 * 1024;
+export const DATABASE_NAME = "throat";
+export const DATABASE_USER = "throat";
+export const POOLED_ENGINE = "playhouse.pool.PooledPostgresqlDatabase";
+
+/** Deploy-time endpoints an env value may name as `{{name}}`; the target fills them in. */
+export interface Endpoints {
+  databaseHost: string;
+  databasePort: string;
+  redisHost: string;
+  redisPort: string;
+}
+export type SecretName = "databasePassword" | "secretKey";
+
+export interface ConfigFile {
+  name: string;
+  /** Path inside the image's working directory (/throat). */
+  path: string;
+  text: string;
+  /** The same content as data, for checks and for the offline plan's JSON. */
+  values: Record<string, Record<string, unknown>>;
+}
+
+export interface AppConfig {
+  configFiles: Record<WorkerKind, ConfigFile>;
+  /** Plain environment every worker and the migration task get; `{{endpoint}}` placeholders. */
+  env: Record<string, string>;
+  /** Environment variables whose values are secrets, by reference. */
+  secretEnv: Record<string, SecretName>;
+}
+
+export function planAppConfig(s: Settings, workers: WorkerService[], proxies: ProxyChain): AppConfig {
+  const configFiles = Object.fromEntries(
+    workers.map((w) => {
+      const values = {
+        site: { server_name: s.siteName, trusted_proxy_count: proxies.trustedProxyCount, upload_max_size: UPLOAD_MAX_SIZE },
+        // TLS ends at the edge (nginx or the ALB), which redirects http to https itself; the
+        // app sees plain http from the proxy, so force_https would loop.
+        app: { debug: false, development: false, force_https: false },
+        database: {
+          engine: POOLED_ENGINE,
+          name: DATABASE_NAME,
+          user: DATABASE_USER,
+          max_connections: w.poolSize,
+          stale_timeout: s.pool.staleTimeout,
+          timeout: s.pool.timeout,
+        },
+      };
+      const file: ConfigFile = {
+        name: w.configName,
+        path: `configs/${w.configName}/config.yaml`,
+        text: `# Rendered by the Throat stack for ${w.kind} workers of stack ${s.stack}. Do not edit: change the stack config.\n${stringify(values)}`,
+        values,
+      };
+      return [w.kind, file];
+    }),
+  ) as Record<WorkerKind, ConfigFile>;
+  return {
+    configFiles,
+    env: {
+      DATABASE_HOST: "{{databaseHost}}",
+      DATABASE_PORT: "{{databasePort}}",
+      APP_REDIS_URL: "redis://{{redisHost}}:{{redisPort}}/0",
+      CACHE_REDIS_URL: "redis://{{redisHost}}:{{redisPort}}/1",
+    },
+    secretEnv: { DATABASE_PASSWORD: "databasePassword", APP_SECRET_KEY: "secretKey" },
+  };
+}
+
+/** Fills `{{endpoint}}` placeholders; an unknown name is a programming error. */
+export function resolveEnv(env: Record<string, string>, endpoints: Endpoints): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      k,
+      v.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
+        const value = (endpoints as unknown as Record<string, string | undefined>)[name];
+        if (value === undefined) throw new Error(`env ${k}: unknown endpoint {{${name}}}`);
+        return value;
+      }),
+    ]),
+  );
+}

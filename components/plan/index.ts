@@ -1,0 +1,86 @@
+// The deployment plan: everything the deployment means, derived from the settings alone.
+// Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
+import type { Settings } from "../settings";
+import { AlbRule, planAlbRules } from "./alb";
+import { AppConfig, planAppConfig, UPLOAD_MAX_SIZE } from "./appConfig";
+import { ConnectionBudget, planBudget } from "./budget";
+import { planProxies, ProxyChain } from "./proxies";
+import { parseRouteList, RouteTable } from "./routes";
+import { checkWorker, planWorkers, WorkerService } from "./workers";
+import { NginxFiles, renderNginx, renderStaticNginx } from "./nginx";
+import { dockerNames, EDGE_PATHS } from "./names";
+
+export interface Plan {
+  settings: Settings;
+  workers: WorkerService[];
+  budget: ConnectionBudget;
+  routes: RouteTable;
+  proxies: ProxyChain;
+  app: AppConfig;
+  /** The migration one-off: the sync workers' configuration, Throat's migration command. */
+  migration: { argv: string[]; configName: string };
+  edge: {
+    kind: "nginx" | "alb";
+    uploadMaxSize: number;
+    websocketTimeout: number;
+    /** prod: the ALB's listener rules (default action: sync). */
+    albRules?: AlbRule[];
+    /** The nginx files for the edge image: test, the whole edge; prod, the static tier behind the ALB. */
+    nginxFiles: NginxFiles;
+  };
+}
+
+export class PlanError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+export function buildPlan(settings: Settings, routeListText: string): Plan {
+  const routes = wrap("throat:routeList", () => parseRouteList(routeListText, settings.routeList));
+  const budget = planBudget(settings);
+  const workers = planWorkers(settings, budget);
+  const workerProblems = workers.flatMap(checkWorker);
+  if (workerProblems.length) throw new PlanError("throat:workers", workerProblems.join("\n"));
+  const proxies = planProxies(settings);
+  const app = planAppConfig(settings, workers, proxies);
+  const albRules = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
+  return {
+    settings,
+    workers,
+    budget,
+    routes,
+    proxies,
+    app,
+    migration: { argv: ["python3", "throat.py", "migration", "apply"], configName: app.configFiles.sync.name },
+    edge: {
+      kind: settings.edge.kind,
+      uploadMaxSize: UPLOAD_MAX_SIZE,
+      websocketTimeout: settings.edge.websocketTimeout,
+      albRules,
+      nginxFiles:
+        settings.edge.kind === "alb"
+          ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort)
+          : renderNginx(routes, budget, { uploadMaxSize: UPLOAD_MAX_SIZE, websocketTimeout: settings.edge.websocketTimeout }, {
+              upstreams: dockerNames(settings, workers).upstreams,
+              staticRoot: EDGE_PATHS.staticRoot,
+              tls: EDGE_PATHS.tls,
+              listen: { http: EDGE_PATHS.httpPort, https: EDGE_PATHS.httpsPort },
+              publicHttpsPort: settings.edge.httpsPort,
+            }),
+    },
+  };
+}
+
+function wrap<T>(key: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PlanError) throw e;
+    throw new PlanError(key, `${key}: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,158 @@
+// The routing part of the nginx edge, rendered from the plan. What never changes (the base
+// nginx.conf, proxy_params, the image) lives in nginx/; these files go to its `throat/` folder:
+//   throat/main.conf    main context: open-file limit for the connections below
+//   throat/events.conf  events: worker_connections sized for the promised websocket clients
+//   throat/http.conf    http: upstreams, the websocket map, the TLS server and its locations
+import type { WorkerKind } from "../settings";
+import type { ConnectionBudget } from "./budget";
+import { hasParams, PARAM, RouteTable, SOCKETIO_PREFIX, STATIC_PREFIX } from "./routes";
+
+export interface NginxTarget {
+  /** host:port of every worker process group, per kind. */
+  upstreams: Record<WorkerKind, string[]>;
+  /** Directory holding Throat's app/static contents. */
+  staticRoot: string;
+  tls: { certificatePath: string; keyPath: string };
+  /** Ports nginx listens on (inside its container). */
+  listen: { http: number; https: number };
+  /** The HTTPS port users reach (published port), for the http -> https redirect. */
+  publicHttpsPort: number;
+}
+
+export interface NginxEdgeSettings {
+  uploadMaxSize: number;
+  websocketTimeout: number;
+}
+
+export type NginxFiles = Record<string, string>;
+
+const upstreamName = (k: WorkerKind) => `throat_${k}`;
+/** Idle keepalive connections nginx keeps to each upstream (per nginx worker). */
+const UPSTREAM_KEEPALIVE = 16;
+
+/** nginx regex for a rule: literal text escaped, each parameter one path segment (int: digits, path: anything). */
+export function ruleRegex(rule: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of rule.matchAll(new RegExp(PARAM.source, "g"))) {
+    out += escapeRegex(rule.slice(last, m.index));
+    out += m[1] === "int" ? "[0-9]+" : m[1] === "path" ? ".+" : "[^/]+";
+    last = m.index! + m[0].length;
+  }
+  return `^${out}${escapeRegex(rule.slice(last))}$`;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** nginx worker_connections: each proxied request holds two (client + upstream), plus spare. */
+export function nginxWorkerConnections(budget: ConnectionBudget): number {
+  const c = budget.capacity;
+  return 2 * (c.websocketClients + c.concurrentRequests.sync + c.concurrentRequests.gevent) + 1024;
+}
+
+export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: NginxEdgeSettings, t: NginxTarget): NginxFiles {
+  const workerConnections = nginxWorkerConnections(budget);
+  const redirectPort = t.publicHttpsPort === 443 ? "" : `:${t.publicHttpsPort}`;
+  const proxyToPool = (kind: WorkerKind) => [
+    "include proxy_params;",
+    // HTTP/1.1 with an empty Connection header lets nginx reuse upstream connections.
+    "proxy_http_version 1.1;",
+    'proxy_set_header Connection "";',
+    `proxy_pass http://${upstreamName(kind)};`,
+  ];
+  const location = (match: string, body: string[]) => [`    location ${match} {`, ...body.map((l) => `        ${l}`), "    }"].join("\n");
+  const websocket = [
+    "include proxy_params;",
+    "proxy_http_version 1.1;",
+    "proxy_buffering off;",
+    "proxy_set_header Upgrade $http_upgrade;",
+    "proxy_set_header Connection $connection_upgrade;",
+    // An idle websocket closes after proxy_read_timeout; socket.io pings every 25 s.
+    `proxy_read_timeout ${edge.websocketTimeout}s;`,
+    `proxy_send_timeout ${edge.websocketTimeout}s;`,
+    `proxy_pass http://${upstreamName("socketio")};`,
+  ];
+  const geventLocations = routes.geventRules.map((rule) => location(hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`, proxyToPool("gevent")));
+  const upstream = (kind: WorkerKind) => {
+    const servers = t.upstreams[kind];
+    if (!servers.length) throw new Error(`nginx: no ${kind} upstream servers`);
+    const lines = [
+      // socket.io polling needs every request of a session on the same process.
+      ...(kind === "socketio" && servers.length > 1 ? ["ip_hash;"] : []),
+      ...servers.map((s) => `server ${s} max_fails=1 fail_timeout=10s;`),
+      ...(kind === "socketio" ? [] : [`keepalive ${UPSTREAM_KEEPALIVE};`]),
+    ];
+    return [`upstream ${upstreamName(kind)} {`, ...lines.map((l) => `    ${l}`), "}"].join("\n");
+  };
+
+  const http = [
+    "# Rendered by the Throat stack from its plan. Do not edit: change the stack config.",
+    "map $http_upgrade $connection_upgrade {",
+    "    default upgrade;",
+    "    ''      close;",
+    "}",
+    ...(["sync", "gevent", "socketio"] as const).map(upstream),
+    "",
+    "server {",
+    `    listen ${t.listen.http} default_server;`,
+    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    `    location / { return 301 https://$host${redirectPort}$request_uri; }`,
+    "}",
+    "",
+    "server {",
+    `    listen ${t.listen.https} ssl default_server;`,
+    `    ssl_certificate ${t.tls.certificatePath};`,
+    `    ssl_certificate_key ${t.tls.keyPath};`,
+    "    ssl_protocols TLSv1.2 TLSv1.3;",
+    // Throat's site.upload_max_size: the app rejects larger bodies itself.
+    `    client_max_body_size ${edge.uploadMaxSize};`,
+    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    "",
+    "    # Static assets from disk: never reach gunicorn.",
+    location(`^~ ${STATIC_PREFIX}`, [`alias ${t.staticRoot.replace(/\/?$/, "/")};`, "expires max;", "access_log off;", 'add_header Access-Control-Allow-Origin "*";']),
+    "",
+    "    # socket.io (polling and websocket) to the socketio workers.",
+    location(`= ${SOCKETIO_PREFIX}`, websocket),
+    location(`^~ ${SOCKETIO_PREFIX}/`, websocket),
+    "",
+    "    # Routes the route list marks gevent: exact rules first, parameterised ones as anchored regexes.",
+    ...geventLocations,
+    "",
+    "    # Everything else to the sync workers. A dead replica costs no failed idempotent request:",
+    "    # nginx retries it on the next server (never a POST, which is not idempotent).",
+    location("/", [...proxyToPool("sync"), "proxy_next_upstream error timeout http_502 http_503 http_504;", "proxy_next_upstream_tries 3;", "proxy_connect_timeout 5s;"]),
+    "}",
+    "",
+  ].join("\n");
+
+  return {
+    "throat/main.conf": `worker_rlimit_nofile ${2 * workerConnections};\n`,
+    "throat/events.conf": `worker_connections ${workerConnections};\n`,
+    "throat/http.conf": http,
+  };
+}
+
+/**
+ * The prod profile's static tier: nginx behind the ALB, serving /static/ only. TLS ends at the
+ * ALB, which forwards /static/* here; everything else is a 404 so nothing reaches gunicorn.
+ */
+export function renderStaticNginx(staticRoot: string, port: number): NginxFiles {
+  const http = [
+    "# Rendered by the Throat stack: the static tier behind the ALB.",
+    "server {",
+    `    listen ${port} default_server;`,
+    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    `    location ^~ ${STATIC_PREFIX} {`,
+    `        alias ${staticRoot.replace(/\/?$/, "/")};`,
+    "        expires max;",
+    "        access_log off;",
+    '        add_header Access-Control-Allow-Origin "*";',
+    "    }",
+    "    location / { return 404; }",
+    "}",
+    "",
+  ].join("\n");
+  return { "throat/main.conf": "", "throat/events.conf": "worker_connections 4096;\n", "throat/http.conf": http };
+}

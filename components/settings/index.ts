@@ -1,0 +1,220 @@
+// Stack config -> validated, typed Settings. Pure: the caller hands in the raw config map
+// (`pulumi.runtime.allConfig()` under Pulumi, the stack file under the offline plan).
+// Every problem is collected and reported together, each naming its config key, what it got
+// and what it wants, before a single resource is registered.
+import { z } from "zod";
+import { RawSettings, secretKeys, settingsSchema } from "./schema";
+
+export type Profile = "test" | "prod";
+export type WorkerKind = "sync" | "gevent" | "socketio";
+export const workerKinds: readonly WorkerKind[] = ["sync", "gevent", "socketio"];
+
+export interface Settings extends Omit<RawSettings, "profile" | "edge" | "database" | "image" | "appSource" | "tlsKey" | "secretKey"> {
+  stack: string;
+  profile: Profile;
+  /** Prefix of every physical name: unique per stack, so test stacks never collide on one host. */
+  namePrefix: string;
+  siteName: string;
+  /** Where the Throat image comes from. */
+  image: { ref: string } | { source: string };
+  database: RawSettings["database"] & { reservedConnections: number };
+  edge: Omit<RawSettings["edge"], "kind"> & { kind: "nginx" | "alb"; httpPort: number; httpsPort: number };
+  /** Whether the stack config holds these secrets (their values never enter Settings). */
+  secrets: { tlsKey: boolean; secretKey: boolean };
+}
+
+export class SettingsError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly problems: string[],
+  ) {
+    super(`Stack "${stackName}" has ${problems.length} configuration problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+const NAMESPACE = "throat";
+/** PostgreSQL's superuser_reserved_connections default, and RDS's extra rds_superuser_reserved_connections. */
+export const POSTGRES_RESERVED = 3;
+export const RDS_EXTRA_RESERVED = 2;
+
+/**
+ * Parses the raw config map. `raw` holds Pulumi's form: keys `throat:workers`, values strings
+ * (objects and numbers JSON-encoded). Keys of other namespaces (aws:region, ...) are ignored.
+ */
+export function parseSettings(stack: string, raw: Record<string, string>, secretConfigKeys: readonly string[] = []): Settings {
+  const problems: string[] = [];
+  const input: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const [ns, key] = splitKey(fullKey);
+    if (ns !== NAMESPACE) continue;
+    input[key] = decode(value);
+  }
+
+  const profile = profileOf(stack, input.profile, problems);
+  // Checks that need only the raw input run first, so one run reports them with type errors.
+  const isSecret = (key: string) => secretConfigKeys.includes(`${NAMESPACE}:${key}`);
+  for (const key of secretKeys) {
+    if (input[key] !== undefined && !isSecret(key)) {
+      problems.push(`throat:${key} is stored in plain text; it must be a secret: pulumi config set --secret throat:${key} ...`);
+    }
+  }
+  if (profile) checkProfileKeys(profile, input, problems);
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, input)));
+  if (!parsed.success || !profile) throw new SettingsError(stack, problems);
+  const s = parsed.data;
+
+  const edgeKind = s.edge.kind ?? (profile === "prod" ? "alb" : "nginx");
+  if (profile === "test" && edgeKind === "alb") problems.push(`throat:edge.kind: got "alb"; the test profile (Docker) serves through nginx: remove the key or set "nginx"`);
+  if (profile === "prod" && edgeKind === "nginx") problems.push(`throat:edge.kind: got "nginx"; the prod profile serves through an ALB (nginx serves /static/ behind it): remove the key or set "alb"`);
+  if (profile === "prod" && !s.edge.certificateArn) problems.push(`throat:edge.certificateArn is required on prod: the ARN of an ACM certificate for ${s.siteName ?? "the site name"} (pulumi config set throat:edge.certificateArn arn:aws:acm:...)`);
+  if (profile === "prod" && !s.siteName) problems.push(`throat:siteName is required on prod: the site's host name (pulumi config set throat:siteName forum.example.org)`);
+  if (s.image && s.appSource) problems.push(`throat:image and throat:appSource are both set; set one: an image reference, or a Throat checkout to build`);
+  if (profile === "prod" && !s.image && !s.appSource) problems.push(`throat:image or throat:appSource is required on prod: an image in a registry ECS can pull, or a Throat checkout to build into ECR`);
+  if ((s.tlsCertificate === undefined) !== (s.tlsKey === undefined)) {
+    const missing = s.tlsCertificate === undefined ? "tlsCertificate" : "tlsKey";
+    problems.push(`throat:${missing} is missing: throat:tlsCertificate and throat:tlsKey go together (pulumi config set${missing === "tlsKey" ? " --secret" : ""} throat:${missing} < file.pem), or remove both for a self-signed certificate`);
+  }
+  if (s.aws.vpcId && (!s.aws.publicSubnetIds || !s.aws.privateSubnetIds)) {
+    problems.push(`throat:aws.vpcId is set without throat:aws.publicSubnetIds and throat:aws.privateSubnetIds: an existing VPC needs both subnet lists (two or more each)`);
+  }
+  const ports = edgePorts(stack, profile, s.edge.httpPort, s.edge.httpsPort);
+  if (ports.httpPort === ports.httpsPort) problems.push(`throat:edge.httpsPort: got ${ports.httpsPort}, the same as throat:edge.httpPort; give them different ports`);
+  if (problems.length) throw new SettingsError(stack, problems);
+
+  const { profile: _p, edge, database, image, appSource, tlsKey, secretKey, ...rest } = s;
+  return {
+    ...rest,
+    stack,
+    profile,
+    namePrefix: `throat-${stack}`,
+    siteName: s.siteName ?? "localhost",
+    // The test profile's default is the image a Throat checkout builds with `docker build -t throat .`.
+    image: appSource ? { source: appSource } : { ref: image ?? "throat:latest" },
+    database: { ...database, reservedConnections: database.reservedConnections ?? POSTGRES_RESERVED + (profile === "prod" ? RDS_EXTRA_RESERVED : 0) },
+    edge: { ...edge, kind: edgeKind, ...ports },
+    secrets: { tlsKey: tlsKey !== undefined, secretKey: secretKey !== undefined },
+  };
+}
+
+function profileOf(stack: string, declared: unknown, problems: string[]): Profile | undefined {
+  const byName: Profile | undefined = stack === "prod" ? "prod" : stack === "test" || /^test-[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stack) ? "test" : undefined;
+  if (declared === "test" || declared === "prod") return declared;
+  if (declared !== undefined) return undefined; // the schema reports the bad value
+  if (!byName) {
+    problems.push(`stack name "${stack}" names no profile: name it "prod" (AWS), "test" or "test-<name>" (Docker), or set throat:profile to "prod" or "test"`);
+  }
+  return byName;
+}
+
+// Settings that only one profile uses: setting them on the other is a mistake to report,
+// not to ignore (an operator who sets a certificate ARN on a test stack expects it used).
+const prodOnly = ["edge.certificateArn", "aws", "redis", "database.instanceClass", "database.allocatedStorage", "database.multiAz", "database.backupRetentionDays", ...["sync", "gevent", "socketio"].flatMap((k) => [`workers.${k}.cpu`, `workers.${k}.memory`])];
+const testOnly = ["edge.httpPort", "edge.httpsPort", "tlsCertificate", "tlsKey"];
+
+function checkProfileKeys(profile: Profile, input: Record<string, unknown>, problems: string[]): void {
+  const [other, keys] = profile === "test" ? (["prod", prodOnly] as const) : (["test", testOnly] as const);
+  for (const path of keys) {
+    if (lookup(input, path) !== undefined) {
+      problems.push(`throat:${path} is a ${other}-only setting; this stack uses the ${profile} profile: remove it (pulumi config rm throat:${path.split(".")[0]}${path.includes(".") ? " or edit the object" : ""})`);
+    }
+  }
+}
+
+/** test: 8080/8443; test-<name>: a pair in 20000-29999 derived from the name, so stacks on one host differ. */
+function edgePorts(stack: string, profile: Profile, http?: number, https?: number): { httpPort: number; httpsPort: number } {
+  let base = 80;
+  if (profile === "test") base = stack === "test" ? 8080 : 20000 + (fnv1a(stack) % 5000) * 2;
+  const httpPort = http ?? base;
+  const httpsPort = https ?? (profile === "test" ? (stack === "test" ? 8443 : httpPort + 1) : 443);
+  return { httpPort, httpsPort };
+}
+
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const ch of Buffer.from(text, "utf8")) {
+    hash ^= ch;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+function splitKey(fullKey: string): [string, string] {
+  const i = fullKey.indexOf(":");
+  return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1).replace(/^config:/, "")];
+}
+
+/** Pulumi hands every value over as a string; objects, numbers and booleans are JSON. */
+function decode(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function lookup(obj: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>): string {
+  const path = issue.path.map(String);
+  const key = `throat:${path.join(".")}`;
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(path);
+    return issue.keys
+      .map((k) => {
+        const near = closest(k, known);
+        return `${key === "throat:" ? "throat" : key}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ""}; known keys: ${known.join(", ")}`;
+      })
+      .join("\n  - ");
+  }
+  const got = lookup(input, path.join("."));
+  return `${key}: ${issue.message}; got ${got === undefined ? "nothing" : JSON.stringify(got)}`;
+}
+
+function knownKeys(path: string[]): string[] {
+  let schema: z.ZodType = settingsSchema;
+  for (const k of path) {
+    const shape = objectShape(schema);
+    if (!shape || !(k in shape)) return [];
+    schema = shape[k] as z.ZodType;
+  }
+  return Object.keys(objectShape(schema) ?? {});
+}
+
+// Unwraps default/prefault/optional/pipe wrappers down to an object schema's shape.
+function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
+  let s: unknown = schema;
+  for (let i = 0; i < 5 && s; i++) {
+    if (s instanceof z.ZodObject) return s.shape;
+    const def = (s as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
+    s = def?.innerType ?? def?.in;
+  }
+  return undefined;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

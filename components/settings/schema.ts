@@ -1,0 +1,172 @@
+// The stack's configuration, as one zod schema: every `throat:*` key, its type, its default
+// and why. `Pulumi.yaml` declares the same keys for `pulumi config`; a test keeps the two equal.
+// Objects are strict: an unknown key (a typo such as `workerConection`) is an error, never ignored.
+import { z } from "zod";
+
+const count = (min = 1) => z.number().int().min(min);
+// A replica count: `2` (fixed) or `{ min: 1, max: 4 }` (autoscaling on prod).
+const replicas = z.union([
+  count(1).transform((n) => ({ min: n, max: n })),
+  z
+    .strictObject({ min: count(1), max: count(1) })
+    .refine((r) => r.max >= r.min, { message: "max must be >= min", path: ["max"] }),
+]);
+// Fargate task size (prod only; the Docker target ignores it). Checked against the valid pairs
+// in the plan, where the message can name both values.
+const taskSize = {
+  /** Fargate CPU units: 256, 512, 1024, 2048 or 4096. */
+  cpu: z.number().int().default(512),
+  /** Fargate memory in MiB; must pair with cpu (e.g. 512 CPU: 1024..4096). */
+  memory: z.number().int().default(1024),
+};
+// Pool size of a process's peewee PooledPostgresqlDatabase: a number, or "auto" to share the
+// connections the database has left fairly between the async processes.
+const poolSize = z.union([count(1), z.literal("auto")]).default("auto");
+
+export const workersSchema = z.strictObject({
+  /** Sync workers: every route that needs no async worker. */
+  sync: z
+    .strictObject({
+      replicas: replicas.default({ min: 2, max: 2 }),
+      /** gunicorn `-w` (WORKER_COUNT): processes per container. */
+      processes: count(1).default(2),
+      /** gunicorn `--threads` (THREAD_COUNT): > 1 makes the worker gthread; each thread needs a connection. */
+      threads: count(1).default(1),
+      ...taskSize,
+    })
+    .prefault({}),
+  /** gevent workers: the routes the route list marks `gevent` (logins, uploads, title grabbing). */
+  gevent: z
+    .strictObject({
+      replicas: replicas.default({ min: 1, max: 1 }),
+      /** gunicorn `-w`: must be 1 for async workers (deploy.md); present only to be refused otherwise. */
+      processes: z.literal(1, { message: "async workers run exactly one gunicorn worker (-w 1)" }).default(1),
+      /** gunicorn `--worker-connections`: never the 1000 default. */
+      workerConnections: count(1).default(40),
+      poolSize,
+      ...taskSize,
+    })
+    .prefault({}),
+  /** socket.io workers (geventwebsocket): `/socket.io`, websockets and polling. */
+  socketio: z
+    .strictObject({
+      replicas: replicas.default({ min: 1, max: 1 }),
+      processes: z.literal(1, { message: "async workers run exactly one gunicorn worker (-w 1)" }).default(1),
+      /** Concurrent websocket clients per process. */
+      workerConnections: count(1).default(100),
+      poolSize,
+      ...taskSize,
+    })
+    .prefault({}),
+});
+
+export const settingsSchema = z
+  .strictObject({
+  /** `test` (Docker) or `prod` (AWS). Derived from the stack name; set it only for other names. */
+  profile: z.enum(["test", "prod"]).optional(),
+  /** The site's host name (Throat's site.server_name). */
+  siteName: z.string().min(1).optional(),
+  /** An existing Throat image reference. One of image / appSource. */
+  image: z.string().min(1).optional(),
+  /** A Throat checkout to build the image from (a path, relative to the project). */
+  appSource: z.string().min(1).optional(),
+  /** The `./throat.py route list` output to route by; default: the copy in this project. */
+  routeList: z.string().min(1).default("throat/route-list.txt"),
+  workers: workersSchema.prefault({}),
+  pool: z
+    .strictObject({
+      /** Seconds before peewee recycles an idle pooled connection. */
+      staleTimeout: count(1).default(300),
+      /**
+       * Seconds a request waits for a free pooled connection. 0 means fail at once, which is
+       * what deploy.md warns about: then worker connections must not exceed the pool size.
+       */
+      timeout: count(0).default(10),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      /** PostgreSQL max_connections. We set it (parameter group on RDS, -c on Docker). */
+      maxConnections: count(10).default(100),
+      /** superuser_reserved_connections (3) + RDS's rds_superuser_reserved (2 on prod). Default by profile. */
+      reservedConnections: count(0).optional(),
+      /** Connections kept free for operators (psql, monitoring, a console). */
+      headroom: count(0).default(5),
+      /** Connections the migration task holds while old workers still run. */
+      migrationConnections: count(1).default(1),
+      /** PostgreSQL major version (RDS engine version and parameter group family; Docker image tag). */
+      engineVersion: z.enum(["14", "15", "16", "17"]).default("16"),
+      /** RDS instance class (prod). */
+      instanceClass: z.string().default("db.t4g.small"),
+      /** RDS storage in GiB (prod). */
+      allocatedStorage: count(20).default(20),
+      /** RDS Multi-AZ standby (prod). */
+      multiAz: z.boolean().default(false),
+      /** RDS automated backup retention in days (prod; at least 1). */
+      backupRetentionDays: count(1).default(7),
+      pgbouncer: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          /** Server connections PgBouncer opens to PostgreSQL (default_pool_size). */
+          poolSize: count(1).default(20),
+          /** Client connections PgBouncer accepts (max_client_conn); default: the app's peak. */
+          maxClientConnections: count(1).optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  deploy: z
+    .strictObject({
+      /**
+       * How many tasks a rolling deploy may run, in percent of the desired count (ECS
+       * maximumPercent). The budget counts every service at max replicas times this.
+       * Docker replaces a container by starting the new one first: 200.
+       */
+      maxPercent: z.number().int().min(100).max(200).default(200),
+    })
+    .prefault({}),
+  edge: z
+    .strictObject({
+      /** `nginx` (test profile) or `alb` (prod profile). Default by profile. */
+      kind: z.enum(["nginx", "alb"]).optional(),
+      /** Proxies in front of the edge that append to X-Forwarded-For (a CDN: 1). */
+      outerProxies: count(0).default(0),
+      /** Published HTTP port (test profile). Default: derived from the stack name. */
+      httpPort: z.number().int().min(1).max(65535).optional(),
+      /** Published HTTPS port (test profile). Default: httpPort + 1. */
+      httpsPort: z.number().int().min(1).max(65535).optional(),
+      /** ACM certificate ARN for the ALB's HTTPS listener (prod: required). */
+      certificateArn: z.string().startsWith("arn:").optional(),
+      /** nginx read timeout for websockets, seconds: well above socket.io's 25 s ping interval. */
+      websocketTimeout: count(30).default(3600),
+    })
+    .prefault({}),
+  /** PEM certificate for the nginx edge; without it a test stack makes a self-signed one. */
+  tlsCertificate: z.string().optional(),
+  /** PEM private key for tlsCertificate: a secret (`pulumi config set --secret`). */
+  tlsKey: z.string().optional(),
+  /** Flask's secret key: a secret; default a random one made by @pulumi/random. */
+  secretKey: z.string().optional(),
+  redis: z
+    .strictObject({
+      /** ElastiCache node type (prod). */
+      nodeType: z.string().default("cache.t4g.micro"),
+    })
+    .prefault({}),
+  aws: z
+    .strictObject({
+      /** Use this VPC instead of creating one; then both subnet lists are required. */
+      vpcId: z.string().optional(),
+      publicSubnetIds: z.array(z.string()).min(2).optional(),
+      privateSubnetIds: z.array(z.string()).min(2).optional(),
+      /** Availability zones for a new VPC. */
+      availabilityZones: count(2).default(2),
+      /** CloudWatch log retention in days. */
+      logRetentionDays: count(1).default(30),
+    })
+    .prefault({}),
+});
+
+export type RawSettings = z.infer<typeof settingsSchema>;
+/** Keys whose values must be Pulumi secrets. */
+export const secretKeys = ["tlsKey", "secretKey"] as const;

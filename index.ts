@@ -1,0 +1,23 @@
+// settings -> plan -> target. Everything the deployment means is decided in components/plan;
+// the target (Docker for test stacks, AWS for prod) only turns the plan into resources.
+import * as pulumi from "@pulumi/pulumi";
+import { planFromConfig, StackConfigError } from "./components/load";
+import { stackOutputs } from "./components/outputs";
+
+export = async () => {
+  let plan;
+  try {
+    const secretKeys = Object.keys(pulumi.runtime.allConfig()).filter((k) => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k));
+    plan = planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys);
+  } catch (e) {
+    // RunError: Pulumi prints the message alone, no stack trace, and registers nothing.
+    if (e instanceof StackConfigError) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+  // Load only the target in use: the test profile never loads the AWS provider.
+  const target =
+    plan.settings.profile === "prod"
+      ? new (await import("./components/aws")).AwsStack("throat", { plan })
+      : new (await import("./components/docker")).DockerStack("throat", { plan });
+  return stackOutputs(plan, target);
+};

@@ -1,0 +1,128 @@
+// Runs the real Pulumi program (index.ts) under the SDK's mock runtime: no Pulumi CLI, no
+// cloud or Docker. Every resource the program registers is recorded with its inputs and the
+// options the engine would see (parent, dependsOn, protect, ...), so the offline plan can list
+// them and tests can assert on them. Provider limits that AWS or Docker would enforce at
+// `pulumi up` are checked here by `checkResource`, so a plan they would reject fails first.
+import * as pulumi from "@pulumi/pulumi";
+import { checkResource, mockState } from "./providerRules";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  parent: string;
+  /** URNs this resource depends on (dependsOn and inputs that are other resources' outputs). */
+  dependencies: string[];
+  inputs: Record<string, unknown>;
+  /** Input keys the program passed as Pulumi secrets. */
+  secretInputs: string[];
+  protect: boolean;
+  deleteBeforeReplace: boolean;
+  custom: boolean;
+}
+
+export interface ProgramRun {
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** Stack outputs whose values are Pulumi secrets. */
+  secretOutputs: string[];
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Config keys are `project:key`; values are strings as the Pulumi CLI passes them (objects as
+ * JSON). `program` is what index.ts exports.
+ */
+export async function runProgram(opts: {
+  stack: string;
+  config: Record<string, string>;
+  secretKeys?: string[];
+  program: () => Promise<Record<string, unknown>>;
+}): Promise<ProgramRun> {
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  const resources: RecordedResource[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        checkResource(args.type, args.name, args.inputs);
+        return { id: `${args.name}-id`, state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs } };
+      },
+      call: (args) => mockState(args.token, "", args.inputs),
+    },
+    "throat",
+    opts.stack,
+    false,
+  );
+  recordRegistrations(resources);
+  const outputs = await opts.program();
+  const resolved: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [k, v] of Object.entries(outputs)) {
+    const out = pulumi.output(v);
+    resolved[k] = await new Promise((resolve) => out.apply(resolve));
+    if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) secretOutputs.push(k);
+  }
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { resources, outputs: resolved, secretOutputs };
+}
+
+/** Wraps the mock monitor so the registration request itself (options included) is recorded. */
+function recordRegistrations(into: RecordedResource[]): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
+  };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = async (req, cb) => {
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    const secretInputs = Object.entries(raw)
+      .filter(([, v]) => containsSecret(v))
+      .map(([k]) => k);
+    into.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      inputs: unwrapSecrets(raw) as Record<string, unknown>,
+      secretInputs,
+      protect: req.getProtect?.() ?? false,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      custom: req.getCustom(),
+    });
+    return original(req, cb);
+  };
+}
+
+const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+
+function containsSecret(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return o[SIGNATURE_KEY] === SECRET_SIG || Object.values(o).some(containsSecret);
+  }
+  return false;
+}
+
+function unwrapSecrets(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(unwrapSecrets);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIGNATURE_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+  }
+  return v;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect?(): boolean;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
