@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../components/load";
-import { runProgram } from "./lib/mockRuntime";
+import { loadProgram, runProgram } from "./lib/mockRuntime";
 import { planDocument, planText } from "./lib/planDocument";
 import { readStackConfig } from "./lib/stackFile";
 
@@ -22,8 +22,8 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const program = (await import(path.join(PROJECT_ROOT, "index.ts"))) as { default?: () => Promise<Record<string, unknown>> } & (() => Promise<Record<string, unknown>>);
-  const run = await runProgram({ stack, config, secretKeys, program: typeof program === "function" ? program : program.default! });
+  const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
+  const run = await runProgram({ stack, config, secretKeys, program });
   process.stdout.write(values.json ? `${JSON.stringify(planDocument(plan, run), null, 2)}\n` : `${planText(plan, run)}\n`);
   return 0;
 }

@@ -59,8 +59,8 @@ export async function runProgram(opts: {
   const resolved: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   for (const [k, v] of Object.entries(outputs)) {
-    const out = pulumi.output(v);
-    resolved[k] = await new Promise((resolve) => out.apply(resolve));
+    const out: pulumi.Output<unknown> = pulumi.output(v as pulumi.Input<unknown>);
+    resolved[k] = await new Promise((resolve) => out.apply((x) => resolve(x)));
     if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) secretOutputs.push(k);
   }
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
@@ -125,4 +125,12 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+type Program = () => Promise<Record<string, unknown>>;
+
+/** index.ts uses `export =`; a dynamic import sees that function itself or as `default`. */
+export async function loadProgram(file: string): Promise<Program> {
+  const mod = (await import(file)) as Program | { default: Program };
+  return typeof mod === "function" ? mod : mod.default;
 }

@@ -1,9 +1,17 @@
-// What the real providers would answer or refuse, for the mock runtime. The AWS and Docker
-// targets extend this with the documented limits of what they create.
+// What the real providers would answer or refuse, for the mock runtime: each target's
+// provider has its own file under rules/.
+import * as aws from "./rules/aws";
+import * as docker from "./rules/docker";
+
 /** Throws when a real provider would reject these inputs. */
-export function checkResource(_type: string, _name: string, _inputs: Record<string, unknown>): void {}
+export function checkResource(type: string, name: string, inputs: Record<string, unknown>): void {
+  if (type.startsWith("aws:")) aws.check(type, name, inputs);
+  if (type.startsWith("docker:")) docker.check(type, name, inputs);
+}
 
 /** Output properties a real provider would add (ids, ARNs, endpoints). */
-export function mockState(type: string, name: string, _inputs: Record<string, unknown>): Record<string, unknown> {
-  return { arn: `arn:aws:mock:${name}`, name, type };
+export function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type.startsWith("aws:")) return aws.state(type, name, inputs);
+  if (type.startsWith("docker:")) return docker.state(type, name, inputs);
+  return {};
 }
