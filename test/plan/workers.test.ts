@@ -1,0 +1,61 @@
+import { checkWorker, WorkerService } from "../../components/plan/workers";
+import { plan } from "../support/settings";
+
+const flag = (w: WorkerService, name: string) => {
+  const i = w.argv.indexOf(name);
+  return i < 0 ? undefined : w.argv[i + 1];
+};
+
+describe("worker services (deploy.md, CONTRACT.md)", () => {
+  const p = plan("test", { workers: { sync: { replicas: 3, processes: 4, threads: 2 }, gevent: { workerConnections: 30 }, socketio: { workerConnections: 120 } }, database: { maxConnections: 300 } });
+  const byKind = Object.fromEntries(p.workers.map((w) => [w.kind, w])) as Record<string, WorkerService>;
+
+  it("plans the three kinds", () => {
+    expect(p.workers.map((w) => w.kind)).toEqual(["sync", "gevent", "socketio"]);
+  });
+
+  it("runs async kinds with exactly one gunicorn worker and their worker connections, never the 1000 default", () => {
+    for (const kind of ["gevent", "socketio"]) {
+      const w = byKind[kind]!;
+      expect(flag(w, "-w")).toBe("1");
+      expect(flag(w, "--worker-connections")).toBe(String(w.workerConnections));
+      expect(w.launchEnv.WORKER_CONNECTIONS).toBe(String(w.workerConnections));
+      expect(flag(w, "--keep-alive")).toBe("65");
+    }
+    expect(flag(byKind.gevent!, "--worker-class")).toBe("gevent");
+    expect(flag(byKind.socketio!, "--worker-class")).toBe("geventwebsocket.gunicorn.workers.GeventWebSocketWorker");
+    expect(byKind.gevent!.workerConnections).toBe(30);
+  });
+
+  it("runs sync workers with the image's WORKER_COUNT and THREAD_COUNT", () => {
+    const w = byKind.sync!;
+    expect(w.launchEnv).toMatchObject({ WORKER_TYPE: "sync", WORKER_COUNT: "4", THREAD_COUNT: "2" });
+    expect(flag(w, "-w")).toBe("4");
+    expect(flag(w, "--threads")).toBe("2");
+    expect(w.argv).not.toContain("--worker-connections");
+    expect(w.argv).toContain("/dev/shm");
+  });
+
+  it("gives every kind its own CONFIG_NAME, bound to port 5000 with the production app", () => {
+    for (const w of p.workers) {
+      expect(w.launchEnv.CONFIG_NAME).toBe(`test-${w.kind}`);
+      expect(w.configName).toBe(`test-${w.kind}`);
+      expect(flag(w, "--bind")).toBe("0.0.0.0:5000");
+      expect(w.argv.at(-1)).toBe("throat_prod:app");
+      expect(w.launchEnv.WORKER_TYPE).toBe(w.kind);
+    }
+  });
+
+  it("carries the replicas and the deploy peak", () => {
+    expect(byKind.sync!.replicas).toEqual({ min: 3, max: 3, peak: 6 });
+  });
+
+  it("checkWorker catches an async worker without worker connections or with -w 2", () => {
+    const g = byKind.gevent!;
+    expect(checkWorker(g)).toEqual([]);
+    const noConnections = { ...g, argv: g.argv.filter((a, i, all) => a !== "--worker-connections" && all[i - 1] !== "--worker-connections") };
+    expect(checkWorker(noConnections)).toEqual([expect.stringMatching(/--worker-connections is missing, so gunicorn allows 1000/)]);
+    const twoWorkers = { ...g, argv: g.argv.map((a, i, all) => (all[i - 1] === "-w" ? "2" : a)) };
+    expect(checkWorker(twoWorkers)).toEqual([expect.stringMatching(/exactly one gunicorn worker \(-w 1\), got -w 2/)]);
+  });
+});
