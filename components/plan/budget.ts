@@ -57,7 +57,7 @@ export function peakReplicas(max: number, maxPercent: number): number {
 }
 
 export function planBudget(s: Settings): ConnectionBudget {
-  const { database: db, workers, deploy, pool } = s;
+  const { database: db, workers, deploy } = s;
   const peak = {
     sync: peakReplicas(workers.sync.replicas.max, deploy.maxPercent),
     gevent: peakReplicas(workers.gevent.replicas.max, deploy.maxPercent),

@@ -20,8 +20,9 @@ export function pgBinDir(): string {
   const root = "/usr/lib/postgresql";
   const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new Error("PostgreSQL binaries not found: set PG_BINDIR");
-  return join(root, versions[0], "bin");
+  const newest = versions[0];
+  if (newest === undefined) throw new Error("PostgreSQL binaries not found: set PG_BINDIR");
+  return join(root, newest, "bin");
 }
 
 async function osUser(name: string): Promise<{ uid: number; gid: number }> {
@@ -188,6 +189,7 @@ function watchConnections(child: ChildProcessWithoutNullStreams, sql: string, in
     }
   });
   const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  child.stdin.on("error", () => undefined); // EPIPE if psql died (e.g. server stopped)
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -198,7 +200,7 @@ function watchConnections(child: ChildProcessWithoutNullStreams, sql: string, in
         }),
         exited.then(() => null),
         // psql reports errors on stderr only: do not wait forever for a line.
-        new Promise<string>((resolve) => setTimeout(() => resolve(""), 5_000)),
+        new Promise<string>((resolve) => setTimeout(() => resolve(""), 5_000).unref()),
       ]);
       if (line === null) return;
       waiting = null;
@@ -212,7 +214,7 @@ function watchConnections(child: ChildProcessWithoutNullStreams, sql: string, in
       running = false;
       await loop;
       child.stdin.end();
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2_000).unref())]);
       child.kill("SIGKILL");
       return { peak: samples.length ? Math.max(...samples) : 0, samples };
     },

@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { httpRequest, type HttpResponse } from "./http";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// For the losing side of a race: must not keep jest (the event loop) alive.
+const unrefSleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /**
  * The environment children start from. Deliberately not process.env: Throat
@@ -50,7 +52,7 @@ function readStat(pid: number): ProcStat | null {
   }
   // The command name (field 2) may contain spaces: split after its ")".
   const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { pid, state: rest[0], ppid: Number(rest[1]), pgid: Number(rest[2]), startTime: rest[19] };
+  return { pid, state: rest[0] ?? "?", ppid: Number(rest[1]), pgid: Number(rest[2]), startTime: rest[19] ?? "" };
 }
 
 function allStats(): ProcStat[] {
@@ -301,7 +303,7 @@ export class ProcessGroup {
       signalRefs(tree, "SIGKILL");
       while (anyAlive() && Date.now() < deadline + 5_000) await sleep(50);
     }
-    await Promise.race([proc.exited, sleep(2_000)]);
+    await Promise.race([proc.exited, unrefSleep(2_000)]);
   }
 }
 
@@ -338,6 +340,8 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
       if (code === 0) resolve(stdout);
       else reject(new Error(`${[cmd, ...args].join(" ")} failed (code ${code}, signal ${signal}):\n${stderr || stdout}`));
     });
+    // A command that exits without reading its input (EPIPE) is not an error here.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
