@@ -1,13 +1,61 @@
-// PLACEHOLDER: the docker target is being written; see components/docker/.
+// The test profile on one Docker host: the plan's deployment as containers, one component per
+// tier. Order, as `pulumi up` runs it: network and images; PostgreSQL, Redis (and PgBouncer)
+// healthy; the migration exited 0; the workers healthy; then the edge.
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import type { TargetOutputs } from "../outputs";
+import { appEnv } from "./common";
+import { Database } from "./database";
+import { Edge } from "./edge";
+import { Images } from "./images";
+import { Migration } from "./migration";
+import { StackNetwork } from "./network";
+import { Redis } from "./redis";
+import { AppSecrets } from "./secrets";
+import { Workers } from "./workers";
 
 export class DockerStack extends pulumi.ComponentResource implements TargetOutputs {
   readonly url: pulumi.Output<string>;
+
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:DockerStack", name, {}, opts);
-    this.url = pulumi.output(`https://${args.plan.settings.siteName}`);
+    const { plan } = args;
+    const s = plan.settings;
+    const parent = { parent: this };
+
+    const network = new StackNetwork(`${name}-network`, { plan }, parent).name;
+    const images = new Images(`${name}-images`, { plan }, parent);
+    const appSecrets = new AppSecrets(`${name}-secrets`, { plan }, parent);
+    const database = new Database(`${name}-database`, { plan, network }, parent);
+    const redis = new Redis(`${name}-redis`, { plan, network }, parent);
+    const secrets = { databasePassword: database.password, secretKey: appSecrets.secretKey };
+    const redisEndpoint = { redisHost: redis.host, redisPort: redis.port };
+
+    const migration = new Migration(
+      `${name}-migration`,
+      {
+        plan,
+        image: images.throat,
+        network,
+        env: appEnv(plan, { databaseHost: database.direct.host, databasePort: database.direct.port, ...redisEndpoint }, secrets),
+        dependsOn: [database.postgres, redis.container],
+      },
+      parent,
+    );
+    const workers = new Workers(
+      `${name}-workers`,
+      {
+        plan,
+        image: images.throat,
+        network,
+        env: appEnv(plan, { databaseHost: database.forApp.host, databasePort: database.forApp.port, ...redisEndpoint }, secrets),
+        dependsOn: migration.dependencies([...database.appDependencies, redis.container]),
+      },
+      parent,
+    );
+    new Edge(`${name}-edge`, { plan, image: images.edge, network, workers: workers.containers }, parent);
+
+    this.url = pulumi.output(`https://${s.siteName}${s.edge.httpsPort === 443 ? "" : `:${s.edge.httpsPort}`}`);
     this.registerOutputs({ url: this.url });
   }
 }

@@ -18,7 +18,25 @@ export interface RecordedResource {
   secretInputs: string[];
   protect: boolean;
   deleteBeforeReplace: boolean;
+  /** The program set deleteBeforeReplace itself (true or false), overriding the provider's default. */
+  deleteBeforeReplaceDefined: boolean;
+  /** Per input property, the URNs its value came from (what a delete-before-replace cascades along). */
+  propertyDependencies: Record<string, string[]>;
+  /** Inputs as serialized for the engine: secrets still wrapped, so per-element secrecy shows. */
+  rawInputs: Record<string, unknown>;
   custom: boolean;
+}
+
+/** The program failed (a provider rule refused a resource, or the program threw). */
+export class ProgramFailure extends Error {
+  constructor(
+    message: string,
+    /** What was registered before the failure. */
+    readonly resources: RecordedResource[],
+  ) {
+    super(message);
+    this.name = "ProgramFailure";
+  }
 }
 
 export interface ProgramRun {
@@ -42,29 +60,50 @@ export async function runProgram(opts: {
 }): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
   const resources: RecordedResource[] = [];
+  // A refused registration surfaces inside Pulumi's machinery, where nothing awaits it: the
+  // program's outputs would never resolve. The first refusal ends the run instead.
+  let refuse: (e: Error) => void = () => {};
+  const refused = new Promise<never>((_, reject) => (refuse = reject));
+  refused.catch(() => {});
+  const guard = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      refuse(e as Error);
+      throw e;
+    }
+  };
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => {
-        checkResource(args.type, args.name, args.inputs);
-        return { id: `${args.name}-id`, state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs } };
-      },
-      call: (args) => mockState(args.token, "", args.inputs),
+      newResource: (args) =>
+        guard(() => {
+          checkResource(args.type, args.name, args.inputs);
+          return { id: `${args.name}-id`, state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs } };
+        }),
+      call: (args) => guard(() => mockState(args.token, "", args.inputs)),
     },
     "throat",
     opts.stack,
     false,
   );
   recordRegistrations(resources);
-  const outputs = await opts.program();
-  const resolved: Record<string, unknown> = {};
-  const secretOutputs: string[] = [];
-  for (const [k, v] of Object.entries(outputs)) {
-    const out: pulumi.Output<unknown> = pulumi.output(v as pulumi.Input<unknown>);
-    resolved[k] = await new Promise((resolve) => out.apply((x) => resolve(x)));
-    if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) secretOutputs.push(k);
+  const run = async (): Promise<ProgramRun> => {
+    const outputs = await opts.program();
+    const resolved: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [k, v] of Object.entries(outputs)) {
+      const out: pulumi.Output<unknown> = pulumi.output(v as pulumi.Input<unknown>);
+      resolved[k] = await new Promise((resolve) => out.apply((x) => resolve(x)));
+      if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) secretOutputs.push(k);
+    }
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return { resources, outputs: resolved, secretOutputs };
+  };
+  try {
+    return await Promise.race([run(), refused]);
+  } catch (e) {
+    throw new ProgramFailure((e as Error).message, resources);
   }
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { resources, outputs: resolved, secretOutputs };
 }
 
 /** Wraps the mock monitor so the registration request itself (options included) is recorded. */
@@ -76,6 +115,8 @@ function recordRegistrations(into: RecordedResource[]): void {
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = async (req, cb) => {
     const raw = req.getObject()?.toJavaScript() ?? {};
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, key) => (propertyDependencies[key] = deps.getUrnsList()));
     const secretInputs = Object.entries(raw)
       .filter(([, v]) => containsSecret(v))
       .map(([k]) => k);
@@ -89,6 +130,9 @@ function recordRegistrations(into: RecordedResource[]): void {
       secretInputs,
       protect: req.getProtect?.() ?? false,
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+      propertyDependencies,
+      rawInputs: raw,
       custom: req.getCustom(),
     });
     return original(req, cb);
@@ -123,6 +167,8 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect?(): boolean;
   getDeletebeforereplace(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
   getDependenciesList(): string[];
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }

@@ -2,6 +2,7 @@
 // provider has its own file under rules/.
 import * as aws from "./rules/aws";
 import * as docker from "./rules/docker";
+import * as randomTls from "./rules/randomTls";
 
 /** Throws when a real provider would reject these inputs. */
 export function checkResource(type: string, name: string, inputs: Record<string, unknown>): void {
@@ -13,5 +14,6 @@ export function checkResource(type: string, name: string, inputs: Record<string,
 export function mockState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   if (type.startsWith("aws:")) return aws.state(type, name, inputs);
   if (type.startsWith("docker:")) return docker.state(type, name, inputs);
+  if (type.startsWith("random:") || type.startsWith("tls:")) return randomTls.state(type, name);
   return {};
 }

@@ -1,0 +1,42 @@
+// What every Docker tier shares: facts of the images it runs, the labels that let an operator
+// find a stack's containers (`docker ps --filter label=throat.stack=test`), and the way
+// environment variables reach a container (a `KEY=value` list, secrets kept as secrets).
+import * as pulumi from "@pulumi/pulumi";
+import type * as docker from "@pulumi/docker";
+import type { Plan } from "../plan";
+import type { Endpoints, SecretName } from "../plan/appConfig";
+import { resolveEnv } from "../plan/appConfig";
+
+/** Ports the official images (and our PgBouncer image) listen on. */
+export const POSTGRES_PORT = 5432;
+export const PGBOUNCER_PORT = 6432;
+export const REDIS_PORT = 6379;
+/** The Throat image's working directory: plan config-file paths are relative to it (CONTRACT.md). */
+export const THROAT_WORKDIR = "/throat";
+
+export function labels(plan: Plan, tier: string, extra: Record<string, pulumi.Input<string>> = {}): docker.types.input.ContainerLabel[] {
+  const all: Record<string, pulumi.Input<string>> = { "throat.stack": plan.settings.stack, "throat.tier": tier, ...extra };
+  return Object.entries(all).map(([label, value]) => ({ label, value }));
+}
+
+export function envList(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * The app's environment: the plan's plain env with its endpoints filled in, then its secret
+ * env. Each secret entry is wrapped on its own, so state and previews hide the value while the
+ * plain entries stay readable.
+ */
+export function appEnv(plan: Plan, endpoints: Endpoints, secrets: Record<SecretName, pulumi.Output<string>>): pulumi.Input<string>[] {
+  const secretEntries = Object.entries(plan.app.secretEnv).map(([key, ref]) => pulumi.secret(pulumi.interpolate`${key}=${secrets[ref]}`));
+  return [...envList(resolveEnv(plan.app.env, endpoints)), ...secretEntries];
+}
+
+/**
+ * Image repository names must be lower case (Docker's reference grammar); stack names need
+ * not be, so the prefix is folded before it names an image.
+ */
+export function imageRepository(namePrefix: string, what: string): string {
+  return `${namePrefix}-${what}`.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+}

@@ -1,0 +1,91 @@
+// PostgreSQL from the official image, its data on a named volume, its password made here and
+// handed on only as a Pulumi secret. max_connections and the superuser-reserved slots are the
+// plan's budget, so the server enforces exactly what the budget counted. With PgBouncer on,
+// the workers connect through it; migrations always go straight to PostgreSQL.
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { Plan } from "../plan";
+import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
+import { dockerNames } from "../plan/names";
+import { labels, POSTGRES_PORT } from "./common";
+import { PgBouncer } from "./pgbouncer";
+
+export interface DatabaseEndpoint {
+  host: string;
+  port: string;
+}
+
+export class Database extends pulumi.ComponentResource {
+  /** The `throat` role's password: a secret. */
+  readonly password: pulumi.Output<string>;
+  readonly postgres: docker.Container;
+  readonly pgbouncer?: PgBouncer;
+  /** PostgreSQL itself: for migrations, which must not run inside a transaction pool. */
+  readonly direct: DatabaseEndpoint;
+  /** What the workers use: PgBouncer when enabled, else PostgreSQL. */
+  readonly forApp: DatabaseEndpoint;
+  /** The containers the app's containers must wait for. */
+  readonly appDependencies: pulumi.Resource[];
+
+  constructor(name: string, args: { plan: Plan; network: pulumi.Output<string> }, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:docker:Database", name, {}, opts);
+    const { plan, network } = args;
+    const names = dockerNames(plan.settings, plan.workers);
+    const budget = plan.budget.database;
+
+    // Letters and digits only: the password also lands in PgBouncer's quoted userlist.
+    const password = new random.RandomPassword(`${names.postgres}-password`, { length: 32, special: false }, { parent: this });
+    this.password = pulumi.secret(password.result);
+
+    const image = new docker.RemoteImage(
+      `${names.postgres}-image`,
+      // keepLocally: other stacks on the host may run the same official image.
+      { name: `postgres:${plan.settings.database.engineVersion}`, keepLocally: true },
+      { parent: this },
+    );
+    // Fixed name: Docker would hand a "new" volume of the same name the old one's data, then the
+    // old one's deletion would remove it. Its inputs never change; replacing it loses the data.
+    const volume = new docker.Volume(
+      names.postgresVolume,
+      { name: names.postgresVolume, labels: [{ label: "throat.stack", value: plan.settings.stack }] },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    this.postgres = new docker.Container(
+      names.postgres,
+      {
+        name: names.postgres,
+        image: image.imageId,
+        command: ["postgres", "-c", `max_connections=${budget.maxConnections}`, "-c", `superuser_reserved_connections=${budget.reservedConnections}`],
+        envs: [pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${this.password}`), `POSTGRES_USER=${DATABASE_USER}`, `POSTGRES_DB=${DATABASE_NAME}`],
+        volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
+        networksAdvanced: [{ name: network }],
+        // Over TCP on purpose: during first-run initialisation the image's temporary server
+        // listens on the socket only, so the check turns healthy when the real server is up.
+        healthcheck: { tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DATABASE_USER, "-d", DATABASE_NAME], interval: "5s", timeout: "5s", retries: 5, startPeriod: "60s" },
+        // `pulumi up` moves on (to the migration) only once PostgreSQL accepts connections.
+        wait: true,
+        waitTimeout: 180,
+        restart: "unless-stopped",
+        // Without it the provider removes a running container with SIGKILL; a clean
+        // shutdown spares crash recovery on the next start.
+        destroyGraceSeconds: 60,
+        labels: labels(plan, "database"),
+      },
+      // One server per volume and a fixed name: the old one must be gone before the new starts.
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    this.direct = { host: names.postgres, port: String(POSTGRES_PORT) };
+    if (plan.budget.pgbouncer) {
+      this.pgbouncer = new PgBouncer(`${name}-pgbouncer`, { plan, network, password: this.password, upstream: this.direct, dependsOn: [this.postgres] }, { parent: this });
+      this.forApp = this.pgbouncer.endpoint;
+      this.appDependencies = [this.postgres, this.pgbouncer.container];
+    } else {
+      this.forApp = this.direct;
+      this.appDependencies = [this.postgres];
+    }
+    this.registerOutputs({ postgres: this.postgres.name, endpoint: `${this.forApp.host}:${this.forApp.port}` });
+  }
+}

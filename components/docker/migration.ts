@@ -1,0 +1,75 @@
+// The one-off migration: `python3 throat.py migration apply` against PostgreSQL itself, run to
+// completion before any worker starts. How `pulumi up` waits for it and fails with it:
+// - `attach: true` makes the provider create, start, then block until the container stops
+//   (Docker's wait "not-running"); `mustRun: false` lets a stopped container count as created
+//   instead of as a failed start. `wait` does not fit: it waits for *healthy*, which a
+//   one-off never becomes.
+// - The provider then records `exitCode` but does not fail on a non-zero one (its own
+//   acceptance test expects `exit 123` to apply cleanly). So `dependencies()` below is an
+//   output that throws unless the code is 0, and the workers take it as their `dependsOn`: a
+//   failed migration rejects the workers' registration, the update fails, and no worker is
+//   created or replaced.
+// - It is `dependsOn`, not an input property, on purpose. The migration is replaced
+//   delete-first (fixed name), and Pulumi then deletes first every dependent whose *input
+//   properties* depend on it and would change: a property gate would take every worker down
+//   before each migration. A `dependsOn` edge orders without that cascade.
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../plan";
+import { dockerNames } from "../plan/names";
+import { labels, THROAT_WORKDIR } from "./common";
+
+export class Migration extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+
+  constructor(
+    name: string,
+    args: { plan: Plan; image: pulumi.Output<string>; network: pulumi.Output<string>; env: pulumi.Input<string>[]; dependsOn: pulumi.Resource[] },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("throat:docker:Migration", name, {}, opts);
+    const { plan } = args;
+    const names = dockerNames(plan.settings, plan.workers);
+    const config = Object.values(plan.app.configFiles).find((f) => f.name === plan.migration.configName);
+    if (!config) throw new Error(`migration: the plan has no config file named ${plan.migration.configName}`);
+
+    this.container = new docker.Container(
+      names.migration,
+      {
+        name: names.migration,
+        image: args.image,
+        command: plan.migration.argv,
+        envs: [...args.env, `CONFIG_NAME=${plan.migration.configName}`],
+        uploads: [
+          { file: `${THROAT_WORKDIR}/${config.path}`, content: config.text },
+          // CONFIG_NAME takes effect only in the image's default command (start_all.sh copies
+          // configs/$CONFIG_NAME/ over the root config); this command replaces it, so the
+          // root config.yaml must already be the migration's.
+          { file: `${THROAT_WORKDIR}/config.yaml`, content: config.text },
+        ],
+        networksAdvanced: [{ name: args.network }],
+        attach: true,
+        mustRun: false,
+        restart: "no",
+        labels: labels(plan, "migration"),
+      },
+      // The old, exited container holds the fixed name: remove it before the rerun.
+      { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: true },
+    );
+    this.registerOutputs({ container: this.container.name });
+  }
+
+  /** For a worker's `dependsOn`: this migration and `others`, once it exited 0; rejects otherwise. */
+  dependencies(others: pulumi.Resource[]): pulumi.Output<pulumi.Resource[]> {
+    const c = this.container;
+    return pulumi.all([c.exitCode, c.name, c.urn]).apply(([code, containerName, urn]) => {
+      if (code !== 0) {
+        throw new pulumi.RunError(
+          `Migration container ${containerName} exited with code ${code}, so no worker was started or replaced. ` +
+            `Read its output with \`docker logs ${containerName}\`, fix the cause, then run it again: pulumi up --replace '${urn}'`,
+        );
+      }
+      return [c, ...others];
+    });
+  }
+}

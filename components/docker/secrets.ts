@@ -1,0 +1,18 @@
+// Flask's secret key: the stack config's secret when the operator set one, else a random one
+// that stays stable across updates (sessions survive a deploy). Either way a Pulumi secret.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { Plan } from "../plan";
+
+export class AppSecrets extends pulumi.ComponentResource {
+  readonly secretKey: pulumi.Output<string>;
+
+  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:docker:AppSecrets", name, {}, opts);
+    const s = args.plan.settings;
+    this.secretKey = s.secrets.secretKey
+      ? new pulumi.Config("throat").requireSecret("secretKey")
+      : pulumi.secret(new random.RandomPassword(`${s.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this }).result);
+    this.registerOutputs({});
+  }
+}

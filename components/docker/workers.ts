@@ -1,0 +1,80 @@
+// One container per planned replica of each worker kind (the Docker target runs the maximum).
+// The image's default command reads the plan's launch environment and starts the gunicorn
+// command line the plan shows; the kind's config.yaml is uploaded where CONFIG_NAME looks.
+//
+// Replacement starts the new container before the old one stops, so a deploy never leaves a
+// kind without a server. That needs three things here:
+// - `deleteBeforeReplace: false`, explicitly: pulumi-docker marks Container delete-before-
+//   replace by default, and only an explicit resource option overrides the provider. Pulumi
+//   starts every replacement at once, so the peak is twice the replicas: exactly what the
+//   budget counts at deploy.maxPercent 200. Below 200 the budget allowed no such surge, and
+//   the old containers go first instead (a short outage per kind, never too many connections).
+// - no fixed container name (Pulumi auto-names `<alias>-<random>`), since old and new coexist;
+//   nginx reaches a replica by its network alias, which both carry during the overlap.
+// - `wait: true` on a healthcheck, so the old container is removed only after the new one
+//   answers HTTP.
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../plan";
+import { dockerNames } from "../plan/names";
+import type { WorkerService } from "../plan/workers";
+import { envList, labels, THROAT_WORKDIR } from "./common";
+
+/** Healthy when gunicorn answers HTTP with anything below 500 (Throat has no health route). */
+export function workerHealthcheck(port: number): docker.types.input.ContainerHealthcheck {
+  const probe = [
+    "import sys, urllib.request, urllib.error",
+    "try:",
+    `    urllib.request.urlopen('http://127.0.0.1:${port}/', timeout=4)`,
+    "except urllib.error.HTTPError as e:",
+    "    sys.exit(1 if e.code >= 500 else 0)",
+  ].join("\n");
+  return { tests: ["CMD", "python3", "-c", probe], interval: "10s", timeout: "5s", retries: 3, startPeriod: "30s" };
+}
+
+export class Workers extends pulumi.ComponentResource {
+  readonly containers: docker.Container[] = [];
+
+  constructor(
+    name: string,
+    args: {
+      plan: Plan;
+      image: pulumi.Output<string>;
+      network: pulumi.Output<string>;
+      /** The app environment every kind shares (endpoints resolved, secrets as secrets). */
+      env: pulumi.Input<string>[];
+      /** Resolves once the migration succeeded (Migration.dependencies): a failed one registers no worker. */
+      dependsOn: pulumi.Output<pulumi.Resource[]>;
+    },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("throat:docker:Workers", name, {}, opts);
+    const { plan } = args;
+    const names = dockerNames(plan.settings, plan.workers);
+    for (const w of plan.workers) {
+      for (let i = 0; i < w.replicas.max; i++) this.containers.push(this.replica(plan, w, names.alias(w.kind, i), args));
+    }
+    this.registerOutputs({ containers: this.containers.map((c) => c.name) });
+  }
+
+  private replica(plan: Plan, w: WorkerService, alias: string, args: ConstructorParameters<typeof Workers>[1]): docker.Container {
+    const config = plan.app.configFiles[w.kind];
+    return new docker.Container(
+      alias,
+      {
+        image: args.image,
+        envs: [...envList(w.launchEnv), ...args.env],
+        uploads: [{ file: `${THROAT_WORKDIR}/${config.path}`, content: config.text }],
+        networksAdvanced: [{ name: args.network, aliases: [alias] }],
+        healthcheck: workerHealthcheck(w.port),
+        wait: true,
+        waitTimeout: 180,
+        restart: "unless-stopped",
+        // gunicorn finishes in-flight requests on SIGTERM; the provider would SIGKILL without it.
+        destroyGraceSeconds: 30,
+        labels: labels(plan, "worker", { "throat.worker": w.kind }),
+      },
+      { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: plan.settings.deploy.maxPercent < 200 },
+    );
+  }
+}
