@@ -1,13 +1,96 @@
-// PLACEHOLDER: the aws target is being written; see components/aws/.
+// The prod profile on AWS: one component per tier, wired in the order a deploy needs them.
+//   network, security groups -> database, Redis, secrets, images -> ALB (target groups,
+//   listeners, rules) -> cluster -> migration (one-off task) -> worker services, static tier
+// Every decision comes from the plan; these components only place it on AWS.
 import * as pulumi from "@pulumi/pulumi";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { Plan } from "../plan";
+import { EDGE_PATHS } from "../plan/names";
+import { APP_PORT } from "../plan/workers";
 import type { TargetOutputs } from "../outputs";
+import { Edge } from "./alb";
+import { Cluster } from "./cluster";
+import { appEnvironment, appSecrets } from "./containers";
+import { Database } from "./database";
+import { Images } from "./images";
+import { Migration } from "./migration";
+import { Network } from "./network";
+import { Redis } from "./redis";
+import { AppSecrets, SecretArns } from "./secrets";
+import { SecurityGroups } from "./securityGroups";
+import { StaticTier } from "./staticTier";
+import { checkAwsPlan } from "./validate";
+import { WorkerService } from "./workers";
 
 export class AwsStack extends pulumi.ComponentResource implements TargetOutputs {
   readonly url: pulumi.Output<string>;
+  readonly databaseEndpoint: pulumi.Output<string>;
+  /** Point the site name's DNS record (CNAME or alias) here. */
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+    // Everything AWS would refuse, before a single resource exists.
+    checkAwsPlan(args.plan);
     super("throat:aws:AwsStack", name, {}, opts);
-    this.url = pulumi.output(`https://${args.plan.settings.siteName}`);
-    this.registerOutputs({ url: this.url });
+    const { plan } = args;
+    const { settings } = plan;
+    const prefix = settings.namePrefix;
+    const child = { parent: this };
+    const region = getRegionOutput({}, child).region;
+
+    const network = new Network(`${prefix}-network`, { settings }, child);
+    const groups = new SecurityGroups(`${prefix}-security-groups`, { prefix, vpcId: network.vpcId, appPort: APP_PORT, staticPort: EDGE_PATHS.httpPort }, child);
+    const database = new Database(`${prefix}-database`, { plan, subnetIds: network.privateSubnetIds, securityGroupId: groups.database.id }, child);
+    const redis = new Redis(`${prefix}-redis`, { settings, subnetIds: network.privateSubnetIds, securityGroupId: groups.redis.id }, child);
+    const appSecretStore = new AppSecrets(`${prefix}-secrets`, { prefix, secretKeyInConfig: settings.secrets.secretKey }, child);
+    const secretArns: SecretArns = { databasePassword: database.passwordSecretArn, secretKey: appSecretStore.secretKeyArn };
+    const images = new Images(`${prefix}-images`, { plan }, child);
+    const edge = new Edge(`${prefix}-edge`, { plan, vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: groups.alb.id }, child);
+    const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns) }, child);
+
+    const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port });
+    const secrets = appSecrets(plan, secretArns);
+    const migration = new Migration(`${prefix}-migration`, {
+      plan,
+      cluster: cluster.cluster,
+      executionRole: cluster.appExecutionRole,
+      image: images.app,
+      appEnv,
+      secrets,
+      network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.migration.id },
+      region,
+      dependsOn: [database, redis, ...network.egressReady],
+    }, child);
+
+    for (const worker of plan.workers) {
+      new WorkerService(`${prefix}-${worker.kind}`, {
+        settings,
+        worker,
+        cluster: cluster.cluster,
+        executionRole: cluster.appExecutionRole,
+        image: images.app,
+        appEnv,
+        secrets,
+        network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.workers.id },
+        targetGroup: edge.targetGroups[worker.kind],
+        region,
+        dependsOn: [migration.done, ...edge.ready, ...network.egressReady],
+      }, child);
+    }
+    new StaticTier(`${prefix}-static`, {
+      plan,
+      cluster: cluster.cluster,
+      executionRole: cluster.staticExecutionRole,
+      image: images.edge,
+      network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.static.id },
+      targetGroup: edge.targetGroups.static,
+      region,
+      dependsOn: [...edge.ready, ...network.egressReady],
+    }, child);
+
+    this.url = pulumi.output(`https://${settings.siteName}`);
+    this.databaseEndpoint = database.endpoint;
+    this.loadBalancerDnsName = edge.dnsName;
+    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName });
   }
 }

@@ -1,6 +1,279 @@
-// Provider rules for the mock runtime (see ../providerRules.ts).
-export function check(_type: string, _name: string, _inputs: Record<string, unknown>): void {}
+// Provider rules for the mock runtime (see ../providerRules.ts): what AWS would answer (state:
+// ARNs, ids, endpoints, invoke results) and what it would refuse (check), with AWS's documented
+// limits quoted. The mocks see one resource at a time, so the limits that span resources
+// (priorities on a listener, rules per load balancer, a parameter group's family against the
+// instance's engine) keep what they have seen per run in this module (RunMemory below).
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { AUTONAME_SUFFIX, describeFargatePair, ELB_NAME_MAX, LAMBDA_MAX_TIMEOUT, LOG_RETENTION_DAYS, postgresFamily } from "../../../components/aws/limits";
 
-export function state(_type: string, name: string, _inputs: Record<string, unknown>): Record<string, unknown> {
-  return { name };
+export const ACCOUNT = "123456789012";
+const ZONE_LETTERS = ["a", "b", "c"];
+
+/** ELB quotas ("Quotas for your Application Load Balancers"): "Rules per Application Load Balancer (excluding default rules): 100". */
+export const MAX_RULES_PER_ALB = 100;
+/** "Condition values per rule: 5" and "Condition wildcards per rule: 5" (same page). */
+export const MAX_CONDITION_VALUES = 5;
+export const MAX_CONDITION_WILDCARDS = 5;
+/** ELB API CreateRule: "Priority ... Valid Range: Minimum value of 1. Maximum value of 50000." */
+export const MAX_PRIORITY = 50000;
+/** PathPatternConfig: "The maximum size of each string is 128 characters." */
+export const MAX_PATH_PATTERN = 128;
+
+export class ProviderRejection extends Error {
+  constructor(type: string, name: string, message: string) {
+    super(`${type} ${name}: AWS would reject this: ${message}`);
+    this.name = "ProviderRejection";
+  }
+}
+
+// ---- cross-resource memory (one program run) ----
+/** What one program run has registered so far, as far as the cross-resource limits care. */
+class RunMemory {
+  readonly listenerToAlb = new Map<string, string>();
+  /** listener ARN -> priority -> rule logical name. */
+  readonly priorities = new Map<string, Map<number, string>>();
+  /** load balancer ARN -> rule logical names. */
+  readonly rulesPerAlb = new Map<string, Set<string>>();
+  /** parameter group physical name -> family. */
+  readonly families = new Map<string, string>();
+}
+// Each run installs a fresh mock monitor (pulumi.runtime.setMocks), which keys its memory: a new
+// run starts clean by itself. reset() forgets explicitly, e.g. between direct check() calls.
+const runs = new WeakMap<object, RunMemory>();
+const outsideRuns = {};
+const runKey = () => (pulumi.runtime.getMonitor() as object | undefined) ?? outsideRuns;
+function memory(): RunMemory {
+  let m = runs.get(runKey());
+  if (!m) runs.set(runKey(), (m = new RunMemory()));
+  return m;
+}
+
+/** Forgets every resource the current run has registered. */
+export function reset(): void {
+  runs.set(runKey(), new RunMemory());
+}
+
+// ---- state ----
+function region(): string {
+  return pulumi.runtime.allConfig()["aws:region"] ?? "us-east-1";
+}
+const hex = (text: string, n: number) => createHash("sha256").update(text).digest("hex").slice(0, n);
+/** What Pulumi's auto-naming would make of a logical name: "-" and 7 hex characters. */
+export function autoName(name: string): string {
+  return `${name}-${hex(name, AUTONAME_SUFFIX - 1)}`;
+}
+const arn = (service: string, resource: string) => `arn:aws:${service}:${region()}:${ACCOUNT}:${resource}`;
+const physical = (name: string, inputs: Record<string, unknown>) => (typeof inputs.name === "string" ? inputs.name : autoName(name));
+
+export function albArn(name: string, inputs: Record<string, unknown>): string {
+  return arn("elasticloadbalancing", `loadbalancer/app/${physical(name, inputs)}/${hex(name, 16)}`);
+}
+export function listenerArn(name: string): string {
+  return arn("elasticloadbalancing", `listener/app/${name}/${hex(`${name}-alb`, 16)}/${hex(name, 16)}`);
+}
+
+export function state(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const n = physical(name, inputs);
+  switch (type) {
+    // Invokes (mockState also answers `call`).
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { id: region(), names: ZONE_LETTERS.map((z) => `${region()}${z}`), zoneIds: ZONE_LETTERS.map((_, i) => `euw1-az${i + 1}`), groupNames: [region()] };
+    case "aws:index/getRegion:getRegion":
+      return { id: region(), region: region(), name: region(), endpoint: `ec2.${region()}.amazonaws.com`, description: region() };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
+    case "aws:index/getPartition:getPartition":
+      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" };
+    case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+      return { id: region(), userName: "AWS", password: pulumi.secret("mock-ecr-password"), authorizationToken: pulumi.secret("QVdTOm1vY2s="), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z" };
+
+    // Resources.
+    case "aws:ec2/vpc:Vpc":
+      return { arn: arn("ec2", `vpc/${name}-id`), defaultSecurityGroupId: "sg-default" };
+    case "aws:ec2/subnet:Subnet":
+      return { arn: arn("ec2", `subnet/${name}-id`) };
+    case "aws:ec2/eip:Eip":
+      return { allocationId: `eipalloc-${hex(name, 8)}`, publicIp: "203.0.113.10" };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return { arn: arn("ec2", `security-group/${name}-id`), name: n };
+    case "aws:rds/subnetGroup:SubnetGroup":
+    case "aws:rds/parameterGroup:ParameterGroup":
+      return { name: n, arn: arn("rds", `pg:${n}`) };
+    case "aws:rds/instance:Instance": {
+      const address = `${inputs.identifier ?? n}.${hex(name, 12)}.${region()}.rds.amazonaws.com`;
+      const port = inputs.port ?? 5432;
+      return { address, port, endpoint: `${address}:${port}`, arn: arn("rds", `db:${inputs.identifier ?? n}`), resourceId: `db-${hex(name, 20).toUpperCase()}` };
+    }
+    case "aws:elasticache/subnetGroup:SubnetGroup":
+      return { name: n, arn: arn("elasticache", `subnetgroup:${n}`) };
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      const id = String(inputs.replicationGroupId ?? n);
+      return { arn: arn("elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`, readerEndpointAddress: `replica.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`, port: inputs.port ?? 6379 };
+    }
+    case "aws:secretsmanager/secret:Secret":
+      return { name: n, arn: arn("secretsmanager", `secret:${n}-${hex(name, 6)}`) };
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      return { arn: arn("secretsmanager", `secret:${name}`), versionId: hex(name, 32) };
+    case "aws:ecr/repository:Repository":
+      return { name: n, arn: arn("ecr", `repository/${n}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com/${n}` };
+    case "aws:lb/loadBalancer:LoadBalancer":
+      return { name: n, arn: albArn(name, inputs), arnSuffix: `app/${n}/${hex(name, 16)}`, dnsName: `${n}-${hex(name, 9)}.${region()}.elb.amazonaws.com`, zoneId: "Z32O12XQLNTSW2" };
+    case "aws:lb/targetGroup:TargetGroup":
+      return { name: n, arn: arn("elasticloadbalancing", `targetgroup/${n}/${hex(name, 16)}`), arnSuffix: `targetgroup/${n}/${hex(name, 16)}` };
+    case "aws:lb/listener:Listener":
+      return { arn: listenerArn(name) };
+    case "aws:lb/listenerRule:ListenerRule":
+      return { arn: `${listenerArn(name)}/rule-${hex(name, 16)}` };
+    case "aws:ecs/cluster:Cluster":
+      return { name: n, arn: arn("ecs", `cluster/${n}`) };
+    case "aws:ecs/taskDefinition:TaskDefinition": {
+      const family = String(inputs.family ?? n);
+      return { arn: arn("ecs", `task-definition/${family}:1`), arnWithoutRevision: arn("ecs", `task-definition/${family}`), revision: 1 };
+    }
+    case "aws:ecs/service:Service":
+      return { name: n, arn: arn("ecs", `service/${n}`) };
+    case "aws:iam/role:Role":
+      return { name: n, arn: `arn:aws:iam::${ACCOUNT}:role/${n}`, uniqueId: `AROA${hex(name, 17).toUpperCase()}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { name: n, arn: arn("logs", `log-group:${n}`) };
+    case "aws:lambda/function:Function":
+      return { name: n, arn: arn("lambda", `function:${n}`), invokeArn: `arn:aws:apigateway:${region()}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${n}`)}/invocations`, version: "$LATEST" };
+    case "aws:lambda/invocation:Invocation":
+      return { result: JSON.stringify({ exitCode: 0 }) };
+    case "aws:appautoscaling/target:Target":
+      return { arn: arn("application-autoscaling", `scalable-target/${hex(name, 24)}`) };
+    case "aws:appautoscaling/policy:Policy":
+      return { name: n, arn: arn("autoscaling", `scalingPolicy:${hex(name, 24)}:resource/ecs/${name}`) };
+    default:
+      return { name: n };
+  }
+}
+
+// ---- check ----
+export function check(type: string, name: string, inputs: Record<string, unknown>): void {
+  const reject = (message: string) => {
+    throw new ProviderRejection(type, name, message);
+  };
+  switch (type) {
+    case "aws:lb/loadBalancer:LoadBalancer":
+      checkElbName(physical(name, inputs), reject);
+      if (inputs.idleTimeout !== undefined && !between(Number(inputs.idleTimeout), 1, 4000)) reject(`idle_timeout.timeout_seconds ${String(inputs.idleTimeout)}: "The valid range is 1-4000 seconds"`);
+      return;
+    case "aws:lb/targetGroup:TargetGroup":
+      if (typeof inputs.namePrefix === "string" && inputs.namePrefix.length > 6) reject(`namePrefix "${inputs.namePrefix}" is longer than 6 characters`);
+      checkElbName(physical(name, inputs), reject);
+      // "deregistration_delay.timeout_seconds: The range is 0-3600 seconds."
+      if (inputs.deregistrationDelay !== undefined && !between(Number(inputs.deregistrationDelay), 0, 3600)) reject(`deregistrationDelay ${String(inputs.deregistrationDelay)} outside 0-3600 seconds`);
+      return;
+    case "aws:lb/listener:Listener":
+      memory().listenerToAlb.set(listenerArn(name), String(inputs.loadBalancerArn));
+      return;
+    case "aws:lb/listenerRule:ListenerRule":
+      return checkListenerRule(name, inputs, reject);
+    case "aws:ecs/taskDefinition:TaskDefinition":
+      return checkTaskDefinition(inputs, reject);
+    case "aws:ecs/service:Service": {
+      const breaker = inputs.deploymentCircuitBreaker as { enable?: boolean } | undefined;
+      const controller = (inputs.deploymentController as { type?: string } | undefined)?.type ?? "ECS";
+      // ECS DeploymentConfiguration: "The deployment circuit breaker can only be used for services using the rolling update (ECS) deployment type."
+      if (breaker?.enable && controller !== "ECS") reject(`deploymentCircuitBreaker needs the ECS (rolling update) deployment controller, got ${controller}`);
+      return;
+    }
+    case "aws:rds/parameterGroup:ParameterGroup":
+      return checkParameterGroup(name, inputs, reject);
+    case "aws:rds/instance:Instance":
+      return checkInstance(inputs, reject);
+    case "aws:cloudwatch/logGroup:LogGroup":
+      if (inputs.retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(Number(inputs.retentionInDays))) {
+        reject(`retentionInDays ${String(inputs.retentionInDays)}: "Possible values are: ${LOG_RETENTION_DAYS.join(", ")}"`);
+      }
+      return;
+    case "aws:lambda/function:Function":
+      if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
+      return;
+  }
+}
+
+type Reject = (message: string) => never;
+const between = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
+
+function checkElbName(physicalName: string, reject: Reject): void {
+  // CreateTargetGroup / CreateLoadBalancer: "This name must be unique ..., can have a maximum of
+  // 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or
+  // end with a hyphen."
+  if (physicalName.length > ELB_NAME_MAX) reject(`name "${physicalName}" has ${physicalName.length} characters; the maximum is ${ELB_NAME_MAX} (an auto-named resource adds ${AUTONAME_SUFFIX} to its logical name)`);
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(physicalName)) reject(`name "${physicalName}": only alphanumeric characters and hyphens, not at either end`);
+}
+
+function checkListenerRule(name: string, inputs: Record<string, unknown>, reject: Reject): void {
+  const conditions = (inputs.conditions as Array<Record<string, { values?: unknown[] } | undefined>> | undefined) ?? [];
+  const values = conditions.flatMap((c) => Object.values(c).flatMap((v) => (v && Array.isArray(v.values) ? v.values.map(String) : [])));
+  if (values.length > MAX_CONDITION_VALUES) reject(`${values.length} condition values; "Condition values per rule: ${MAX_CONDITION_VALUES}"`);
+  const wildcards = values.reduce((n, v) => n + (v.match(/[*?]/g)?.length ?? 0), 0);
+  if (wildcards > MAX_CONDITION_WILDCARDS) reject(`${wildcards} wildcards in its conditions; "Condition wildcards per rule: ${MAX_CONDITION_WILDCARDS}"`);
+  for (const c of conditions) {
+    for (const p of c.pathPattern?.values ?? []) {
+      if (String(p).length > MAX_PATH_PATTERN) reject(`path pattern "${String(p)}" has ${String(p).length} characters; "The maximum size of each string is ${MAX_PATH_PATTERN} characters"`);
+    }
+  }
+  const priority = Number(inputs.priority);
+  if (inputs.priority !== undefined && !between(priority, 1, MAX_PRIORITY)) reject(`priority ${String(inputs.priority)} outside 1..${MAX_PRIORITY}`);
+  const listener = String(inputs.listenerArn);
+  const { priorities, listenerToAlb, rulesPerAlb } = memory();
+  const taken = priorities.get(listener) ?? new Map<number, string>();
+  priorities.set(listener, taken);
+  const holder = taken.get(priority);
+  // CreateRule: PriorityInUse, "The specified priority is in use."
+  if (inputs.priority !== undefined && holder !== undefined && holder !== name) reject(`priority ${priority} is already used by ${holder} on listener ${listener} (PriorityInUse)`);
+  if (inputs.priority !== undefined) taken.set(priority, name);
+  const alb = listenerToAlb.get(listener) ?? listener;
+  const rules = rulesPerAlb.get(alb) ?? new Set<string>();
+  rulesPerAlb.set(alb, rules);
+  rules.add(name);
+  if (rules.size > MAX_RULES_PER_ALB) reject(`rule ${rules.size} on load balancer ${alb}; "Rules per Application Load Balancer (excluding default rules): ${MAX_RULES_PER_ALB}"`);
+}
+
+function checkTaskDefinition(inputs: Record<string, unknown>, reject: Reject): void {
+  const compat = (inputs.requiresCompatibilities as string[] | undefined) ?? [];
+  if (!compat.includes("FARGATE")) return;
+  if (inputs.networkMode !== "awsvpc") reject(`Fargate tasks need networkMode awsvpc, got ${String(inputs.networkMode)}`);
+  const problem = describeFargatePair(Number(inputs.cpu), Number(inputs.memory));
+  // RegisterTaskDefinition: "No Fargate configuration exists for given values."
+  if (problem) reject(`No Fargate configuration exists for given values: ${problem}`);
+  let containers: Array<Record<string, unknown>>;
+  try {
+    containers = JSON.parse(String(inputs.containerDefinitions)) as Array<Record<string, unknown>>;
+  } catch {
+    return reject("containerDefinitions is not JSON");
+  }
+  for (const c of containers) {
+    const names = [...((c.environment as Array<{ name: string }> | undefined) ?? []), ...((c.secrets as Array<{ name: string }> | undefined) ?? [])].map((e) => e.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) reject(`container ${String(c.name)} sets ${dup} twice (environment / secrets)`);
+    // Container definitions, healthCheck: interval 5-300, timeout 2-120, retries 1-10, startPeriod 0-300 seconds.
+    const hc = c.healthCheck as { interval?: number; timeout?: number; retries?: number; startPeriod?: number } | undefined;
+    if (hc && !(between(hc.interval ?? 30, 5, 300) && between(hc.timeout ?? 5, 2, 120) && between(hc.retries ?? 3, 1, 10) && between(hc.startPeriod ?? 0, 0, 300))) reject(`container ${String(c.name)}: health check outside ECS's ranges`);
+    // "For tasks using the Fargate launch type, the max stop timeout value is 120 seconds."
+    if (c.stopTimeout !== undefined && Number(c.stopTimeout) > 120) reject(`container ${String(c.name)}: stopTimeout ${String(c.stopTimeout)} above Fargate's 120 seconds`);
+  }
+}
+
+function checkParameterGroup(name: string, inputs: Record<string, unknown>, reject: Reject): void {
+  const family = String(inputs.family);
+  memory().families.set(physical(name, inputs), family);
+  const parameters = (inputs.parameters as Array<{ name: string; applyMethod?: string }> | undefined) ?? [];
+  // max_connections is static: "you can't use immediate for static parameters" (RDS ModifyDBParameterGroup).
+  const staticImmediate = parameters.find((p) => p.name === "max_connections" && (p.applyMethod ?? "immediate") === "immediate");
+  if (staticImmediate) reject(`parameter max_connections is static; its applyMethod must be "pending-reboot"`);
+}
+
+function checkInstance(inputs: Record<string, unknown>, reject: Reject): void {
+  if (inputs.skipFinalSnapshot === false && !inputs.finalSnapshotIdentifier) reject(`skipFinalSnapshot is false but no finalSnapshotIdentifier is set: deleting the instance would fail`);
+  if (inputs.engine !== "postgres" || typeof inputs.engineVersion !== "string") return;
+  const group = inputs.parameterGroupName;
+  const family = typeof group === "string" ? memory().families.get(group) : undefined;
+  const want = postgresFamily(inputs.engineVersion);
+  // RDS: "the DB parameter group family must match the engine version of the DB instance".
+  if (family !== undefined && family !== want) reject(`parameter group ${String(group)} has family ${family}; engine postgres ${inputs.engineVersion} needs ${want}`);
 }

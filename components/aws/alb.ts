@@ -1,0 +1,109 @@
+// The edge: an internet-facing ALB in the public subnets. HTTP redirects to HTTPS; the HTTPS
+// listener forwards by the plan's rules (plan.edge.albRules: socket.io, static, gevent routes),
+// everything else to the sync workers (its default action). One target group per worker kind
+// and one for the static tier, all of `ip` type (Fargate tasks register by their ENI address).
+import * as pulumi from "@pulumi/pulumi";
+import * as lb from "@pulumi/aws/lb";
+import type { Plan } from "../plan";
+import { EDGE_PATHS } from "../plan/names";
+import { loadBalancerName, targetGroupName, TierKind } from "./names";
+
+/**
+ * The ALB closes a connection idle this long. gunicorn's async workers keep idle connections
+ * ASYNC_KEEPALIVE (65, plan/workers.ts) s: the ALB must give up first, or it reuses a connection gunicorn has just
+ * closed and the client gets a 502.
+ */
+export const ALB_IDLE_TIMEOUT = 60;
+
+/** Throat has no health endpoint; its front page answers every anonymous GET. nginx has its own. */
+const HEALTH_PATH: Record<TierKind, string> = { sync: "/", gevent: "/", socketio: "/", static: "/nginx-health" };
+/**
+ * Seconds a draining target keeps its requests: the default 300 would make every deploy wait five
+ * minutes. HTTP requests finish within gunicorn's 30 s timeout; socket.io clients get longer to
+ * move (they reconnect to another task on their own), up to Fargate's 120 s stop timeout.
+ */
+export const DEREGISTRATION_DELAY: Record<TierKind, number> = { sync: 30, gevent: 30, socketio: 120, static: 15 };
+/** A day: a socket.io session (polling, then the websocket upgrade) must stay on one process. */
+const SOCKETIO_STICKINESS = 86400;
+/** TLS 1.2 and 1.3 only, forward secrecy (ELB security policies). */
+const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export interface EdgeArgs {
+  plan: Plan;
+  vpcId: pulumi.Input<string>;
+  subnetIds: pulumi.Input<string[]>;
+  securityGroupId: pulumi.Input<string>;
+}
+
+export class Edge extends pulumi.ComponentResource {
+  readonly dnsName: pulumi.Output<string>;
+  readonly targetGroups: Record<TierKind, lb.TargetGroup>;
+  /** Everything a service needs before it registers targets (ECS refuses a target group without a listener). */
+  readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:Edge", name, {}, opts);
+    const { plan } = args;
+    const prefix = plan.settings.namePrefix;
+    const rules = plan.edge.albRules;
+    if (!rules) throw new Error("the AWS target needs plan.edge.albRules (edge kind alb)");
+    const certificateArn = plan.settings.edge.certificateArn;
+    if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn");
+
+    const alb = new lb.LoadBalancer(`${prefix}-alb`, {
+      name: loadBalancerName(prefix),
+      loadBalancerType: "application",
+      internal: false,
+      subnets: args.subnetIds,
+      securityGroups: [args.securityGroupId],
+      idleTimeout: ALB_IDLE_TIMEOUT,
+      dropInvalidHeaderFields: true,
+      // The plan counts the ALB as one X-Forwarded-For hop (SITE_TRUSTED_PROXY_COUNT): "append" is that.
+      xffHeaderProcessingMode: "append",
+    }, { parent: this });
+
+    const ports: Record<TierKind, number> = Object.fromEntries([...plan.workers.map((w) => [w.kind, w.port]), ["static", EDGE_PATHS.httpPort]]) as Record<TierKind, number>;
+    const targetGroup = (kind: TierKind) =>
+      new lb.TargetGroup(targetGroupName(prefix, kind), {
+        targetType: "ip",
+        protocol: "HTTP",
+        port: ports[kind],
+        vpcId: args.vpcId,
+        deregistrationDelay: DEREGISTRATION_DELAY[kind],
+        // A sync process serves one request at a time: send each request where fewest are waiting.
+        ...(kind === "sync" || kind === "gevent" ? { loadBalancingAlgorithmType: "least_outstanding_requests" } : {}),
+        ...(kind === "socketio" ? { stickiness: { type: "lb_cookie", enabled: true, cookieDuration: SOCKETIO_STICKINESS } } : {}),
+        healthCheck: { path: HEALTH_PATH[kind], matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+        tags: { Name: `${prefix}-${kind}` },
+      }, { parent: this });
+    this.targetGroups = { sync: targetGroup("sync"), gevent: targetGroup("gevent"), socketio: targetGroup("socketio"), static: targetGroup("static") };
+
+    const http = new lb.Listener(`${prefix}-http`, {
+      loadBalancerArn: alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    }, { parent: this });
+    const https = new lb.Listener(`${prefix}-https`, {
+      loadBalancerArn: alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      certificateArn,
+      sslPolicy: SSL_POLICY,
+      defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups.sync.arn }],
+    }, { parent: this });
+    const listenerRules = rules.map(
+      (rule) =>
+        new lb.ListenerRule(`${prefix}-${rule.name}`, {
+          listenerArn: https.arn,
+          priority: rule.priority,
+          conditions: [{ pathPattern: { values: rule.pathPatterns } }],
+          actions: [{ type: "forward", targetGroupArn: this.targetGroups[rule.target].arn }],
+        }, { parent: this }),
+    );
+
+    this.dnsName = alb.dnsName;
+    this.ready = [http, https, ...listenerRules];
+    this.registerOutputs({ dnsName: this.dnsName });
+  }
+}

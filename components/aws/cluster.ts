@@ -1,0 +1,70 @@
+// The ECS cluster every service and the migration share, and the task execution roles: the
+// identity ECS uses to pull the image, read the secrets and write the logs before the app runs.
+// Two roles, so each reads only what it needs: the app's (worker services and the migration)
+// reads exactly the app's secrets; the static tier's reads none. The tasks themselves get no
+// role at all: Throat calls no AWS API (local storage), so a task holds no AWS credentials.
+// Each tier grants its role write access to its own log group (tierLogs below).
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type { Settings } from "../settings";
+import { logGroupName, TierKind } from "./names";
+
+export interface ClusterArgs {
+  settings: Settings;
+  repositoryArn: pulumi.Input<string>;
+  /** Every secret the app tasks read (DATABASE_PASSWORD, APP_SECRET_KEY): nothing more. */
+  secretArns: pulumi.Input<string>[];
+}
+
+const ECS_TASKS_TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+export class Cluster extends pulumi.ComponentResource {
+  readonly cluster: ecs.Cluster;
+  readonly appExecutionRole: iam.Role;
+  readonly staticExecutionRole: iam.Role;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:Cluster", name, {}, opts);
+    const prefix = args.settings.namePrefix;
+    this.cluster = new ecs.Cluster(prefix, { name: prefix, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this });
+
+    const pull = (repositoryArn: pulumi.Input<string>) => [
+      // GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
+      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repositoryArn },
+    ];
+    const role = (role: string, statements: pulumi.Input<unknown>[]) => {
+      const r = new iam.Role(`${prefix}-${role}-execution`, { assumeRolePolicy: ECS_TASKS_TRUST, description: `Throat ${role} tasks: ECS task execution role` }, { parent: this });
+      new iam.RolePolicy(`${prefix}-${role}-execution`, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent: this });
+      return r;
+    };
+    this.appExecutionRole = role("app", [
+      ...pull(args.repositoryArn),
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: args.secretArns },
+    ]);
+    this.staticExecutionRole = role("static", pull(args.repositoryArn));
+    this.registerOutputs({ clusterArn: this.cluster.arn });
+  }
+}
+
+/**
+ * A tier's log group, with write access for the execution role its tasks run under. Start the
+ * tasks after `grant`: a task that cannot create its log stream fails to start.
+ */
+export function tierLogs(settings: Settings, tier: TierKind | "migrate", executionRole: iam.Role, parent: pulumi.Resource) {
+  const prefix = settings.namePrefix;
+  const group = new cloudwatch.LogGroup(`${prefix}-${tier}`, { name: logGroupName(prefix, tier), retentionInDays: settings.aws.logRetentionDays }, { parent });
+  const grant = new iam.RolePolicy(`${prefix}-${tier}-logs`, {
+    role: executionRole.id,
+    policy: pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${group.arn}:*` }],
+    }),
+  }, { parent });
+  return { group, grant };
+}

@@ -1,0 +1,64 @@
+// ECS container definitions, shared by the worker services, the migration task and the static
+// tier. Plain environment and secrets are kept apart by construction: `environment` takes only
+// non-secret values (endpoints, the image's launch variables), `secrets` takes only Secrets
+// Manager ARNs, and a name in both is refused.
+import * as pulumi from "@pulumi/pulumi";
+import type { Plan } from "../plan";
+import { Endpoints, resolveEnv } from "../plan/appConfig";
+import type { SecretArns } from "./secrets";
+
+export interface ContainerSpec {
+  name: string;
+  image: pulumi.Input<string>;
+  environment: pulumi.Input<Record<string, string>>;
+  /** Environment variable -> Secrets Manager secret ARN. */
+  secrets?: Record<string, pulumi.Input<string>>;
+  port?: number;
+  entryPoint?: string[];
+  command?: string[];
+  logGroup: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  /** Seconds between SIGTERM and SIGKILL (Fargate: at most 120). */
+  stopTimeout?: number;
+}
+
+/** The JSON string a task definition's `containerDefinitions` takes. */
+export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string> {
+  const secretEntries = Object.entries(spec.secrets ?? {});
+  return pulumi
+    .all([pulumi.output(spec.environment), pulumi.all(secretEntries.map(([n, arn]) => pulumi.output(arn).apply((a) => [n, a] as const))), spec.image, spec.logGroup, spec.region])
+    .apply(([environment, secrets, image, logGroup, region]) => {
+      const clash = secrets.map(([n]) => n).filter((n) => n in environment);
+      if (clash.length) throw new Error(`container ${spec.name}: ${clash.join(", ")} would be both plain environment and a secret`);
+      const definition = {
+        name: spec.name,
+        image,
+        essential: true,
+        ...(spec.entryPoint ? { entryPoint: spec.entryPoint } : {}),
+        ...(spec.command ? { command: spec.command } : {}),
+        ...(spec.port ? { portMappings: [{ containerPort: spec.port, hostPort: spec.port, protocol: "tcp" }] } : {}),
+        environment: Object.entries(environment)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => ({ name, value })),
+        secrets: secrets.map(([name, valueFrom]) => ({ name, valueFrom })).sort((a, b) => a.name.localeCompare(b.name)),
+        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": spec.name } },
+        ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
+        ...(spec.stopTimeout ? { stopTimeout: spec.stopTimeout } : {}),
+      };
+      return JSON.stringify([definition]);
+    });
+}
+
+/** The app's environment with the deploy-time endpoints filled in (plan.app.env). */
+export function appEnvironment(plan: Plan, endpoints: { databaseHost: pulumi.Input<string>; databasePort: pulumi.Input<number>; redisHost: pulumi.Input<string>; redisPort: pulumi.Input<number> }): pulumi.Output<Record<string, string>> {
+  return pulumi.all([endpoints.databaseHost, endpoints.databasePort, endpoints.redisHost, endpoints.redisPort]).apply(([databaseHost, databasePort, redisHost, redisPort]) => {
+    const resolved: Endpoints = { databaseHost, databasePort: String(databasePort), redisHost, redisPort: String(redisPort) };
+    return resolveEnv(plan.app.env, resolved);
+  });
+}
+
+/** The app's secrets as ECS wants them: plan.app.secretEnv (env var -> secret name) resolved to ARNs. */
+export function appSecrets(plan: Plan, arns: SecretArns): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries(plan.app.secretEnv).map(([envName, secret]) => [envName, arns[secret]]));
+}

@@ -1,0 +1,80 @@
+// The database tier: RDS PostgreSQL in the private subnets. max_connections is the plan's
+// (the connection budget is computed against it), set through a parameter group of the family
+// that matches the engine. The instance is protected three ways: `protect` (Pulumi refuses to
+// delete it), deletionProtection (AWS refuses), and a final snapshot if it is deleted anyway.
+import * as pulumi from "@pulumi/pulumi";
+import * as rds from "@pulumi/aws/rds";
+import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
+import type { Plan } from "../plan";
+import { postgresFamily } from "./limits";
+import { POSTGRES_PORT } from "./securityGroups";
+import { randomSecret, storedSecret } from "./secrets";
+
+export interface DatabaseArgs {
+  plan: Plan;
+  subnetIds: pulumi.Input<string[]>;
+  securityGroupId: pulumi.Input<string>;
+}
+
+export class Database extends pulumi.ComponentResource {
+  /** Host name only (DATABASE_HOST). */
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** host:port, for the stack outputs. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly passwordSecretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:Database", name, {}, opts);
+    const { settings, budget } = args.plan;
+    const db = settings.database;
+    const prefix = settings.namePrefix;
+    const family = postgresFamily(db.engineVersion);
+
+    const subnets = new rds.SubnetGroup(`${prefix}-db`, { subnetIds: args.subnetIds, description: "Throat PostgreSQL: private subnets" }, { parent: this });
+    // Auto-named with the family in the logical name: a major upgrade creates the new group
+    // before the instance moves to it, which a fixed name would forbid.
+    const parameters = new rds.ParameterGroup(`${prefix}-${family}`, {
+      family,
+      description: `Throat PostgreSQL ${db.engineVersion}: max_connections from the connection budget`,
+      parameters: [
+        // Static parameter: RDS applies it at the next reboot only ("pending-reboot"); AWS
+        // rejects "immediate" for it.
+        { name: "max_connections", value: String(budget.database.maxConnections), applyMethod: "pending-reboot" },
+      ],
+    }, { parent: this });
+
+    const password = randomSecret(`${prefix}-db-password`, 40, this);
+    this.passwordSecretArn = storedSecret(`${prefix}-db-password`, "Throat: PostgreSQL password (DATABASE_PASSWORD)", password, this).arn;
+
+    const instance = new rds.Instance(`${prefix}-postgres`, {
+      identifier: prefix,
+      engine: "postgres",
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      allocatedStorage: db.allocatedStorage,
+      storageType: "gp3",
+      storageEncrypted: true,
+      multiAz: db.multiAz,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      publiclyAccessible: false,
+      port: POSTGRES_PORT,
+      parameterGroupName: parameters.name,
+      dbName: DATABASE_NAME,
+      username: DATABASE_USER,
+      password,
+      backupRetentionPeriod: db.backupRetentionDays,
+      copyTagsToSnapshot: true,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${prefix}-final`,
+      autoMinorVersionUpgrade: true,
+    }, { parent: this, protect: true });
+
+    this.address = instance.address;
+    this.port = instance.port;
+    this.endpoint = instance.endpoint;
+    this.registerOutputs({ endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,135 @@
+// The migration: plan.migration.argv as a one-off Fargate task, run once per new migration task
+// definition (a new image or configuration), before any worker service moves to the new task
+// definitions; a failed migration fails `pulumi up` and no service changes.
+//
+// How it runs, and why this way (only the installed @pulumi packages were available):
+// - aws.ecs.getTaskExecution (an invoke that calls RunTask) was rejected: it runs on every
+//   `pulumi preview` too (its own docs warn of it), returns as soon as the task is placed, and
+//   never reports the task's exit code, so a failed migration would not stop the rollout.
+// - A command provider (@pulumi/command, `aws ecs run-task` + `aws ecs wait tasks-stopped` + exit
+//   code check) would work but is not installed, and needs the AWS CLI on the deploying machine.
+// - Chosen: a small Lambda function (migrationRunner.ts) called by aws.lambda.Invocation. The
+//   Invocation is a resource, so it runs at `pulumi up` only, not at preview; it invokes the
+//   function synchronously when created, and is replaced (invoked again) when its input changes,
+//   i.e. when the migration task definition gets a new revision. The function starts the task,
+//   waits for it to stop, and throws unless the container exited 0: the provider turns a
+//   function error into a failed create, so `pulumi up` stops before the services, which depend
+//   on the Invocation. A failed Invocation is not saved in the state, so the next `pulumi up`
+//   runs the migration again. Limit: Lambda runs at most 15 minutes; a longer migration keeps
+//   running, the function reports it, and the next run waits for it before starting another.
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type { Plan } from "../plan";
+import { tierLogs } from "./cluster";
+import { containerDefinitions } from "./containers";
+import { LAMBDA_MAX_TIMEOUT } from "./limits";
+import { MIGRATION_RUNNER_SOURCE, MigrationEvent } from "./migrationRunner";
+import type { TaskNetwork } from "./workers";
+
+const CONTAINER = "migrate";
+const STARTED_BY = "throat-migration";
+
+export interface MigrationArgs {
+  plan: Plan;
+  cluster: ecs.Cluster;
+  executionRole: iam.Role;
+  image: pulumi.Input<string>;
+  appEnv: pulumi.Input<Record<string, string>>;
+  secrets: Record<string, pulumi.Input<string>>;
+  network: TaskNetwork;
+  region: pulumi.Input<string>;
+  /** The database, Redis and the NAT routes: the task needs them all. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class Migration extends pulumi.ComponentResource {
+  /** Created once the migration has succeeded: the worker services depend on it. */
+  readonly done: lambda.Invocation;
+
+  constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:Migration", name, {}, opts);
+    const { settings, migration } = args.plan;
+    const prefix = settings.namePrefix;
+    // The migration runs with the sync workers' configuration (plan.migration.configName): their size too.
+    const sync = args.plan.workers.find((w) => w.configName === migration.configName);
+    if (!sync) throw new Error(`plan.migration.configName ${migration.configName} names no worker service`);
+    const logs = tierLogs(settings, "migrate", args.executionRole, this);
+
+    const taskDefinition = new ecs.TaskDefinition(`${prefix}-migrate`, {
+      family: `${prefix}-migrate`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(sync.cpu),
+      memory: String(sync.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: args.executionRole.arn,
+      containerDefinitions: containerDefinitions({
+        name: CONTAINER,
+        image: args.image,
+        environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, CONFIG_NAME: migration.configName })),
+        secrets: args.secrets,
+        // The image applies CONFIG_NAME in its start script (start_all.sh: `cp configs/$CONFIG_NAME/* ./`),
+        // which a command override skips; this entry point does the same copy, then runs the plan's argv.
+        entryPoint: ["/bin/sh", "-c", 'cp configs/"$CONFIG_NAME"/* ./ && exec "$@"', CONTAINER],
+        command: migration.argv,
+        logGroup: logs.group.name,
+        region: args.region,
+      }),
+    }, { parent: this });
+
+    const functionName = `${prefix}-migrate`;
+    const functionLogs = new cloudwatch.LogGroup(`${prefix}-migrate-runner`, { name: `/aws/lambda/${functionName}`, retentionInDays: settings.aws.logRetentionDays }, { parent: this });
+    const role = new iam.Role(`${prefix}-migrate-runner`, {
+      description: "Throat migration runner (Lambda): runs and watches the migration task",
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+    }, { parent: this });
+    const taskArns = args.cluster.arn.apply((arn) => arn.replace(":cluster/", ":task/") + "/*");
+    const policy = new iam.RolePolicy(`${prefix}-migrate-runner`, {
+      role: role.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
+          { Effect: "Allow", Action: "ecs:ListTasks", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
+          { Effect: "Allow", Action: "ecs:DescribeTasks", Resource: taskArns },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: args.executionRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+          { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${functionLogs.arn}:*` },
+        ],
+      }),
+    }, { parent: this });
+    const runner = new lambda.Function(`${prefix}-migrate`, {
+      name: functionName,
+      description: "Throat: runs the database migration task and fails unless it succeeds",
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(MIGRATION_RUNNER_SOURCE) }),
+      role: role.arn,
+      timeout: LAMBDA_MAX_TIMEOUT,
+      memorySize: 128,
+      loggingConfig: { logFormat: "Text", logGroup: functionLogs.name },
+    }, { parent: this, dependsOn: [policy] });
+
+    const event: pulumi.Output<MigrationEvent> = pulumi.all([args.cluster.arn, taskDefinition.arn, args.network.subnetIds, args.network.securityGroupId, logs.group.name]).apply(
+      ([cluster, taskDefinitionArn, subnets, securityGroup, logGroup]) => ({
+        cluster,
+        taskDefinition: taskDefinitionArn,
+        family: `${prefix}-migrate`,
+        container: CONTAINER,
+        subnets,
+        securityGroups: [securityGroup],
+        startedBy: STARTED_BY,
+        logGroup,
+      }),
+    );
+    this.done = new lambda.Invocation(`${prefix}-migrate`, {
+      functionName: runner.name,
+      // The task definition ARN carries its revision: a new revision changes the input, which
+      // replaces the Invocation, which runs the migration again. Nothing else does.
+      input: event.apply((e) => JSON.stringify(e)),
+    }, { parent: this, dependsOn: [...args.dependsOn, logs.grant] });
+    this.registerOutputs({});
+  }
+}

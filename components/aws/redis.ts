@@ -1,0 +1,44 @@
+// The Redis tier: an ElastiCache replication group in the private subnets. Throat keeps its
+// sessions, the socket.io message queue (several socketio processes cooperate through it) and
+// its cache there, so a primary and a replica in another zone, with automatic failover.
+// In-transit TLS stays off because the plan's URLs are redis:// (see the report's open questions).
+import * as pulumi from "@pulumi/pulumi";
+import * as elasticache from "@pulumi/aws/elasticache";
+import type { Settings } from "../settings";
+import { REDIS_PORT } from "./securityGroups";
+
+export interface RedisArgs {
+  settings: Settings;
+  subnetIds: pulumi.Input<string[]>;
+  securityGroupId: pulumi.Input<string>;
+}
+
+export class Redis extends pulumi.ComponentResource {
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+
+  constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:Redis", name, {}, opts);
+    const prefix = args.settings.namePrefix;
+    const subnets = new elasticache.SubnetGroup(`${prefix}-redis`, { name: `${prefix}-redis`, subnetIds: args.subnetIds, description: "Throat Redis: private subnets" }, { parent: this });
+    const group = new elasticache.ReplicationGroup(`${prefix}-redis`, {
+      replicationGroupId: prefix,
+      description: "Throat: sessions, socket.io message queue, cache",
+      engine: "redis",
+      engineVersion: "7.1",
+      nodeType: args.settings.redis.nodeType,
+      port: REDIS_PORT,
+      numCacheClusters: 2,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [args.securityGroupId],
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: false,
+      autoMinorVersionUpgrade: true,
+    }, { parent: this });
+    this.address = group.primaryEndpointAddress;
+    this.port = group.port.apply((p) => p ?? REDIS_PORT);
+    this.registerOutputs({ address: this.address });
+  }
+}

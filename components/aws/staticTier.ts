@@ -1,0 +1,94 @@
+// The static tier: nginx behind the ALB serving /static/ from the edge image (which copies the
+// app's static files out of the Throat image at build time), so no static request reaches
+// gunicorn. Its configuration is the plan's (plan.edge.nginxFiles); ECS has no file mounts, so
+// the files travel as the NGINX_*_CONF variables the image's entrypoint writes to
+// /etc/nginx/throat/ before it checks the configuration and starts nginx.
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as lb from "@pulumi/aws/lb";
+import type { Plan } from "../plan";
+import { EDGE_PATHS } from "../plan/names";
+import { tierLogs } from "./cluster";
+import { containerDefinitions } from "./containers";
+import { minimumHealthyPercent } from "./deployment";
+import type { TaskNetwork } from "./workers";
+
+/** One task per zone of a two-zone VPC: nginx serving files from memory needs little. */
+const STATIC_TASKS = 2;
+const STATIC_CPU = 256;
+const STATIC_MEMORY = 512;
+
+/** The variable nginx/entrypoint.sh reads for each file of plan.edge.nginxFiles. */
+export const NGINX_FILE_ENV: Record<string, string> = {
+  "throat/main.conf": "NGINX_MAIN_CONF",
+  "throat/events.conf": "NGINX_EVENTS_CONF",
+  "throat/http.conf": "NGINX_HTTP_CONF",
+};
+
+export function nginxEnvironment(files: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([file, text]) => {
+      const name = NGINX_FILE_ENV[file];
+      if (!name) throw new Error(`plan.edge.nginxFiles has ${file}; the edge image's entrypoint reads only ${Object.keys(NGINX_FILE_ENV).join(", ")}`);
+      return [name, text];
+    }),
+  );
+}
+
+export interface StaticTierArgs {
+  plan: Plan;
+  cluster: ecs.Cluster;
+  executionRole: iam.Role;
+  image: pulumi.Input<string>;
+  network: TaskNetwork;
+  targetGroup: lb.TargetGroup;
+  region: pulumi.Input<string>;
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class StaticTier extends pulumi.ComponentResource {
+  constructor(name: string, args: StaticTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:StaticTier", name, {}, opts);
+    const { settings } = args.plan;
+    const prefix = settings.namePrefix;
+    const logs = tierLogs(settings, "static", args.executionRole, this);
+    const port = EDGE_PATHS.httpPort;
+    const taskDefinition = new ecs.TaskDefinition(`${prefix}-static`, {
+      family: `${prefix}-static`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(STATIC_CPU),
+      memory: String(STATIC_MEMORY),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: args.executionRole.arn,
+      // No container health check: the ALB checks /nginx-health, and the entrypoint refuses to
+      // start nginx on a configuration `nginx -t` rejects.
+      containerDefinitions: containerDefinitions({
+        name: "nginx",
+        image: args.image,
+        environment: nginxEnvironment(args.plan.edge.nginxFiles),
+        port,
+        logGroup: logs.group.name,
+        region: args.region,
+      }),
+    }, { parent: this });
+    new ecs.Service(`${prefix}-static`, {
+      name: `${prefix}-static`,
+      cluster: args.cluster.arn,
+      taskDefinition: taskDefinition.arn,
+      launchType: "FARGATE",
+      desiredCount: STATIC_TASKS,
+      deploymentMaximumPercent: settings.deploy.maxPercent,
+      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, STATIC_TASKS),
+      deploymentController: { type: "ECS" },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: 30,
+      networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [args.network.securityGroupId], assignPublicIp: false },
+      loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: "nginx", containerPort: port }],
+      propagateTags: "SERVICE",
+      waitForSteadyState: true,
+    }, { parent: this, dependsOn: [...args.dependsOn, logs.grant] });
+    this.registerOutputs({});
+  }
+}

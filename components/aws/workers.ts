@@ -1,0 +1,133 @@
+// One Fargate service per worker kind (plan.workers): the plan's launch environment (WORKER_TYPE,
+// WORKER_COUNT, THREAD_COUNT, WORKER_CONNECTIONS, CONFIG_NAME) makes the image run the plan's
+// gunicorn command; the plan's replicas, task size and surge size the service.
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as lb from "@pulumi/aws/lb";
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import type { Settings } from "../settings";
+import type { WorkerService as PlannedWorker } from "../plan/workers";
+import { tierLogs } from "./cluster";
+import { containerDefinitions } from "./containers";
+import { minimumHealthyPercent } from "./deployment";
+
+/** Average CPU the autoscaled services aim for: room for a burst while new tasks start (~1 min). */
+export const CPU_TARGET = 60;
+/** Grace after a task starts before failed ALB health checks count: gunicorn boot and imports. */
+const HEALTH_CHECK_GRACE = 60;
+/** Seconds between SIGTERM and SIGKILL: in-flight requests finish; socket.io clients get Fargate's maximum. */
+const STOP_TIMEOUT: Record<PlannedWorker["kind"], number> = { sync: 30, gevent: 30, socketio: 120 };
+
+export interface TaskNetwork {
+  subnetIds: pulumi.Input<string[]>;
+  securityGroupId: pulumi.Input<string>;
+}
+
+export interface WorkerServiceArgs {
+  settings: Settings;
+  worker: PlannedWorker;
+  cluster: ecs.Cluster;
+  executionRole: iam.Role;
+  image: pulumi.Input<string>;
+  /** The app's resolved environment (endpoints), without secrets. */
+  appEnv: pulumi.Input<Record<string, string>>;
+  /** Env var -> Secrets Manager ARN. */
+  secrets: Record<string, pulumi.Input<string>>;
+  network: TaskNetwork;
+  targetGroup: lb.TargetGroup;
+  region: pulumi.Input<string>;
+  /** Started only after these: the listeners, the NAT routes, and the migration. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class WorkerService extends pulumi.ComponentResource {
+  readonly service: ecs.Service;
+  readonly taskDefinition: ecs.TaskDefinition;
+
+  constructor(name: string, args: WorkerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("throat:aws:WorkerService", name, {}, opts);
+    const { settings, worker: w } = args;
+    const prefix = settings.namePrefix;
+    const logs = tierLogs(settings, w.kind, args.executionRole, this);
+
+    this.taskDefinition = new ecs.TaskDefinition(`${prefix}-${w.kind}`, {
+      family: `${prefix}-${w.kind}`,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(w.cpu),
+      memory: String(w.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: args.executionRole.arn,
+      containerDefinitions: containerDefinitions({
+        name: w.kind,
+        image: args.image,
+        environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, ...w.launchEnv })),
+        secrets: args.secrets,
+        port: w.port,
+        logGroup: logs.group.name,
+        region: args.region,
+        // Is gunicorn accepting connections? The ALB's health check asks whether the app
+        // answers; this one keeps a task whose gunicorn died from counting as running.
+        healthCheck: {
+          command: ["CMD-SHELL", `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${w.port}), 3)" || exit 1`],
+          interval: 30,
+          timeout: 5,
+          retries: 3,
+          startPeriod: HEALTH_CHECK_GRACE,
+        },
+        stopTimeout: STOP_TIMEOUT[w.kind],
+      }),
+    }, { parent: this });
+
+    // socket.io runs a fixed count (validate.ts): scaling in would cut its websockets.
+    const autoscaled = w.kind !== "socketio" && w.replicas.max > w.replicas.min;
+    this.service = new ecs.Service(`${prefix}-${w.kind}`, {
+      name: `${prefix}-${w.kind}`,
+      cluster: args.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      launchType: "FARGATE",
+      desiredCount: w.replicas.min,
+      // The surge the connection budget counted: at most maxPercent of the tasks run during a deploy.
+      deploymentMaximumPercent: settings.deploy.maxPercent,
+      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, w.replicas.min),
+      deploymentController: { type: "ECS" },
+      // Tasks that never become healthy stop the deploy and bring back the last working one.
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE,
+      networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [args.network.securityGroupId], assignPublicIp: false },
+      loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: w.kind, containerPort: w.port }],
+      propagateTags: "SERVICE",
+      // `pulumi up` returns when the new tasks are healthy, and fails if the deploy does.
+      waitForSteadyState: true,
+    }, {
+      parent: this,
+      dependsOn: [...args.dependsOn, logs.grant],
+      // The autoscaler owns the running count between min and max; a deploy must not reset it.
+      ignoreChanges: autoscaled ? ["desiredCount"] : [],
+    });
+
+    if (autoscaled) {
+      const target = new appautoscaling.Target(`${prefix}-${w.kind}`, {
+        serviceNamespace: "ecs",
+        scalableDimension: "ecs:service:DesiredCount",
+        resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
+        minCapacity: w.replicas.min,
+        maxCapacity: w.replicas.max,
+      }, { parent: this });
+      new appautoscaling.Policy(`${prefix}-${w.kind}-cpu`, {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+          targetValue: CPU_TARGET,
+          scaleOutCooldown: 60,
+          scaleInCooldown: 300,
+        },
+      }, { parent: this });
+    }
+    this.registerOutputs({ serviceName: this.service.name });
+  }
+}

@@ -1,0 +1,56 @@
+// Images: one ECR repository; the app image (Throat + the plan's config files) and the edge image
+// built from nginx/ on top of the Throat image, pushed with ECR credentials; tasks use digests.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../../components/load";
+import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import { ofType } from "../support/runStack";
+import { containers, dependenciesOfType, one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+
+const plan = prodPlan();
+let fromRef: ProgramRun;
+let fromSource: ProgramRun;
+beforeAll(async () => {
+  fromRef = await runProd();
+  fromSource = await runProd({ image: undefined, appSource: "../throat" });
+}, RUN_TIMEOUT);
+
+type Build = { context: string; dockerfile: string; platform: string; args: Record<string, string> };
+const build = (run: ProgramRun, name: string) => one(run, T.image, name).inputs.build as Build;
+
+test("the app image: Throat plus the plan's config files, from a generated context on disk", () => {
+  const app = build(fromRef, "throat-prod-app");
+  expect(app).toMatchObject({ context: ".build/prod/app-image", dockerfile: ".build/prod/app-image/Dockerfile", platform: "linux/amd64", args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" } });
+  for (const f of Object.values(plan.app.configFiles)) expect(readFileSync(path.join(PROJECT_ROOT, app.context, f.path), "utf8")).toBe(f.text);
+});
+
+test("the edge image: nginx/ on the same Throat image", () => {
+  expect(build(fromRef, "throat-prod-edge")).toMatchObject({ context: "nginx", dockerfile: "nginx/Dockerfile", args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" } });
+});
+
+test("pushed to the stack's ECR repository with ECR's credentials, kept secret", () => {
+  const repo = ofType(fromRef, T.ecr)[0]!;
+  expect(repo.inputs.name).toBe("throat-prod");
+  for (const image of ofType(fromRef, T.image)) {
+    expect(String(image.inputs.imageName)).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod:(app|edge)$/);
+    expect(image.inputs.registry).toMatchObject({ username: "AWS", server: expect.stringContaining("/throat-prod") });
+    expect(image.secretInputs).toContain("registry");
+  }
+});
+
+test("built from throat:appSource, the Throat image is pushed too and both builds start from its digest", () => {
+  expect(ofType(fromSource, T.image).map((i) => i.name).sort()).toEqual(["throat-prod-app", "throat-prod-edge", "throat-prod-throat"]);
+  expect(build(fromSource, "throat-prod-throat")).toMatchObject({ context: "../throat", dockerfile: "../throat/Dockerfile" });
+  for (const name of ["throat-prod-app", "throat-prod-edge"]) {
+    expect(dependenciesOfType(fromSource, one(fromSource, T.image, name), T.image).map((i) => i.name)).toEqual(["throat-prod-throat"]);
+    expect(build(fromSource, name).args.THROAT_IMAGE).not.toBe("");
+  }
+});
+
+test("tasks run images by the reference the build reports (a digest), never a moving tag", () => {
+  for (const td of ofType(fromRef, T.taskDefinition)) {
+    const image = containers(td)[0]!.image;
+    expect(image).toBeDefined();
+    expect(image).not.toMatch(/:(app|edge|latest)$/);
+  }
+});

@@ -1,0 +1,92 @@
+// Secrets reach the tasks through Secrets Manager only: `secrets` with valueFrom ARNs, never
+// `environment`, never an output, never any input but the secret's own version (and the RDS
+// master password). The execution role reads exactly those secrets.
+import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import { autoName } from "../../scripts/lib/rules/aws";
+import { ofType } from "../support/runStack";
+import { containers, dependenciesOfType, envOf, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+
+const plan = prodPlan();
+const KNOWN_KEY = "known-flask-secret-key-for-this-test-7f3a";
+let generated: ProgramRun;
+let fromConfig: ProgramRun;
+beforeAll(async () => {
+  generated = await runProd();
+  fromConfig = await runProd({ secretKey: KNOWN_KEY }, { secretKeys: ["secretKey"] });
+}, RUN_TIMEOUT);
+
+const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== "throat-prod-static");
+const secretValues = (run: ProgramRun): string[] =>
+  ofType(run, T.secretVersion)
+    .map((v) => v.inputs.secretString)
+    .filter((v): v is string => typeof v === "string" && v.length > 0);
+/** Where a secret value may appear: its secret version, and the database's master password. */
+const mayHoldSecret = (r: RecordedResource) => r.type === T.secretVersion || r.type === T.rds;
+
+test("the app secrets are `secrets` with Secrets Manager ARNs, never plain environment", () => {
+  const secretEnv = Object.keys(plan.app.secretEnv).sort();
+  expect(secretEnv).toEqual(["APP_SECRET_KEY", "DATABASE_PASSWORD"]);
+  for (const run of [generated, fromConfig]) {
+    for (const td of appTasks(run)) {
+      const [c] = containers(td);
+      expect(Object.keys(envOf(c!)).filter((k) => secretEnv.includes(k))).toEqual([]);
+      expect(c!.secrets.map((s) => s.name)).toEqual(secretEnv);
+      const arn = Object.fromEntries(c!.secrets.map((s) => [s.name, s.valueFrom]));
+      expect(arn.DATABASE_PASSWORD).toMatch(new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-db-password")}-`));
+      expect(arn.APP_SECRET_KEY).toMatch(new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-secret-key")}-`));
+    }
+    // nginx needs no secret.
+    expect(containers(ofType(run, T.taskDefinition).find((t) => t.name === "throat-prod-static")!)[0]!.secrets).toEqual([]);
+  }
+});
+
+test("no task definition is built from a secret value: none depends on a password or a secret version", () => {
+  for (const run of [generated, fromConfig]) {
+    for (const td of ofType(run, T.taskDefinition)) {
+      expect(dependenciesOfType(run, td, T.randomPassword)).toEqual([]);
+      expect(dependenciesOfType(run, td, T.secretVersion)).toEqual([]);
+      expect(td.secretInputs).toEqual([]);
+    }
+  }
+});
+
+test("the secret key from throat:secretKey is stored, as a secret, and appears nowhere else", () => {
+  const version = ofType(fromConfig, T.secretVersion).find((v) => v.name === "throat-prod-secret-key")!;
+  expect(version.inputs.secretString).toBe(KNOWN_KEY);
+  expect(version.secretInputs).toContain("secretString");
+  // No generated key when the config has one.
+  expect(ofType(fromConfig, T.randomPassword).map((p) => p.name)).toEqual(["throat-prod-db-password"]);
+  for (const r of fromConfig.resources.filter((x) => x.type !== T.secretVersion)) expect(JSON.stringify(r.inputs)).not.toContain(KNOWN_KEY);
+  expect(JSON.stringify(fromConfig.outputs)).not.toContain(KNOWN_KEY);
+});
+
+test("without throat:secretKey the key is generated (letters and digits) and stored", () => {
+  expect(ofType(generated, T.randomPassword).map((p) => [p.name, p.inputs.length, p.inputs.special])).toEqual([
+    ["throat-prod-db-password", 40, false],
+    ["throat-prod-secret-key", 64, false],
+  ]);
+  for (const v of ofType(generated, T.secretVersion)) expect(dependenciesOfType(generated, v, T.randomPassword)).toHaveLength(1);
+});
+
+test("whatever value a secret version holds appears in no other input and no output", () => {
+  for (const run of [generated, fromConfig]) {
+    for (const value of secretValues(run)) {
+      for (const r of run.resources.filter((x) => !mayHoldSecret(x))) expect(JSON.stringify(r.inputs)).not.toContain(value);
+      expect(JSON.stringify(run.outputs)).not.toContain(value);
+    }
+    expect(run.secretOutputs).toEqual([]);
+  }
+});
+
+test("the app tasks' execution role reads exactly the secrets they name; the static tier's reads none", () => {
+  const policy = (name: string) => JSON.parse(String(ofType(generated, T.rolePolicy).find((p) => p.name === name)!.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
+  const reads = (name: string) => policy(name).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
+  const app = reads("throat-prod-app-execution");
+  expect(app).toHaveLength(1);
+  expect(app[0]!.Action).toEqual(["secretsmanager:GetSecretValue"]);
+  const named = new Set(appTasks(generated).flatMap((td) => containers(td)[0]!.secrets.map((s) => s.valueFrom)));
+  expect([app[0]!.Resource].flat().sort()).toEqual([...named].sort());
+  expect(reads("throat-prod-static-execution")).toEqual([]);
+  // Tasks run without a task role: the app calls no AWS API, so it holds no AWS credentials.
+  for (const td of ofType(generated, T.taskDefinition)) expect(td.inputs.taskRoleArn).toBeUndefined();
+});

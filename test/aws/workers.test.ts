@@ -1,0 +1,128 @@
+// The worker services run what the plan decided: its launch environment and app environment,
+// its task size, replicas and deploy surge; they wait for the migration; the static tier runs
+// the plan's nginx files.
+import { resolveEnv } from "../../components/plan/appConfig";
+import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import { state } from "../../scripts/lib/rules/aws";
+import { ofType } from "../support/runStack";
+import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+
+const plan = prodPlan();
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProd();
+}, RUN_TIMEOUT);
+
+const service = (kind: string) => one(run, T.service, `throat-prod-${kind}`);
+const task = (kind: string) => one(run, T.taskDefinition, `throat-prod-${kind}`);
+/** The plan's app environment, filled with the endpoints the (mock) provider reports for RDS and ElastiCache. */
+const resolvedAppEnv = () => {
+  const rds = ofType(run, T.rds)[0]!;
+  const redis = ofType(run, T.redis)[0]!;
+  const db = state(T.rds, rds.name, rds.inputs);
+  const cache = state(T.redis, redis.name, redis.inputs);
+  return resolveEnv(plan.app.env, { databaseHost: String(db.address), databasePort: String(db.port), redisHost: String(cache.primaryEndpointAddress), redisPort: String(cache.port) });
+};
+
+describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind, w) => {
+  test("environment: the plan's launch environment plus its resolved app environment, nothing else", () => {
+    const [c, ...more] = containers(task(kind));
+    expect(more).toEqual([]);
+    const env = envOf(c!);
+    expect(env).toEqual({ ...resolvedAppEnv(), ...w.launchEnv });
+    expect(env.CONFIG_NAME).toBe(w.configName);
+    // No command override: the image's start script turns this environment into the plan's argv.
+    expect(c!.command).toBeUndefined();
+    expect(c!.entryPoint).toBeUndefined();
+    expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: w.port })]);
+    expect(c!.healthCheck?.command[0]).toBe("CMD-SHELL");
+    expect(c!.logConfiguration).toEqual({ logDriver: "awslogs", options: expect.objectContaining({ "awslogs-group": `/ecs/throat-prod/${kind}` }) });
+  });
+
+  test("task size from the plan, on Fargate", () => {
+    expect(task(kind).inputs).toMatchObject({ cpu: String(w.cpu), memory: String(w.memory), networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"] });
+  });
+
+  test("service: replicas.min tasks, the budget's surge, rolling deploys that roll back", () => {
+    const s = service(kind).inputs;
+    expect(s).toMatchObject({
+      desiredCount: w.replicas.min,
+      deploymentMaximumPercent: plan.settings.deploy.maxPercent,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentController: { type: "ECS" },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      launchType: "FARGATE",
+      waitForSteadyState: true,
+    });
+    expect(s.loadBalancers).toEqual([expect.objectContaining({ containerName: kind, containerPort: 5000 })]);
+    const [tg] = dependenciesOfType(run, service(kind), T.targetGroup);
+    expect((tg!.inputs.tags as Record<string, string>).Name).toBe(`throat-prod-${kind}`);
+  });
+
+  test("starts only after the migration succeeded and the listeners exist", () => {
+    const deps = service(kind).dependencies;
+    expect(deps).toContain(ofType(run, T.invocation)[0]!.urn);
+    for (const l of ofType(run, T.listener)) expect(deps).toContain(l.urn);
+    for (const r of ofType(run, T.listenerRule)) expect(deps).toContain(r.urn);
+  });
+});
+
+test("sync and gevent scale on CPU between replicas.min and replicas.max; socketio runs a fixed count", () => {
+  const targets = ofType(run, T.scalingTarget);
+  const expected = plan.workers.filter((w) => w.kind !== "socketio").map((w) => [w.kind, w.replicas.min, w.replicas.max]);
+  expect(targets.map((t) => [t.name.replace("throat-prod-", ""), t.inputs.minCapacity, t.inputs.maxCapacity])).toEqual(expected);
+  for (const t of targets) expect(t.inputs).toMatchObject({ serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: `service/throat-prod/${t.name}` });
+  for (const p of ofType(run, T.scalingPolicy)) {
+    expect(p.inputs.policyType).toBe("TargetTrackingScaling");
+    expect(p.inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } });
+  }
+  expect(targets.find((t) => t.name === "throat-prod-socketio")).toBeUndefined();
+});
+
+test("the migration: the plan's argv with the sync configuration, run by the Invocation before the services", () => {
+  const [c] = containers(task("migrate"));
+  expect(c!.command).toEqual(plan.migration.argv);
+  expect(envOf(c!).CONFIG_NAME).toBe(plan.migration.configName);
+  // The image applies CONFIG_NAME in its start script, which a command override skips: the entry point does it.
+  expect(c!.entryPoint).toEqual(["/bin/sh", "-c", 'cp configs/"$CONFIG_NAME"/* ./ && exec "$@"', "migrate"]);
+  expect(c!.secrets.map((s) => s.name).sort()).toEqual(Object.keys(plan.app.secretEnv).sort());
+  const sync = plan.workers.find((w) => w.kind === "sync")!;
+  expect(task("migrate").inputs).toMatchObject({ cpu: String(sync.cpu), memory: String(sync.memory) });
+
+  const invocation = ofType(run, T.invocation)[0]!;
+  const input = JSON.parse(String(invocation.inputs.input)) as Record<string, unknown>;
+  expect(input).toMatchObject({ family: "throat-prod-migrate", container: "migrate", taskDefinition: expect.stringMatching(/:task-definition\/throat-prod-migrate:\d+$/) });
+  expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);
+  // The database and Redis exist before it runs.
+  expect(dependenciesOfType(run, invocation, T.rds)).toHaveLength(1);
+  expect(dependenciesOfType(run, invocation, T.redis)).toHaveLength(1);
+  const fn = ofType(run, T.lambda)[0]!;
+  expect(fn.inputs).toMatchObject({ timeout: 900, handler: "index.handler" });
+});
+
+test("the migration runner may start only the migration task, on this cluster", () => {
+  const policy = JSON.parse(String(one(run, T.rolePolicy, "throat-prod-migrate-runner").inputs.policy)) as { Statement: Array<{ Action: string; Resource: string; Condition?: unknown }> };
+  const runTask = policy.Statement.find((s) => s.Action === "ecs:RunTask")!;
+  expect(runTask.Resource).toMatch(/:task-definition\/throat-prod-migrate:\*$/);
+  expect(runTask.Condition).toEqual({ ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\/throat-prod$/) } });
+  const pass = policy.Statement.find((s) => s.Action === "iam:PassRole")!;
+  expect(pass.Resource).toMatch(/:role\/throat-prod-app-execution-/);
+});
+
+test("the static tier: the edge image with the plan's nginx files as NGINX_*_CONF, port 80, no secrets", () => {
+  const [c] = containers(task("static"));
+  const files = plan.edge.nginxFiles;
+  expect(envOf(c!)).toEqual({ NGINX_MAIN_CONF: files["throat/main.conf"], NGINX_EVENTS_CONF: files["throat/events.conf"], NGINX_HTTP_CONF: files["throat/http.conf"] });
+  expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: 80 })]);
+  expect(service("static").inputs.loadBalancers).toEqual([expect.objectContaining({ containerName: "nginx", containerPort: 80 })]);
+  const [tg] = dependenciesOfType(run, service("static"), T.targetGroup);
+  expect((tg!.inputs.tags as Record<string, string>).Name).toBe("throat-prod-static");
+  // Its image is the edge build, not the app image.
+  const images = (r: RecordedResource) => dependenciesOfType(run, r, T.image).map((i) => i.name);
+  expect(images(task("static"))).toEqual(["throat-prod-edge"]);
+  for (const kind of ["sync", "gevent", "socketio", "migrate"]) expect(images(task(kind))).toEqual(["throat-prod-app"]);
+});
+
+test("log groups keep settings.aws.logRetentionDays", () => {
+  for (const g of ofType(run, T.logGroup)) expect(g.inputs.retentionInDays).toBe(plan.settings.aws.logRetentionDays);
+});
