@@ -19,7 +19,6 @@ import { Redis } from "./redis";
 import { AppSecrets, SecretArns } from "./secrets";
 import { SecurityGroups } from "./securityGroups";
 import { StaticTier } from "./staticTier";
-import { checkAwsPlan } from "./validate";
 import { WorkerService } from "./workers";
 
 export class AwsStack extends pulumi.ComponentResource implements TargetOutputs {
@@ -29,8 +28,6 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
   readonly loadBalancerDnsName: pulumi.Output<string>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
-    // Everything AWS would refuse, before a single resource exists.
-    checkAwsPlan(args.plan);
     super("throat:aws:AwsStack", name, {}, opts);
     const { plan } = args;
     const { settings } = plan;

@@ -71,9 +71,6 @@ export class Migration extends pulumi.ComponentResource {
         image: args.image,
         environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, CONFIG_NAME: migration.configName })),
         secrets: args.secrets,
-        // The image applies CONFIG_NAME in its start script (start_all.sh: `cp configs/$CONFIG_NAME/* ./`),
-        // which a command override skips; this entry point does the same copy, then runs the plan's argv.
-        entryPoint: ["/bin/sh", "-c", 'cp configs/"$CONFIG_NAME"/* ./ && exec "$@"', CONTAINER],
         command: migration.argv,
         logGroup: logs.group.name,
         region: args.region,

@@ -41,11 +41,8 @@ export class Migration extends pulumi.ComponentResource {
         command: plan.migration.argv,
         envs: [...args.env, `CONFIG_NAME=${plan.migration.configName}`],
         uploads: [
+          // plan.migration.argv copies it over the root config itself (MIGRATION_ARGV).
           { file: `${THROAT_WORKDIR}/${config.path}`, content: config.text },
-          // CONFIG_NAME takes effect only in the image's default command (start_all.sh copies
-          // configs/$CONFIG_NAME/ over the root config); this command replaces it, so the
-          // root config.yaml must already be the migration's.
-          { file: `${THROAT_WORKDIR}/config.yaml`, content: config.text },
         ],
         networksAdvanced: [{ name: args.network }],
         attach: true,

@@ -56,7 +56,9 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
           user: DATABASE_USER,
           max_connections: w.poolSize,
           stale_timeout: s.pool.staleTimeout,
-          timeout: s.pool.timeout,
+          // peewee's own meaning: no `timeout` fails at once when the pool is empty, and
+          // `timeout: 0` waits forever. Our 0 means "fail at once", so it omits the key.
+          ...(s.pool.timeout > 0 ? { timeout: s.pool.timeout } : {}),
         },
       };
       const file: ConfigFile = {

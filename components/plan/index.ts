@@ -9,6 +9,7 @@ import { parseRouteList, RouteTable } from "./routes";
 import { checkWorker, planWorkers, WorkerService } from "./workers";
 import { NginxFiles, renderNginx, renderStaticNginx } from "./nginx";
 import { dockerNames, EDGE_PATHS } from "./names";
+import { describeFargatePair } from "./fargate";
 
 export interface Plan {
   settings: Settings;
@@ -30,6 +31,13 @@ export interface Plan {
   };
 }
 
+/**
+ * Throat's migration command. The image applies CONFIG_NAME in its default command
+ * (start_all.sh copies configs/$CONFIG_NAME/ over the root config); a one-off task overrides
+ * that command, so it applies the configuration itself first.
+ */
+export const MIGRATION_ARGV = ["/bin/sh", "-c", 'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply'];
+
 export class PlanError extends Error {
   constructor(
     readonly key: string,
@@ -45,6 +53,12 @@ export function buildPlan(settings: Settings, routeListText: string): Plan {
   const budget = planBudget(settings);
   const workers = planWorkers(settings, budget);
   const workerProblems = workers.flatMap(checkWorker);
+  if (settings.profile === "prod") {
+    for (const w of workers) {
+      const pair = describeFargatePair(w.cpu, w.memory);
+      if (pair) workerProblems.push(`throat:workers.${w.kind}.cpu / throat:workers.${w.kind}.memory: ${pair}`);
+    }
+  }
   if (workerProblems.length) throw new PlanError("throat:workers", workerProblems.join("\n"));
   const proxies = planProxies(settings);
   const app = planAppConfig(settings, workers, proxies);
@@ -56,7 +70,7 @@ export function buildPlan(settings: Settings, routeListText: string): Plan {
     routes,
     proxies,
     app,
-    migration: { argv: ["python3", "throat.py", "migration", "apply"], configName: app.configFiles.sync.name },
+    migration: { argv: MIGRATION_ARGV, configName: app.configFiles.sync.name },
     edge: {
       kind: settings.edge.kind,
       uploadMaxSize: UPLOAD_MAX_SIZE,

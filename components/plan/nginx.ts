@@ -82,7 +82,10 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
       // socket.io polling needs every request of a session on the same process.
       ...(kind === "socketio" && servers.length > 1 ? ["ip_hash;"] : []),
       ...servers.map((s) => `server ${s} max_fails=1 fail_timeout=10s;`),
-      ...(kind === "socketio" ? [] : [`keepalive ${UPSTREAM_KEEPALIVE};`]),
+      // Never for async workers: gunicorn's gevent worker holds one of its --worker-connections
+      // for every open connection, idle ones too, so nginx's idle cache (per nginx process)
+      // can take them all and leave new requests in the backlog until they time out (504).
+      ...(kind === "sync" ? [`keepalive ${UPSTREAM_KEEPALIVE};`] : []),
     ];
     return [`upstream ${upstreamName(kind)} {`, ...lines.map((l) => `    ${l}`), "}"].join("\n");
   };

@@ -3,7 +3,7 @@
 // Every problem is collected and reported together, each naming its config key, what it got
 // and what it wants, before a single resource is registered.
 import { z } from "zod";
-import { RawSettings, secretKeys, settingsSchema } from "./schema";
+import { LOG_RETENTION_DAYS, RawSettings, secretKeys, settingsSchema } from "./schema";
 
 export type Profile = "test" | "prod";
 export type WorkerKind = "sync" | "gevent" | "socketio";
@@ -78,6 +78,19 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
   }
   if (s.aws.vpcId && (!s.aws.publicSubnetIds || !s.aws.privateSubnetIds)) {
     problems.push(`throat:aws.vpcId is set without throat:aws.publicSubnetIds and throat:aws.privateSubnetIds: an existing VPC needs both subnet lists (two or more each)`);
+  }
+  if (!s.aws.vpcId && (s.aws.publicSubnetIds || s.aws.privateSubnetIds)) {
+    problems.push(`throat:aws.publicSubnetIds / privateSubnetIds are set without throat:aws.vpcId: name the VPC they belong to, or remove them to create a VPC`);
+  }
+  if (!LOG_RETENTION_DAYS.includes(s.aws.logRetentionDays)) {
+    const days = s.aws.logRetentionDays;
+    const near = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - days) < Math.abs(a - days) ? b : a));
+    problems.push(`throat:aws.logRetentionDays: got ${days}; CloudWatch Logs keeps ${LOG_RETENTION_DAYS.join(", ")} days only (nearest: ${near})`);
+  }
+  const socketio = s.workers.socketio.replicas;
+  if (profile === "prod" && socketio.min !== socketio.max) {
+    // Scaling in would cut every websocket of the stopped tasks.
+    problems.push(`throat:workers.socketio.replicas: got min ${socketio.min}, max ${socketio.max}; socket.io workers run a fixed count on AWS (scaling in drops their websockets): give one number`);
   }
   const ports = edgePorts(stack, profile, s.edge.httpPort, s.edge.httpsPort);
   if (ports.httpPort === ports.httpsPort) problems.push(`throat:edge.httpsPort: got ${ports.httpsPort}, the same as throat:edge.httpPort; give them different ports`);

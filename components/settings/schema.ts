@@ -78,8 +78,10 @@ export const settingsSchema = z
       /** Seconds before peewee recycles an idle pooled connection. */
       staleTimeout: count(1).default(300),
       /**
-       * Seconds a request waits for a free pooled connection. 0 means fail at once, which is
-       * what deploy.md warns about: then worker connections must not exceed the pool size.
+       * Seconds a request waits for a free pooled connection. 0 means fail at once ("Exceeded
+       * maximum connections"), what deploy.md warns about: then worker connections must not
+       * exceed the pool size. (The rendered config omits peewee's `timeout` for 0: peewee reads
+       * a 0 there as "wait forever".)
        */
       timeout: count(0).default(10),
     })
@@ -160,13 +162,19 @@ export const settingsSchema = z
       publicSubnetIds: z.array(z.string()).min(2).optional(),
       privateSubnetIds: z.array(z.string()).min(2).optional(),
       /** Availability zones for a new VPC. */
-      availabilityZones: count(2).default(2),
-      /** CloudWatch log retention in days. */
+      availabilityZones: count(2).max(8).default(2),
+      /** CloudWatch log retention in days: one of LOG_RETENTION_DAYS. */
       logRetentionDays: count(1).default(30),
     })
     .prefault({}),
 });
 
 export type RawSettings = z.infer<typeof settingsSchema>;
+/**
+ * CloudWatch Logs PutRetentionPolicy: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120,
+ * 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
+ */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
 /** Keys whose values must be Pulumi secrets. */
 export const secretKeys = ["tlsKey", "secretKey"] as const;

@@ -1,9 +1,9 @@
-// A configuration AWS would refuse stops the program before it registers any AWS resource, with
+// A configuration AWS would refuse stops the program before it registers any resource, with
 // a message that names the config key to change: end to end, through the real program. The
-// checks run before AwsStack registers anything, so a refused run leaves nothing pending that
-// could disturb the next run in this process (the mock runtime is process-global).
-import { awsProblems } from "../../components/aws/validate";
-import { prodPlan, RUN_TIMEOUT, runProd } from "./support";
+// settings and the plan check it, so a refused run leaves nothing pending that could disturb
+// the next run in this process (the mock runtime is process-global).
+import { errorOf, PROD_REQUIRED, settings } from "../support/settings";
+import { RUN_TIMEOUT, runProd } from "./support";
 
 const workers = (sync: Record<string, unknown>) => ({
   sync: { replicas: { min: 2, max: 6 }, processes: 4, threads: 1, ...sync },
@@ -15,7 +15,7 @@ test(
   "an invalid Fargate size names throat:workers.sync.cpu / memory and the sizes that fit",
   async () => {
     await expect(runProd({ workers: workers({ cpu: 256, memory: 8192 }) })).rejects.toThrow(
-      "throat:workers.sync.cpu / throat:workers.sync.memory: Fargate has no task size 256 CPU / 8192 MiB; with 256 CPU, memory must be 512, 1024, 2048 MiB; 8192 MiB pairs with CPU 1024, 2048, 4096.",
+      "throat:workers.sync.cpu / throat:workers.sync.memory: Fargate has no task size 256 CPU / 8192 MiB; with 256 CPU, memory must be 512, 1024, 2048 MiB; 8192 MiB pairs with CPU 1024, 2048, 4096",
     );
   },
   RUN_TIMEOUT,
@@ -24,7 +24,7 @@ test(
 test(
   "the same size for the async kinds names their keys",
   async () => {
-    await expect(runProd({ workers: { ...workers({ cpu: 1024, memory: 2048 }), gevent: { replicas: 1, workerConnections: 40, cpu: 512, memory: 512 } } })).rejects.toThrow(/^throat:workers\.gevent\.cpu \/ throat:workers\.gevent\.memory: /);
+    await expect(runProd({ workers: { ...workers({ cpu: 1024, memory: 2048 }), gevent: { replicas: 1, workerConnections: 40, cpu: 512, memory: 512 } } })).rejects.toThrow(/throat:workers\.gevent\.cpu \/ throat:workers\.gevent\.memory: Fargate has no task size 512 CPU \/ 512 MiB/);
   },
   RUN_TIMEOUT,
 );
@@ -53,9 +53,10 @@ test(
   RUN_TIMEOUT,
 );
 
-test("every problem is reported at once", () => {
-  const plan = prodPlan({ workers: { ...workers({ cpu: 256, memory: 8192 }), socketio: { replicas: { min: 1, max: 2 } } }, aws: { logRetentionDays: 10 } });
-  expect(awsProblems(plan).map((p) => p.split(":")[1]!.split(" ")[0])).toEqual(["workers.sync.cpu", "workers.socketio.replicas", "aws.logRetentionDays"]);
+test("every settings problem is reported at once", () => {
+  const msg = errorOf(() => settings("prod", { ...PROD_REQUIRED, workers: { socketio: { replicas: { min: 1, max: 2 } } }, aws: { logRetentionDays: 10, publicSubnetIds: ["a", "b"] } }));
+  expect(msg).toMatch(/has 3 configuration problem/);
+  for (const key of ["throat:workers.socketio.replicas", "throat:aws.logRetentionDays", "throat:aws.publicSubnetIds"]) expect(msg).toContain(key);
 });
 
 test(

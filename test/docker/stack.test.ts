@@ -144,7 +144,7 @@ describe("what reaches the containers", () => {
     const config = plan.app.configFiles.sync;
     expect(envOf(m)).toMatchObject({ DATABASE_HOST: names.postgres, DATABASE_PORT: "5432", CONFIG_NAME: plan.migration.configName });
     expect(uploadsOf(m)[`/throat/${config.path}`]?.content).toBe(config.text);
-    expect(uploadsOf(m)["/throat/config.yaml"]?.content).toBe(config.text);
+    expect(m.inputs.command).toEqual(plan.migration.argv);
   });
 
   test("the edge gets the plan's nginx files and the certificate where http.conf points, the key as a 0600 secret", () => {

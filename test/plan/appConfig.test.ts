@@ -23,6 +23,11 @@ describe("application configuration", () => {
     }
   });
 
+  it("omits peewee's timeout for pool.timeout 0, since peewee reads 0 as wait forever", () => {
+    const noWait = plan("test", { pool: { timeout: 0 }, workers: { gevent: { workerConnections: 10 }, socketio: { workerConnections: 10 } } });
+    for (const file of Object.values(noWait.app.configFiles)) expect(parse(file.text).database).not.toHaveProperty("timeout");
+  });
+
   it("carries the trusted proxy count and the site name", () => {
     const site = parse(p.app.configFiles.gevent.text).site;
     expect(site).toEqual({ server_name: "localhost", trusted_proxy_count: 1, upload_max_size: 16777216 });

@@ -27,6 +27,10 @@ describe("nginx edge rendered from the plan", () => {
   it("upstreams list every replica by its network alias; socket.io is sticky when there are several", () => {
     expect(http).toMatch(/upstream throat_sync \{\n(    server throat-test-alice-sync-\d:5000 max_fails=1 fail_timeout=10s;\n){3}    keepalive 16;/);
     expect(http).toMatch(/upstream throat_socketio \{\n    ip_hash;\n/);
+    // Idle keepalive connections would hold gevent's worker connections (test/e2e saturation).
+    expect(http).toMatch(/upstream throat_gevent \{\n    server [^\n]+\n\}/);
+    expect(http).toMatch(/upstream throat_socketio \{[^}]*\}/);
+    expect(http.match(/upstream throat_socketio \{[^}]*\}/)![0]).not.toContain("keepalive");
     const single = plan("test", {}).edge.nginxFiles["throat/http.conf"]!;
     expect(single).not.toContain("ip_hash");
   });

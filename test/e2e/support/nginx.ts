@@ -16,9 +16,10 @@
 // - Relative `include`s resolve against the conf's directory (the prefix):
 //   Debian's mime.types, proxy_params, ... are copied there unless `files`
 //   provides them.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type ProcessGroup, runCommand, waitForPort } from "./processes";
+import { baseEnv, type ProcessGroup, waitForPort } from "./processes";
 
 const SYSTEM_CONF_DIR = "/etc/nginx";
 const SYSTEM_INCLUDES = ["mime.types", "proxy_params", "fastcgi_params", "uwsgi_params", "scgi_params"];
@@ -69,6 +70,29 @@ export function adaptNginxConf(confText: string, options: { user?: string } = {}
   return { conf, globals };
 }
 
+/**
+ * `nginx -t` with stdout/stderr on a file, not a pipe: node's stdio "pipes" are sockets, and a
+ * conf that logs to /dev/stdout (as a container's does) fails on them with ENXIO.
+ */
+function testConf(prefix: string, args: string[]): Promise<void> {
+  const output = join(prefix, "logs", "nginx-t.log");
+  const fd = openSync(output, "w");
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn("nginx", ["-t", "-q", ...args], { cwd: prefix, env: baseEnv(), stdio: ["ignore", fd, fd] });
+    closeSync(fd);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`nginx -t failed (code ${code}):\n${readFileSync(output, "utf8")}`));
+    });
+  });
+}
+
 export async function startNginx(group: ProcessGroup, options: NginxOptions): Promise<NginxServer> {
   const name = options.name ?? "nginx";
   const prefix = group.subdir(name);
@@ -87,7 +111,7 @@ export async function startNginx(group: ProcessGroup, options: NginxOptions): Pr
 
   const args = ["-p", `${prefix}/`, "-c", "nginx.conf", "-e", "logs/error.log", "-g", globals.join(" ")];
   try {
-    await runCommand("nginx", ["-t", "-q", ...args], { cwd: prefix });
+    await testConf(prefix, args);
   } catch (error) {
     throw new Error(`nginx rejected the configuration (${confPath}):\n${(error as Error).message}`);
   }

@@ -1,0 +1,58 @@
+// npm run bench: the numbers BENCHMARKS.md reports, measured on this machine.
+//   - the offline plan (prod, test): wall time and peak memory against the floor of loading
+//     the Pulumi SDK alone, as ratios taken in the same run (the machine is shared and noisy);
+//   - the test suite's wall time (unit always; the whole suite with BENCH_FULL_SUITE=1);
+//   - the edge, from the end-to-end harness: static file via nginx vs via gunicorn, and idle
+//     websocket clients held for 30 s.
+// BENCH_RUNS (default 5) sets the rounds; BENCH_SKIP_EDGE=1 skips the edge part.
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../components/load";
+import { interleaved, measure, round, summarize } from "./bench/measure";
+
+async function main() {
+  const rounds = Number(process.env.BENCH_RUNS ?? 5);
+  const tsx = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
+  const node = process.execPath;
+  const results: Record<string, unknown> = { machine: { cores: os.cpus().length, node: process.version }, rounds };
+
+  const plan = interleaved(
+    {
+      sdkFloor: [node, ["-e", 'require("@pulumi/pulumi")']],
+      planTest: [tsx, ["scripts/plan.ts", "--stack", "test", "--json"]],
+      planProd: [tsx, ["scripts/plan.ts", "--stack", "prod", "--json"]],
+    },
+    rounds,
+    PROJECT_ROOT,
+  );
+  const ratio = (k: "planTest" | "planProd") => ({
+    seconds: round(plan[k]!.seconds.median / plan.sdkFloor!.seconds.median),
+    maxRss: round(plan[k]!.maxRssMiB.median / plan.sdkFloor!.maxRssMiB.median),
+  });
+  results.offlinePlan = { ...plan, ratioToSdkFloor: { test: ratio("planTest"), prod: ratio("planProd") } };
+  print("offline plan", results.offlinePlan);
+
+  const jest = path.join(PROJECT_ROOT, "node_modules/.bin/jest");
+  results.unitSuite = summarize(Array.from({ length: Math.min(rounds, 3) }, () => measure(jest, ["--selectProjects", "unit", "--silent"], { cwd: PROJECT_ROOT })));
+  print("unit test suite (jest, unit project)", results.unitSuite);
+  if (process.env.BENCH_FULL_SUITE === "1") {
+    results.fullSuite = summarize([measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT })]);
+    print("whole test suite (npm test)", results.fullSuite);
+  }
+
+  if (process.env.BENCH_SKIP_EDGE !== "1") {
+    const edge = await import("./bench/edge");
+    results.edge = await edge.benchEdge();
+    print("edge", results.edge);
+  }
+  process.stdout.write(`\n${JSON.stringify(results)}\n`);
+}
+
+function print(title: string, value: unknown) {
+  process.stdout.write(`\n== ${title} ==\n${JSON.stringify(value, null, 2)}\n`);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench failed: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});
