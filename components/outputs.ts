@@ -5,6 +5,8 @@ import type { Plan } from "./plan";
 export interface TargetOutputs {
   url: pulumi.Output<string>;
   databaseEndpoint?: pulumi.Output<string>;
+  /** prod: where the site name's DNS record points. */
+  loadBalancerDnsName?: pulumi.Output<string>;
 }
 
 export function stackOutputs(plan: Plan, target: TargetOutputs) {
@@ -12,6 +14,7 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
   return {
     url: target.url,
     ...(target.databaseEndpoint ? { databaseEndpoint: target.databaseEndpoint } : {}),
+    ...(target.loadBalancerDnsName ? { loadBalancerDnsName: target.loadBalancerDnsName } : {}),
     connectionBudget: {
       maxConnections: b.database.maxConnections,
       reserved: b.database.reservedConnections,

@@ -8,6 +8,7 @@ import * as lb from "@pulumi/aws/lb";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import type { Settings } from "../settings";
 import type { WorkerService as PlannedWorker } from "../plan/workers";
+import { ECS_TAGS } from "../../policy/contract";
 import { tierLogs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
@@ -98,6 +99,9 @@ export class WorkerService extends pulumi.ComponentResource {
       networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [args.network.securityGroupId], assignPublicIp: false },
       loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: w.kind, containerPort: w.port }],
       propagateTags: "SERVICE",
+      // What the connection budget policy (policy/budget.ts) counts for this service: it reads
+      // the resources, not the plan, so the plan's numbers travel on the service itself.
+      tags: { [ECS_TAGS.connectionsPerTask]: String(w.processes * w.poolSize), [ECS_TAGS.maxTasks]: String(w.replicas.max) },
       // `pulumi up` returns when the new tasks are healthy, and fails if the deploy does.
       waitForSteadyState: true,
     }, {

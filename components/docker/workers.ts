@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import { dockerNames } from "../plan/names";
 import type { WorkerService } from "../plan/workers";
+import { DOCKER_CONNECTIONS_LABEL } from "../../policy/contract";
 import { envList, labels, THROAT_WORKDIR } from "./common";
 
 /** Healthy when gunicorn answers HTTP with anything below 500 (Throat has no health route). */
@@ -72,7 +73,8 @@ export class Workers extends pulumi.ComponentResource {
         restart: "unless-stopped",
         // gunicorn finishes in-flight requests on SIGTERM; the provider would SIGKILL without it.
         destroyGraceSeconds: 30,
-        labels: labels(plan, "worker", { "throat.worker": w.kind }),
+        // The connections this container opens at most, for the budget policy (policy/budget.ts).
+        labels: labels(plan, "worker", { "throat.worker": w.kind, [DOCKER_CONNECTIONS_LABEL]: String(w.processes * w.poolSize) }),
       },
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: plan.settings.deploy.maxPercent < 200 },
     );

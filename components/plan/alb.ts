@@ -7,6 +7,8 @@ import type { Destination, RouteTable } from "./routes";
 import { destinationOfRoute, PARAM, samplePath, SOCKETIO_PREFIX, STATIC_PREFIX } from "./routes";
 
 export const ALB_MAX_VALUES_PER_RULE = 5;
+/** "You can include up to five wildcard characters per rule" (ELB listener rule conditions). */
+export const ALB_MAX_WILDCARDS_PER_RULE = 5;
 export const ALB_MAX_PATTERN_LENGTH = 128;
 export const ALB_MAX_PRIORITY = 50000;
 export const ALB_MAX_RULES = 100;
@@ -55,8 +57,7 @@ export function planAlbRules(routes: RouteTable): AlbRule[] {
   const taken = new Set(rules.map((r) => r.priority));
   for (const key of [...groups.keys()].sort()) {
     const patterns = dropSubsumed(groups.get(key)!);
-    const chunks: string[][] = [];
-    for (let i = 0; i < patterns.length; i += ALB_MAX_VALUES_PER_RULE) chunks.push(patterns.slice(i, i + ALB_MAX_VALUES_PER_RULE));
+    const chunks = packPatterns(patterns);
     if (chunks.length > 10) throw new Error(`ALB: the gevent routes under /${key} need ${chunks.length} rules; at most 10 per path segment`);
     let base = 1000 + (fnv1a(key) % 4000) * 10;
     while (chunks.some((_, i) => taken.has(base + i))) base = base + 10 > 41000 ? 1000 : base + 10;
@@ -69,6 +70,23 @@ export function planAlbRules(routes: RouteTable): AlbRule[] {
   if (problems.length) throw new Error(`ALB rules:\n  - ${problems.join("\n  - ")}`);
   return rules;
 }
+
+/** Fills rules in order: a new rule when the next pattern would pass 5 values or 5 wildcards. */
+function packPatterns(patterns: string[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  for (const p of patterns) {
+    if (current.length === ALB_MAX_VALUES_PER_RULE || wildcards([...current, p]) > ALB_MAX_WILDCARDS_PER_RULE) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(p);
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
+const wildcards = (patterns: string[]) => patterns.join("").replace(/[^*?]/g, "").length;
 
 /** Patterns made redundant by a broader one in the same list (`/submit/*` covers `/submit/*\/*`). */
 function dropSubsumed(patterns: string[]): string[] {
@@ -83,6 +101,7 @@ export function checkAlbRules(rules: AlbRule[], routes: RouteTable): string[] {
   if (rules.length + 1 > ALB_MAX_RULES) problems.push(`${rules.length} rules plus the default exceed ALB's ${ALB_MAX_RULES}`);
   for (const r of rules) {
     if (r.pathPatterns.length > ALB_MAX_VALUES_PER_RULE) problems.push(`rule ${r.name}: ${r.pathPatterns.length} path patterns, ALB allows ${ALB_MAX_VALUES_PER_RULE}`);
+    if (wildcards(r.pathPatterns) > ALB_MAX_WILDCARDS_PER_RULE) problems.push(`rule ${r.name}: ${wildcards(r.pathPatterns)} wildcards, ALB allows ${ALB_MAX_WILDCARDS_PER_RULE} per rule`);
     if (r.priority < 1 || r.priority > ALB_MAX_PRIORITY) problems.push(`rule ${r.name}: priority ${r.priority} outside 1..${ALB_MAX_PRIORITY}`);
     if (priorities.has(r.priority)) problems.push(`rule ${r.name}: priority ${r.priority} used twice`);
     priorities.add(r.priority);

@@ -5,6 +5,7 @@
 // `pulumi up` are checked here by `checkResource`, so a plan they would reject fails first.
 import * as pulumi from "@pulumi/pulumi";
 import { checkResource, mockState } from "./providerRules";
+import { containsSecret, revealSecrets } from "./secrets";
 
 export interface RecordedResource {
   type: string;
@@ -45,8 +46,6 @@ export interface ProgramRun {
   /** Stack outputs whose values are Pulumi secrets. */
   secretOutputs: string[];
 }
-
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /**
  * Config keys are `project:key`; values are strings as the Pulumi CLI passes them (objects as
@@ -126,7 +125,7 @@ function recordRegistrations(into: RecordedResource[]): void {
       urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
-      inputs: unwrapSecrets(raw) as Record<string, unknown>,
+      inputs: revealSecrets(raw) as Record<string, unknown>,
       secretInputs,
       protect: req.getProtect?.() ?? false,
       deleteBeforeReplace: req.getDeletebeforereplace(),
@@ -137,27 +136,6 @@ function recordRegistrations(into: RecordedResource[]): void {
     });
     return original(req, cb);
   };
-}
-
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-
-function containsSecret(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(containsSecret);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return o[SIGNATURE_KEY] === SECRET_SIG || Object.values(o).some(containsSecret);
-  }
-  return false;
-}
-
-function unwrapSecrets(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if (o[SIGNATURE_KEY] === SECRET_SIG) return unwrapSecrets(o.value);
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
-  }
-  return v;
 }
 
 interface RegisterRequest {

@@ -1,9 +1,7 @@
 // Shared by the Docker target's tests: reading containers' env, labels and uploads.
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const isSecretValue = (v: unknown): boolean => !!v && typeof v === "object" && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+export { isSecretValue } from "../../scripts/lib/secrets";
 
 export const CONTAINER = "docker:index/container:Container";
 export const containers = (run: ProgramRun): RecordedResource[] => run.resources.filter((r) => r.type === CONTAINER);

@@ -53,6 +53,14 @@ describe("ALB rules from the route table", () => {
     expect(gevent.length).toBeLessThanOrEqual(10);
   });
 
+  it("start a new rule rather than pass 5 wildcards in one", () => {
+    const many = ["/q/<a>/<b>/<c>/one", "/q/<d>/<e>/<f>/two"].reduce((t, r) => `${t}${r.padEnd(80)}${"x.y".padEnd(35)}${"GET".padEnd(12)}gevent\n`, `${header}\n`);
+    const packed = planAlbRules(parseRouteList(many)).filter((r) => r.target === "gevent");
+    expect(packed.map((r) => r.pathPatterns)).toEqual([["/q/*/*/*/one"], ["/q/*/*/*/two"]]);
+    const seven: AlbRule = { name: "seven", priority: 30001, target: "gevent", pathPatterns: ["/a/*/*/*", "/b/*/*/*"] };
+    expect(checkAlbRules([...rules, seven], table)).toContain("rule seven: 6 wildcards, ALB allows 5 per rule");
+  });
+
   it("turn parameters into *", () => {
     expect(rulePattern("/api/v3/post/<sub>/<int:pid>")).toBe("/api/v3/post/*/*");
   });

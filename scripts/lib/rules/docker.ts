@@ -3,6 +3,7 @@
 // Rules that span resources (a name or a port taken twice) are kept per program run: each
 // run installs a fresh mock monitor, which keys the run's state.
 import { createHash } from "node:crypto";
+import { revealSecrets } from "../secrets";
 import * as pulumi from "@pulumi/pulumi";
 
 export const CONTAINER = "docker:index/container:Container";
@@ -130,24 +131,7 @@ function currentHost(): DockerHost {
 }
 
 export function check(type: string, name: string, inputs: Inputs): void {
-  currentHost().check(type, name, reveal(inputs) as Inputs);
-}
-
-const SECRET_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/**
- * Inputs as the provider sees them. The SDK's deserializer wraps a whole property as a secret
- * when any element is one (a list of env entries, uploads), so rules look through the wrapper.
- */
-function reveal(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(reveal);
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    if (o[SECRET_KEY] === SECRET_SIG) return reveal(o.value);
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, reveal(x)]));
-  }
-  return v;
+  currentHost().check(type, name, revealSecrets(inputs) as Inputs);
 }
 
 /**
@@ -163,7 +147,7 @@ function digest(...parts: unknown[]): string {
 }
 
 export function state(type: string, name: string, secretInputs: Inputs): Record<string, unknown> {
-  const inputs = reveal(secretInputs) as Inputs;
+  const inputs = revealSecrets(secretInputs) as Inputs;
   switch (type) {
     case CONTAINER: {
       const physical = physicalName(type, name, inputs);
