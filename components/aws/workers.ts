@@ -101,7 +101,7 @@ export class WorkerService extends pulumi.ComponentResource {
       propagateTags: "SERVICE",
       // What the connection budget policy (policy/budget.ts) counts for this service: it reads
       // the resources, not the plan, so the plan's numbers travel on the service itself.
-      tags: { [ECS_TAGS.connectionsPerTask]: String(w.processes * w.poolSize), [ECS_TAGS.maxTasks]: String(w.replicas.max) },
+      tags: { [ECS_TAGS.connectionsPerTask]: String(w.connectionsPerReplica), [ECS_TAGS.maxTasks]: String(w.replicas.max) },
       // `pulumi up` returns when the new tasks are healthy, and fails if the deploy does.
       waitForSteadyState: true,
     }, {

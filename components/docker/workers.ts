@@ -74,7 +74,7 @@ export class Workers extends pulumi.ComponentResource {
         // gunicorn finishes in-flight requests on SIGTERM; the provider would SIGKILL without it.
         destroyGraceSeconds: 30,
         // The connections this container opens at most, for the budget policy (policy/budget.ts).
-        labels: labels(plan, "worker", { "throat.worker": w.kind, [DOCKER_CONNECTIONS_LABEL]: String(w.processes * w.poolSize) }),
+        labels: labels(plan, "worker", { "throat.worker": w.kind, [DOCKER_CONNECTIONS_LABEL]: String(w.connectionsPerReplica) }),
       },
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: plan.settings.deploy.maxPercent < 200 },
     );

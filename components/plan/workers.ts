@@ -26,6 +26,8 @@ export interface WorkerService {
   workerConnections?: number;
   /** peewee pool size (database.max_connections) of each process. */
   poolSize: number;
+  /** Database connections one replica can hold: processes x pool size (the budget's unit). */
+  connectionsPerReplica: number;
   /** The configs/<name>/config.yaml this service's containers select. */
   configName: string;
   /** The image's launch environment for this kind. */
@@ -45,7 +47,17 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
   return workerKinds.map((kind): WorkerService => {
     const w = s.workers[kind];
     const configName = configNameOf(s, kind);
-    const base = { kind, replicas: { ...w.replicas, peak: budget.peakReplicas[kind] }, poolSize: budget.poolSizes[kind], configName, port: APP_PORT, cpu: w.cpu, memory: w.memory };
+    const processes = kind === "sync" ? s.workers.sync.processes : 1;
+    const base = {
+      kind,
+      replicas: { ...w.replicas, peak: budget.peakReplicas[kind] },
+      poolSize: budget.poolSizes[kind],
+      connectionsPerReplica: processes * budget.poolSizes[kind],
+      configName,
+      port: APP_PORT,
+      cpu: w.cpu,
+      memory: w.memory,
+    };
     if (kind === "sync") {
       const sync = s.workers.sync;
       return {

@@ -46,8 +46,12 @@ describe("worker services (deploy.md, CONTRACT.md)", () => {
     }
   });
 
-  it("carries the replicas and the deploy peak", () => {
+  it("carries the replicas, the deploy peak and the connections a replica holds", () => {
     expect(byKind.sync!.replicas).toEqual({ min: 3, max: 3, peak: 6 });
+    expect(byKind.sync!.connectionsPerReplica).toBe(4 * 2); // 4 processes x 2 threads
+    expect(byKind.gevent!.connectionsPerReplica).toBe(byKind.gevent!.poolSize);
+    const line = p.budget.server.lines.find((l) => l.consumer.startsWith("sync"))!;
+    expect(line.connections).toBe(byKind.sync!.connectionsPerReplica * byKind.sync!.replicas.peak);
   });
 
   it("checkWorker catches an async worker without worker connections or with -w 2", () => {
