@@ -27,19 +27,13 @@ import { tierLogs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
 import { MIGRATION_RUNNER_SOURCE, MigrationEvent } from "./migrationRunner";
-import type { TaskNetwork } from "./workers";
+import type { AppTaskArgs } from "./workers";
 
 const CONTAINER = "migrate";
 const STARTED_BY = "throat-migration";
 
-export interface MigrationArgs {
+export interface MigrationArgs extends AppTaskArgs {
   plan: Plan;
-  cluster: ecs.Cluster;
-  executionRole: iam.Role;
-  image: pulumi.Input<string>;
-  appEnv: pulumi.Input<Record<string, string>>;
-  secrets: Record<string, pulumi.Input<string>>;
-  network: TaskNetwork;
   region: pulumi.Input<string>;
   /** The database, Redis and the NAT routes: the task needs them all. */
   dependsOn: pulumi.Input<pulumi.Resource>[];

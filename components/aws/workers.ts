@@ -25,9 +25,8 @@ export interface TaskNetwork {
   securityGroupId: pulumi.Input<string>;
 }
 
-export interface WorkerServiceArgs {
-  settings: Settings;
-  worker: PlannedWorker;
+/** What every task that runs the Throat image needs: the worker services and the migration. */
+export interface AppTaskArgs {
   cluster: ecs.Cluster;
   executionRole: iam.Role;
   image: pulumi.Input<string>;
@@ -36,6 +35,11 @@ export interface WorkerServiceArgs {
   /** Env var -> Secrets Manager ARN. */
   secrets: Record<string, pulumi.Input<string>>;
   network: TaskNetwork;
+}
+
+export interface WorkerServiceArgs extends AppTaskArgs {
+  settings: Settings;
+  worker: PlannedWorker;
   targetGroup: lb.TargetGroup;
   region: pulumi.Input<string>;
   /** Started only after these: the listeners, the NAT routes, and the migration. */
