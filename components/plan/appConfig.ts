@@ -70,13 +70,16 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
       return [w.kind, file];
     }),
   ) as Record<WorkerKind, ConfigFile>;
+  // Redis on AWS (ElastiCache) encrypts in transit: rediss://, which redis-py speaks, verifying
+  // the certificate. On Docker, Redis sits on the stack's private network in plain redis://.
+  const redisScheme = s.profile === "prod" ? "rediss" : "redis";
   return {
     configFiles,
     env: {
       DATABASE_HOST: "{{databaseHost}}",
       DATABASE_PORT: "{{databasePort}}",
-      APP_REDIS_URL: "redis://{{redisHost}}:{{redisPort}}/0",
-      CACHE_REDIS_URL: "redis://{{redisHost}}:{{redisPort}}/1",
+      APP_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/0`,
+      CACHE_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/1`,
     },
     secretEnv: { DATABASE_PASSWORD: "databasePassword", APP_SECRET_KEY: "secretKey" },
   };

@@ -61,7 +61,7 @@ test("encrypted, backed up, private, and protected: protect, deletion protection
 
 test("Redis: a replication group of the configured node type, failover across zones, encrypted at rest", () => {
   const redis = ofType(run, T.redis)[0]!.inputs;
-  expect(redis).toMatchObject({ engine: "redis", nodeType: plan.settings.redis.nodeType, port: 6379, numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true });
+  expect(redis).toMatchObject({ engine: "redis", nodeType: plan.settings.redis.nodeType, port: 6379, numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, transitEncryptionEnabled: true });
 });
 
 test("the workers and the migration reach both by the endpoints RDS and ElastiCache report", () => {
@@ -69,7 +69,7 @@ test("the workers and the migration reach both by the endpoints RDS and ElastiCa
     const env = envOf(containers(td)[0]!);
     expect(env.DATABASE_HOST).toMatch(/^throat-prod\..*\.rds\.amazonaws\.com$/);
     expect(env.DATABASE_PORT).toBe("5432");
-    expect(env.APP_REDIS_URL).toMatch(/^redis:\/\/master\.throat-prod\..*:6379\/0$/);
-    expect(env.CACHE_REDIS_URL).toMatch(/^redis:\/\/master\.throat-prod\..*:6379\/1$/);
+    expect(env.APP_REDIS_URL).toMatch(/^rediss:\/\/master\.throat-prod\..*:6379\/0$/);
+    expect(env.CACHE_REDIS_URL).toMatch(/^rediss:\/\/master\.throat-prod\..*:6379\/1$/);
   }
 });

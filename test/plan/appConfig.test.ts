@@ -43,6 +43,12 @@ describe("application configuration", () => {
     for (const w of p.workers) expect(p.app.configFiles[w.kind].path).toBe(`configs/${w.launchEnv.CONFIG_NAME}/config.yaml`);
   });
 
+  it("speaks TLS to Redis on prod (ElastiCache encrypts in transit), plain on the Docker network", () => {
+    expect(plan("prod").app.env.APP_REDIS_URL).toBe("rediss://{{redisHost}}:{{redisPort}}/0");
+    expect(plan("prod").app.env.CACHE_REDIS_URL).toBe("rediss://{{redisHost}}:{{redisPort}}/1");
+    expect(p.app.env.APP_REDIS_URL).toBe("redis://{{redisHost}}:{{redisPort}}/0");
+  });
+
   it("fills endpoints at deploy time", () => {
     const env = resolveEnv(p.app.env, { databaseHost: "db", databasePort: "5432", redisHost: "r", redisPort: "6379" });
     expect(env).toEqual({ DATABASE_HOST: "db", DATABASE_PORT: "5432", APP_REDIS_URL: "redis://r:6379/0", CACHE_REDIS_URL: "redis://r:6379/1" });
