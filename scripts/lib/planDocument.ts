@@ -3,6 +3,7 @@
 import type { Plan } from "../../components/plan";
 import { formatBudget } from "../../components/plan/budget";
 import { albPatternMatches } from "../../components/plan/alb";
+import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "./mockRuntime";
 
 export const REDACTED = "[secret]";
@@ -66,7 +67,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
   h("Routes");
   out.push(`${plan.routes.routes.length} routes in ${s.routeList}; ${plan.routes.geventRules.length} need gevent:`);
   for (const rule of plan.routes.geventRules) {
-    const alb = plan.edge.albRules?.find((r) => r.target === "gevent" && r.pathPatterns.some((p) => albPatternMatches(p, rule.replace(/<[^>]+>/g, "x"))));
+    const alb = plan.edge.albRules?.find((r) => r.target === "gevent" && r.pathPatterns.some((p) => albPatternMatches(p, samplePath(rule))));
     out.push(`  ${rule.padEnd(44)} -> gevent${alb ? `   (ALB rule ${alb.name}, priority ${alb.priority})` : ""}`);
   }
   out.push(`  ${"/socket.io, /socket.io/*".padEnd(44)} -> socketio`, `  ${"/static/*".padEnd(44)} -> static files (nginx)`, `  ${"everything else".padEnd(44)} -> sync`);
