@@ -1,6 +1,6 @@
 // Stack config -> Settings -> Plan, with the I/O the pure parts avoid (reading the route list)
 // and every input error turned into one readable message that names its config key.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { buildPlan, Plan, PlanError } from "./plan";
 import { BudgetError } from "./plan/budget";
@@ -19,7 +19,8 @@ export class StackConfigError extends Error {
 /** Builds the plan; any problem with the input becomes a StackConfigError listing them all. */
 export function planFromConfig(stack: string, raw: Record<string, string>, secretKeys: readonly string[]): Plan {
   try {
-    const settings = parseSettings(stack, raw, secretKeys);
+    const isFile = (p: string) => statSync(path.resolve(PROJECT_ROOT, p), { throwIfNoEntry: false })?.isFile() ?? false;
+    const settings = parseSettings(stack, raw, secretKeys, { isFile });
     const routeListPath = path.resolve(PROJECT_ROOT, settings.routeList);
     let routeList: string;
     try {

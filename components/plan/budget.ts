@@ -3,6 +3,7 @@
 // surge, plus migrations and operator headroom, must fit in max_connections minus the
 // superuser-reserved slots. `auto` pool sizes fill what is left, fairly, without exceeding it.
 import type { Settings, WorkerKind } from "../settings";
+import { autoPoolsOverBudget, pgbouncerOverBudget, serverOverBudget } from "./budgetMessages";
 
 export interface BudgetLine {
   consumer: string;
@@ -102,10 +103,10 @@ export function planBudget(s: Settings): ConnectionBudget {
     },
   };
   if (pgbouncer && pgbouncer.free < 0) {
-    throw new BudgetError("throat:database.pgbouncer.maxClientConnections", `throat:database.pgbouncer.maxClientConnections: the app's peak of ${pgbouncer.peak} connections exceeds PgBouncer's ${pgbouncer.limit} client connections by ${-pgbouncer.free}.\n${formatBudget(budget)}\nFix: raise throat:database.pgbouncer.maxClientConnections (or remove it to size it to the peak), or lower replicas / pool sizes.`);
+    throw new BudgetError("throat:database.pgbouncer.maxClientConnections", pgbouncerOverBudget(s, pgbouncer.peak, pgbouncer.limit, formatBudget(budget)));
   }
   if (server.free < 0) {
-    throw new BudgetError("throat:database.maxConnections", `throat:database.maxConnections: the peak of ${server.peak} connections exceeds the ${server.limit} available (max_connections ${db.maxConnections} - ${db.reservedConnections} reserved) by ${-server.free}.\n${formatBudget(budget)}\nFix: raise throat:database.maxConnections, lower throat:workers.*.replicas.max, processes, threads or poolSize (or use poolSize "auto"), lower throat:deploy.maxPercent, or enable throat:database.pgbouncer.`);
+    throw new BudgetError("throat:database.maxConnections", serverOverBudget(s, server.peak, server.limit, formatBudget(budget)));
   }
   return budget;
 }
@@ -135,7 +136,7 @@ function choosePools(s: Settings, peak: Record<WorkerKind, number>, available: n
     if (left !== undefined) {
       while (level > 0 && use(level) > left) level--;
       if (level < 1) {
-        throw new BudgetError("throat:database.maxConnections", `throat:database.maxConnections: ${s.database.maxConnections} leaves ${left} connections for the ${autoKinds.join(" and ")} workers' pools after sync workers, migrations, headroom and ${s.database.reservedConnections} reserved; auto pool sizing needs at least ${use(1)} (one per process at the deploy peak). Raise throat:database.maxConnections or lower replicas.`);
+        throw new BudgetError("throat:database.maxConnections", autoPoolsOverBudget(s, autoKinds, left, use(1)));
       }
     }
     for (const k of autoKinds) sizes[k] = Math.min(cap(k), level);

@@ -3,7 +3,12 @@
 // Every problem is collected and reported together, each naming its config key, what it got
 // and what it wants, before a single resource is registered.
 import { z } from "zod";
+import { checkValues } from "./checks";
+import { checkConfigKeys } from "./configKeys";
+import { checkProfileKeys } from "./profiles";
 import { LOG_RETENTION_DAYS, RawSettings, secretKeys, settingsSchema } from "./schema";
+import { objectShape } from "./shape";
+import { closestWord } from "./words";
 
 export type Profile = "test" | "prod";
 export type WorkerKind = "sync" | "gevent" | "socketio";
@@ -38,12 +43,18 @@ const NAMESPACE = "throat";
 export const POSTGRES_RESERVED = 3;
 export const RDS_EXTRA_RESERVED = 2;
 
+export interface ParseOptions {
+  /** Whether a path relative to the project is a file (to check throat:appSource); absent: not checked. */
+  isFile?: (relativePath: string) => boolean;
+}
+
 /**
  * Parses the raw config map. `raw` holds Pulumi's form: keys `throat:workers`, values strings
- * (objects and numbers JSON-encoded). Keys of other namespaces (aws:region, ...) are ignored.
+ * (objects and numbers JSON-encoded). Keys of other namespaces must be declared by a provider
+ * in use (aws:region, ...); see configKeys.ts.
  */
-export function parseSettings(stack: string, raw: Record<string, string>, secretConfigKeys: readonly string[] = []): Settings {
-  const problems: string[] = [];
+export function parseSettings(stack: string, raw: Record<string, string>, secretConfigKeys: readonly string[] = [], options: ParseOptions = {}): Settings {
+  const problems: string[] = checkConfigKeys(raw, Object.keys(settingsSchema.shape));
   const input: Record<string, unknown> = {};
   for (const [fullKey, value] of Object.entries(raw)) {
     const [ns, key] = splitKey(fullKey);
@@ -64,6 +75,7 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, input)));
   if (!parsed.success || !profile) throw new SettingsError(stack, problems);
   const s = parsed.data;
+  checkValues(s, { stack, profile, region: raw["aws:region"], isFile: options.isFile }, problems);
 
   const edgeKind = s.edge.kind ?? (profile === "prod" ? "alb" : "nginx");
   if (profile === "test" && edgeKind === "alb") problems.push(`throat:edge.kind: got "alb"; the test profile (Docker) serves through nginx: remove the key or set "nginx"`);
@@ -121,20 +133,6 @@ function profileOf(stack: string, declared: unknown, problems: string[]): Profil
   return byName;
 }
 
-// Settings that only one profile uses: setting them on the other is a mistake to report,
-// not to ignore (an operator who sets a certificate ARN on a test stack expects it used).
-const prodOnly = ["edge.certificateArn", "aws", "redis", "database.instanceClass", "database.allocatedStorage", "database.multiAz", "database.backupRetentionDays", ...["sync", "gevent", "socketio"].flatMap((k) => [`workers.${k}.cpu`, `workers.${k}.memory`])];
-const testOnly = ["edge.httpPort", "edge.httpsPort", "tlsCertificate", "tlsKey"];
-
-function checkProfileKeys(profile: Profile, input: Record<string, unknown>, problems: string[]): void {
-  const [other, keys] = profile === "test" ? (["prod", prodOnly] as const) : (["test", testOnly] as const);
-  for (const path of keys) {
-    if (lookup(input, path) !== undefined) {
-      problems.push(`throat:${path} is a ${other}-only setting; this stack uses the ${profile} profile: remove it (pulumi config rm throat:${path.split(".")[0]}${path.includes(".") ? " or edit the object" : ""})`);
-    }
-  }
-}
-
 /** test: 8080/8443; test-<name>: a pair in 20000-29999 derived from the name, so stacks on one host differ. */
 function edgePorts(stack: string, profile: Profile, http?: number, https?: number): { httpPort: number; httpsPort: number } {
   let base = 80;
@@ -178,56 +176,37 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
     const known = knownKeys(path);
     return issue.keys
       .map((k) => {
-        const near = closest(k, known);
+        const near = closestWord(k, known);
         return `${key === "throat:" ? "throat" : key}: unknown key "${k}"${near ? ` (did you mean "${near}"?)` : ""}; known keys: ${known.join(", ")}`;
       })
       .join("\n  - ");
   }
   const got = lookup(input, path.join("."));
-  return `${key}: ${issue.message}; got ${got === undefined ? "nothing" : JSON.stringify(got)}`;
+  // Never echo a secret's value, even a wrong one.
+  const shown = (secretKeys as readonly string[]).includes(path[0] ?? "") ? "[secret]" : JSON.stringify(got);
+  if (issue.code === "invalid_union") {
+    // "Invalid input" says nothing: report the branch the value's shape meant (an object for
+    // `{min, max}`, a number for a count), or else which shapes the key takes.
+    const meant = issue.errors.find((branch) => branch.some((i) => !(i.code === "invalid_type" && i.path.length === 0)));
+    if (meant) return meant.map((i) => describeIssue({ ...i, path: [...issue.path, ...i.path] }, input)).join("\n  - ");
+    const shapeOf = (i: z.core.$ZodIssue) => {
+      if (i.code === "invalid_value") return i.values.map((v) => JSON.stringify(v)).join(" or ");
+      if (i.code !== "invalid_type") return i.code;
+      return i.expected === "object" ? `{${knownKeys(path).join(", ")}}` : `a ${i.expected}`;
+    };
+    const shapes = issue.errors.flatMap((b) => b.map(shapeOf));
+    return `${key}: expected ${[...new Set(shapes)].join(" or ")}; got ${got === undefined ? "nothing" : shown}`;
+  }
+  if (got === undefined && issue.code === "invalid_type") return `${key} is missing: it takes ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}`;
+  return `${key}: ${issue.message}; got ${got === undefined ? "nothing" : shown}`;
 }
 
 function knownKeys(path: string[]): string[] {
   let schema: z.ZodType = settingsSchema;
   for (const k of path) {
-    const shape = objectShape(schema);
+    const shape = objectShape(schema, true);
     if (!shape || !(k in shape)) return [];
     schema = shape[k] as z.ZodType;
   }
-  return Object.keys(objectShape(schema) ?? {});
-}
-
-// Unwraps default/prefault/optional/pipe wrappers down to an object schema's shape.
-function objectShape(schema: z.ZodType): Record<string, unknown> | undefined {
-  let s: unknown = schema;
-  for (let i = 0; i < 5 && s; i++) {
-    if (s instanceof z.ZodObject) return s.shape;
-    const def = (s as { _zod?: { def?: { innerType?: unknown; in?: unknown } } })._zod?.def;
-    s = def?.innerType ?? def?.in;
-  }
-  return undefined;
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
+  return Object.keys(objectShape(schema, true) ?? {});
 }

@@ -96,8 +96,11 @@ export const settingsSchema = z
       headroom: count(0).default(5),
       /** Connections the migration task holds while old workers still run. */
       migrationConnections: count(1).default(1),
-      /** PostgreSQL major version (RDS engine version and parameter group family; Docker image tag). */
-      engineVersion: z.enum(["14", "15", "16", "17"]).default("16"),
+      /**
+       * PostgreSQL major version (RDS engine version and parameter group family; Docker image tag).
+       * YAML reads an unquoted `16` as a number: taken as "16".
+       */
+      engineVersion: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.enum(["14", "15", "16", "17"])).default("16"),
       /** RDS instance class (prod). */
       instanceClass: z.string().default("db.t4g.small"),
       /** RDS storage in GiB (prod). */

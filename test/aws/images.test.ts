@@ -12,7 +12,7 @@ let fromRef: ProgramRun;
 let fromSource: ProgramRun;
 beforeAll(async () => {
   fromRef = await runProd();
-  fromSource = await runProd({ image: undefined, appSource: "../throat" });
+  fromSource = await runProd({ image: undefined, appSource: "test/fixtures/throat-checkout" });
 }, RUN_TIMEOUT);
 
 type Build = { context: string; dockerfile: string; platform: string; args: Record<string, string> };
@@ -40,7 +40,7 @@ test("pushed to the stack's ECR repository with ECR's credentials, kept secret",
 
 test("built from throat:appSource, the Throat image is pushed too and both builds start from its digest", () => {
   expect(ofType(fromSource, T.image).map((i) => i.name).sort()).toEqual(["throat-prod-app", "throat-prod-edge", "throat-prod-throat"]);
-  expect(build(fromSource, "throat-prod-throat")).toMatchObject({ context: "../throat", dockerfile: "../throat/Dockerfile" });
+  expect(build(fromSource, "throat-prod-throat")).toMatchObject({ context: "test/fixtures/throat-checkout", dockerfile: "test/fixtures/throat-checkout/Dockerfile" });
   for (const name of ["throat-prod-app", "throat-prod-edge"]) {
     expect(dependenciesOfType(fromSource, one(fromSource, T.image, name), T.image).map((i) => i.name)).toEqual(["throat-prod-throat"]);
     expect(build(fromSource, name).args.THROAT_IMAGE).not.toBe("");

@@ -15,7 +15,7 @@ let run: ProgramRun;
 beforeAll(async () => {
   run = await runStack(
     "test-own",
-    { tlsCertificate: CERT, tlsKey: KEY, secretKey: SECRET_KEY, appSource: "test/fixtures/standin-app", siteName: "forum.test" },
+    { tlsCertificate: CERT, tlsKey: KEY, secretKey: SECRET_KEY, appSource: "test/fixtures/throat-checkout", siteName: "forum.test" },
     { fromFile: false, secretKeys: ["tlsKey", "secretKey"] },
   );
 });
@@ -46,7 +46,7 @@ test("APP_SECRET_KEY is the configured secret, passed as a secret", () => {
 test("the Throat image is built from the checkout without a push, and the edge is built from it", () => {
   const throat = named(run, "throat-test-own-throat-image");
   expect(throat.type).toBe("docker:index/image:Image");
-  expect(throat.inputs).toMatchObject({ imageName: "throat-test-own-throat:latest", skipPush: true, build: { context: `${PROJECT_ROOT}/test/fixtures/standin-app` } });
+  expect(throat.inputs).toMatchObject({ imageName: "throat-test-own-throat:latest", skipPush: true, build: { context: `${PROJECT_ROOT}/test/fixtures/throat-checkout` } });
   const edge = named(run, "throat-test-own-edge-image");
   expect(edge.inputs).toMatchObject({ build: { args: { THROAT_IMAGE: "throat-test-own-throat:latest" } } });
   const workerImage = containers(run).find((c) => labelOf(c, "throat.tier") === "worker")!.inputs.image;

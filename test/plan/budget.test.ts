@@ -25,10 +25,13 @@ describe("connection budget", () => {
 
   it("refuses one connection over, naming the key and showing the table", () => {
     const msg = errorOf(() => plan("test", small({ database: { maxConnections: 30 } })));
-    expect(msg).toMatch(/throat:database\.maxConnections: the peak of 28 connections exceeds the 27 available \(max_connections 30 - 3 reserved\) by 1/);
+    expect(msg).toMatch(/throat:database\.maxConnections: the deploy peak needs 28 connections, 1 more than the 27 available \(max_connections 30 - 3 reserved\)/);
     expect(msg).toMatch(/sync \(2 proc x 1 thread\)\s+2 x\s+1 =\s+2/);
     expect(msg).toMatch(/operator headroom\s+1 x\s+5 =\s+5/);
-    expect(msg).toMatch(/Fix: raise throat:database\.maxConnections/);
+    // The fix names the number that fits, and every other key that can fix it.
+    expect(msg).toMatch(/Fix: raise throat:database\.maxConnections to 31, or lower throat:workers\.<kind>\.replicas \(max\), processes, threads or poolSize, or lower throat:deploy\.maxPercent \(now 100/);
+    expect(msg).toMatch(/or enable throat:database\.pgbouncer/);
+    expect(msg).not.toMatch(/-\d+ connections|leaves -/);
   });
 
   it("counts RDS's extra reserved connections on prod", () => {
@@ -85,7 +88,9 @@ describe("auto pool sizes", () => {
 
   it("refuse when not even one connection per process fits", () => {
     const msg = errorOf(() => plan("test", { workers: { sync: { replicas: 10, processes: 4 } }, database: { maxConnections: 90 } }));
-    expect(msg).toMatch(/throat:database\.maxConnections: 90 leaves .* auto pool sizing needs at least 4/);
+    expect(msg).toMatch(/throat:database\.maxConnections: the gevent and socketio workers' auto pools need at least 4 connections \(one per process at the deploy peak\), 3 more than the 1 that max_connections 90 leaves/);
+    expect(msg).toMatch(/Fix: raise throat:database\.maxConnections to 93, or lower throat:workers\.<kind>\.replicas/);
+    expect(msg).not.toMatch(/leaves -\d/);
   });
 });
 
@@ -121,11 +126,11 @@ describe("with PgBouncer the check holds on both sides", () => {
   });
 
   it("refuses a PgBouncer pool larger than PostgreSQL allows", () => {
-    expect(errorOf(() => plan("test", pgb({ poolSize: 40 })))).toMatch(/throat:database\.maxConnections: the peak of 46/);
+    expect(errorOf(() => plan("test", pgb({ poolSize: 40 })))).toMatch(/throat:database\.maxConnections: the deploy peak needs 46 connections/);
   });
 
   it("refuses more app connections than PgBouncer accepts", () => {
-    expect(errorOf(() => plan("test", pgb({ poolSize: 20, maxClientConnections: 21 })))).toMatch(/throat:database\.pgbouncer\.maxClientConnections: the app's peak of 22 connections exceeds PgBouncer's 21/);
+    expect(errorOf(() => plan("test", pgb({ poolSize: 20, maxClientConnections: 21 })))).toMatch(/throat:database\.pgbouncer\.maxClientConnections: the app's deploy peak needs 22 client connections, 1 more than PgBouncer's 21.*Fix: raise throat:database\.pgbouncer\.maxClientConnections to 22/s);
   });
 
   it("lets the app's pools exceed PostgreSQL's limit, which is what PgBouncer is for", () => {

@@ -15,7 +15,7 @@ export function settings(stack: string, config: Record<string, unknown> = {}, se
   return parseSettings(stack, raw(config), secret.map((k) => `throat:${k}`));
 }
 
-export const PROD_REQUIRED = { siteName: "forum.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" } };
+export const PROD_REQUIRED = { siteName: "forum.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" } };
 
 export function plan(stack: string, config: Record<string, unknown> = {}, routeList = ROUTE_LIST): Plan {
   const base = stack === "prod" ? PROD_REQUIRED : {};

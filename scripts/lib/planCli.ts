@@ -1,0 +1,43 @@
+// The offline plan's command line, as a function: `npm run plan` (scripts/plan.ts) calls it, and
+// tests call it in-process with many stack files. Bad input (the stack file, the config) ends
+// with the message alone and exit code 1, before the program registers anything.
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
+import { loadProgram, runProgram } from "./mockRuntime";
+import { planDocument, planText } from "./planDocument";
+import { readStackConfig, StackFileError } from "./stackFile";
+
+export interface PlanCliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Resources the program registered (0 when the input was refused). */
+  registered: number;
+}
+
+/** `args`: what follows `npm run plan --`. `stackDir`: where Pulumi.<stack>.yaml is read (the project). */
+export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<PlanCliResult> {
+  const out = { stdout: "", stderr: "" };
+  const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false } } }));
+  } catch (e) {
+    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json]`);
+  }
+  const stack = values.stack!;
+  let plan;
+  let stackConfig;
+  try {
+    stackConfig = readStackConfig(stackDir, stack);
+    plan = planFromConfig(stack, stackConfig.config, stackConfig.secretKeys);
+  } catch (e) {
+    if (e instanceof StackConfigError || e instanceof StackFileError) return refuse(e.message);
+    throw e;
+  }
+  const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
+  const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
+  const text = values.json ? JSON.stringify(planDocument(plan, run), null, 2) : planText(plan, run);
+  return { code: 0, stdout: `${text}\n`, stderr: "", registered: run.resources.length };
+}
