@@ -39,6 +39,8 @@ export class Network extends pulumi.ComponentResource {
       const zoneCount = aws.availabilityZones;
       const parent = { parent: this };
       const zones = getAvailabilityZonesOutput({ state: "available" }, parent).names.apply((names) => {
+        // The settings hold throat:aws.availabilityZones to the region's documented count
+        // (settings/limits.ts); this guards an account that sees fewer zones than documented.
         if (names.length < zoneCount) throw new Error(`throat:aws.availabilityZones: got ${zoneCount}, but the region has only ${names.length} available zones (${names.join(", ")})`);
         return names.slice(0, zoneCount);
       });

@@ -3,7 +3,7 @@
 // surge, plus migrations and operator headroom, must fit in max_connections minus the
 // superuser-reserved slots. `auto` pool sizes fill what is left, fairly, without exceeding it.
 import type { Settings, WorkerKind } from "../settings";
-import { autoPoolsOverBudget, pgbouncerOverBudget, serverOverBudget } from "./budgetMessages";
+import { autoPoolsKey, autoPoolsOverBudget, pgbouncerOverBudget, serverOverBudget } from "./budgetMessages";
 
 export interface BudgetLine {
   consumer: string;
@@ -136,7 +136,7 @@ function choosePools(s: Settings, peak: Record<WorkerKind, number>, available: n
     if (left !== undefined) {
       while (level > 0 && use(level) > left) level--;
       if (level < 1) {
-        throw new BudgetError("throat:database.maxConnections", autoPoolsOverBudget(s, autoKinds, left, use(1)));
+        throw new BudgetError(autoPoolsKey(s), autoPoolsOverBudget(s, autoKinds, left, use(1)));
       }
     }
     for (const k of autoKinds) sizes[k] = Math.min(cap(k), level);

@@ -31,14 +31,22 @@ export function pgbouncerOverBudget(s: Settings, peak: number, limit: number, ta
   );
 }
 
+/** The key that bounds the auto pools: PgBouncer's client limit when set, else max_connections. */
+export function autoPoolsKey(s: Settings): string {
+  const pgb = s.database.pgbouncer;
+  return pgb.enabled && pgb.maxClientConnections !== undefined ? "throat:database.pgbouncer.maxClientConnections" : "throat:database.maxConnections";
+}
+
 /** `auto` pools: not even one connection per async process is left. */
 export function autoPoolsOverBudget(s: Settings, kinds: readonly string[], left: number, needed: number): string {
   const db = s.database;
   const missing = needed - left;
+  const key = autoPoolsKey(s);
+  const [limit, value] = key === "throat:database.maxConnections" ? [`max_connections ${db.maxConnections}`, db.maxConnections] : [`PgBouncer's max_client_conn ${db.pgbouncer.maxClientConnections}`, db.pgbouncer.maxClientConnections!];
+  const after = key === "throat:database.maxConnections" ? `sync workers, migrations, headroom and ${db.reservedConnections} reserved` : "sync workers";
   return (
-    `throat:database.maxConnections: the ${kinds.join(" and ")} workers' auto pools need at least ${needed} connections ` +
-    `(one per process at the deploy peak), ${missing} more than the ${Math.max(left, 0)} that max_connections ` +
-    `${db.maxConnections} leaves after sync workers, migrations, headroom and ${db.reservedConnections} reserved. ` +
-    alternatives(s, `raise throat:database.maxConnections to ${db.maxConnections + missing}`)
+    `${key}: the ${kinds.join(" and ")} workers' auto pools need at least ${needed} connections ` +
+    `(one per process at the deploy peak), ${missing} more than the ${Math.max(left, 0)} that ${limit} leaves after ${after}. ` +
+    alternatives(s, `raise ${key} to ${value + missing}`)
   );
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { AUTONAME_SUFFIX, describeFargatePair, ELB_NAME_MAX, LAMBDA_MAX_TIMEOUT, LOG_RETENTION_DAYS, postgresFamily } from "../../../components/aws/limits";
+import { ACM_CERTIFICATE_ARN, POSTGRES_MAX_CONNECTIONS, RDS_MAX_BACKUP_RETENTION_DAYS } from "../../../components/settings/limits";
 
 export const ACCOUNT = "123456789012";
 const ZONE_LETTERS = ["a", "b", "c"];
@@ -166,8 +167,16 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       // "deregistration_delay.timeout_seconds: The range is 0-3600 seconds."
       if (inputs.deregistrationDelay !== undefined && !between(Number(inputs.deregistrationDelay), 0, 3600)) reject(`deregistrationDelay ${String(inputs.deregistrationDelay)} outside 0-3600 seconds`);
       return;
-    case "aws:lb/listener:Listener":
+    case "aws:lb/listener:Listener": {
       memory().listenerToAlb.set(listenerArn(name), String(inputs.loadBalancerArn));
+      // ACM certificates are regional: a listener takes only one of its load balancer's region.
+      const certRegion = typeof inputs.certificateArn === "string" ? ACM_CERTIFICATE_ARN.exec(inputs.certificateArn)?.[2] : undefined;
+      if (certRegion !== undefined && certRegion !== region()) reject(`certificate ${String(inputs.certificateArn)} is in ${certRegion}, the load balancer in ${region()} (CertificateNotFound)`);
+      return;
+    }
+    case "aws:elasticache/replicationGroup:ReplicationGroup":
+      // ElastiCache node types are "cache.<family>.<size>" (InvalidParameterValue otherwise).
+      if (typeof inputs.nodeType === "string" && !inputs.nodeType.startsWith("cache.")) reject(`nodeType "${inputs.nodeType}" is not an ElastiCache node type (cache.*)`);
       return;
     case "aws:lb/listenerRule:ListenerRule":
       return checkListenerRule(name, inputs, reject);
@@ -264,11 +273,17 @@ function checkParameterGroup(name: string, inputs: Record<string, unknown>, reje
   memory().families.set(physical(name, inputs), family);
   const parameters = (inputs.parameters as Array<{ name: string; applyMethod?: string }> | undefined) ?? [];
   // max_connections is static: "you can't use immediate for static parameters" (RDS ModifyDBParameterGroup).
+  // PostgreSQL refuses to start above MAX_BACKENDS less its other backends (settings/limits.ts).
+  const maxConnections = parameters.find((p) => p.name === "max_connections") as { value?: string } | undefined;
+  if (maxConnections && Number(maxConnections.value) > POSTGRES_MAX_CONNECTIONS) reject(`max_connections ${String(maxConnections.value)} above PostgreSQL's ${POSTGRES_MAX_CONNECTIONS}`);
   const staticImmediate = parameters.find((p) => p.name === "max_connections" && (p.applyMethod ?? "immediate") === "immediate");
   if (staticImmediate) reject(`parameter max_connections is static; its applyMethod must be "pending-reboot"`);
 }
 
 function checkInstance(inputs: Record<string, unknown>, reject: Reject): void {
+  // CreateDBInstance: DBInstanceClass "db.*"; BackupRetentionPeriod "Must be a value from 0 to 35."
+  if (typeof inputs.instanceClass === "string" && !inputs.instanceClass.startsWith("db.")) reject(`instanceClass "${inputs.instanceClass}" is not a DB instance class (db.*)`);
+  if (inputs.backupRetentionPeriod !== undefined && !between(Number(inputs.backupRetentionPeriod), 0, RDS_MAX_BACKUP_RETENTION_DAYS)) reject(`backupRetentionPeriod ${String(inputs.backupRetentionPeriod)}: "Must be a value from 0 to 35"`);
   if (inputs.skipFinalSnapshot === false && !inputs.finalSnapshotIdentifier) reject(`skipFinalSnapshot is false but no finalSnapshotIdentifier is set: deleting the instance would fail`);
   if (inputs.engine !== "postgres" || typeof inputs.engineVersion !== "string") return;
   const group = inputs.parameterGroupName;

@@ -5,6 +5,8 @@
 import { createHash } from "node:crypto";
 import { revealSecrets } from "../secrets";
 import * as pulumi from "@pulumi/pulumi";
+// The distribution reference grammar: one definition, quoted there; the settings check throat:image with it.
+import { IMAGE_REFERENCE } from "../../../components/settings/limits";
 
 export const CONTAINER = "docker:index/container:Container";
 export const NETWORK = "docker:index/network:Network";
@@ -14,9 +16,6 @@ export const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 
 /** moby's name pattern for containers and volumes. */
 const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-/** The distribution reference grammar, without the rarely used IPv6 registry form. */
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const IMAGE_REFERENCE = new RegExp(`^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
 /** Networks every engine has; they cannot carry network-scoped aliases. */
 const PREDEFINED_NETWORKS = ["bridge", "host", "none"];
 /** Docker's restart policies. */
