@@ -2,6 +2,7 @@
 // a message that names the config key to change: end to end, through the real program. The
 // settings and the plan check it, so a refused run leaves nothing pending that could disturb
 // the next run in this process (the mock runtime is process-global).
+import { ProgramFailure } from "../../scripts/lib/mockRuntime";
 import { errorOf, PROD_REQUIRED, settings } from "../support/settings";
 import { RUN_TIMEOUT, runProd } from "./support";
 
@@ -49,6 +50,20 @@ test(
   "CloudWatch's retention values only, with the nearest one suggested",
   async () => {
     await expect(runProd({ aws: { logRetentionDays: 8 } })).rejects.toThrow(/throat:aws\.logRetentionDays: got 8; .*\(nearest: 7\)/);
+  },
+  RUN_TIMEOUT,
+);
+
+test(
+  "PgBouncer on prod is refused through the real program, before anything is registered",
+  async () => {
+    const failure = await runProd({ database: { maxConnections: 60, pgbouncer: { enabled: true } } }).then(
+      () => undefined,
+      (e: ProgramFailure) => e,
+    );
+    expect(failure).toBeInstanceOf(ProgramFailure);
+    expect(failure!.message).toMatch(/throat:database\.pgbouncer is refused on the prod profile/);
+    expect(failure!.resources).toEqual([]);
   },
   RUN_TIMEOUT,
 );

@@ -168,3 +168,30 @@ describe("state: what the provider would report", () => {
     expect(state("aws:ecr/getAuthorizationToken:getAuthorizationToken", "", {})).toMatchObject({ userName: "AWS" });
   });
 });
+
+describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same first)", () => {
+  const instance = (extra: Record<string, unknown>) => ({ engine: "postgres", engineVersion: "16", skipFinalSnapshot: true, ...extra });
+  test("an instance class without db. and a backup retention above 35 days", () => {
+    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "db.t4g.small", backupRetentionPeriod: 35 }))).not.toThrow();
+    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "t4g.small" }))).toThrow(/instanceClass "t4g\.small" is not a DB instance class/);
+    expect(() => check("aws:rds/instance:Instance", "db", instance({ backupRetentionPeriod: 36 }))).toThrow(/backupRetentionPeriod 36: "Must be a value from 0 to 35"/);
+  });
+
+  test("max_connections above PostgreSQL's limit", () => {
+    const group = (value: number) => ({ family: "postgres16", parameters: [{ name: "max_connections", value: String(value), applyMethod: "pending-reboot" }] });
+    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262121))).not.toThrow();
+    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262122))).toThrow(/max_connections 262122 above PostgreSQL's 262121/);
+  });
+
+  test("a node type without cache.", () => {
+    expect(() => check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "cache.t4g.micro" })).not.toThrow();
+    expect(() => check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "t4g.micro" })).toThrow(/not an ElastiCache node type/);
+  });
+
+  test("a listener certificate from another region than the load balancer's", () => {
+    // Outside a program run the mock's region is us-east-1 (no aws:region set).
+    const https = (region: string) => ({ loadBalancerArn: "arn:alb", port: 443, certificateArn: `arn:aws:acm:${region}:123456789012:certificate/abc` });
+    expect(() => check("aws:lb/listener:Listener", "https", https("us-east-1"))).not.toThrow();
+    expect(() => check("aws:lb/listener:Listener", "https", https("eu-west-1"))).toThrow(/certificate .* is in eu-west-1, the load balancer in us-east-1/);
+  });
+});

@@ -14,7 +14,7 @@ test("edge.certificateArn on a test stack is refused, naming the key, and nothin
 
 test("several prod-only keys are reported together", async () => {
   const failure = await failureOf(runStack("test-carol", { redis: { nodeType: "cache.t4g.micro" }, database: { multiAz: true } }));
-  expect(failure.message).toMatch(/throat:redis is a prod-only setting/);
+  expect(failure.message).toMatch(/throat:redis\.nodeType is a prod-only setting/);
   expect(failure.message).toMatch(/throat:database\.multiAz is a prod-only setting/);
   expect(failure.resources).toEqual([]);
 });
