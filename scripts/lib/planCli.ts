@@ -4,8 +4,6 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
-import { loadProgram, runProgram } from "./mockRuntime";
-import { planDocument, planText } from "./planDocument";
 import { readStackConfig, StackFileError } from "./stackFile";
 
 export interface PlanCliResult {
@@ -36,6 +34,9 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
     if (e instanceof StackConfigError || e instanceof StackFileError) return refuse(e.message);
     throw e;
   }
+  // Loaded only now: a refusal never pays for the Pulumi SDK.
+  const { loadProgram, runProgram } = await import("./mockRuntime");
+  const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
   const text = values.json ? JSON.stringify(planDocument(plan, run), null, 2) : planText(plan, run);
