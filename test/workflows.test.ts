@@ -40,7 +40,7 @@ describe("GitHub workflows", () => {
     const w = workflows[file]!;
     for (const s of pulumiSteps(w)) {
       const stack = expand(String(s.with?.["stack-name"]), w);
-      const config: Record<string, string> = stack === "prod" ? { "throat:siteName": "x", "throat:image": "x", "throat:edge": JSON.stringify({ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" }) } : {};
+      const config: Record<string, string> = stack === "prod" ? { "throat:siteName": "x", "throat:image": "registry.example.org/throat:1", "throat:edge": JSON.stringify({ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" }) } : {};
       expect(() => parseSettings(stack, config)).not.toThrow();
     }
   });

@@ -60,6 +60,14 @@ export function checkValues(s: RawSettings, ctx: CheckContext, problems: string[
   if (!s.redis.nodeType.startsWith("cache.")) {
     problems.push(`throat:redis.nodeType: got "${s.redis.nodeType}"; ElastiCache node types start with "cache." (e.g. "cache.${s.redis.nodeType.replace(/^db\./, "")}")`);
   }
+  if (s.image !== undefined && IMAGE_REFERENCE.test(s.image) && !s.image.split(/[:@]/)[0]!.includes("/")) {
+    // A bare name is Docker Hub's library/<name>: official images only, never a Throat build.
+    problems.push(
+      `throat:image: got "${s.image}", which ECS would pull as docker.io/library/${s.image}, an official image Throat is not; ` +
+        `push the image to a registry (ECR, ghcr.io, ...) and give its full reference, or set throat:appSource to build it`,
+    );
+  }
+  add(checkAwsIds(s.aws));
   if (s.edge.certificateArn !== undefined) add(checkCertificateArn(s.edge.certificateArn, ctx.region));
   if (!s.aws.vpcId) add(checkZones(s.aws.availabilityZones, ctx.region));
 }
@@ -138,4 +146,17 @@ function checkZones(zones: number, region: string | undefined): string | undefin
   const where = region ?? "the region (aws:region is not set)";
   const why = known !== undefined ? `${where} has ${known} availability zones` : `AWS documents at least ${DOCUMENTED_MIN_ZONES} availability zones per region and the plan cannot check ${where} offline for more`;
   return `throat:aws.availabilityZones: got ${zones}; ${why}: use at most ${limit}`;
+}
+
+/** EC2 ids: "vpc-" / "subnet-" and 8 or 17 hex digits (InvalidVpcID.Malformed / InvalidSubnetID.Malformed otherwise). */
+function checkAwsIds(aws: RawSettings["aws"]): string | undefined {
+  const bad: string[] = [];
+  if (aws.vpcId !== undefined && !/^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(aws.vpcId)) bad.push(`throat:aws.vpcId "${aws.vpcId}"`);
+  for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
+    for (const id of aws[key] ?? []) if (!/^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) bad.push(`throat:aws.${key} "${id}"`);
+  }
+  const both = (aws.publicSubnetIds ?? []).filter((id) => aws.privateSubnetIds?.includes(id));
+  const problems = bad.length ? [`${bad.join(", ")}: EC2 ids look like vpc-0123456789abcdef0 / subnet-0123456789abcdef0 (aws ec2 describe-subnets)`] : [];
+  if (both.length) problems.push(`throat:aws.publicSubnetIds / throat:aws.privateSubnetIds: ${both.join(", ")} in both lists; the load balancer's public subnets and the tasks' private subnets differ`);
+  return problems.length ? problems.join("\n  - ") : undefined;
 }

@@ -69,7 +69,7 @@ test(
 );
 
 test("every settings problem is reported at once", () => {
-  const msg = errorOf(() => settings("prod", { ...PROD_REQUIRED, workers: { socketio: { replicas: { min: 1, max: 2 } } }, aws: { logRetentionDays: 10, publicSubnetIds: ["a", "b"] } }));
+  const msg = errorOf(() => settings("prod", { ...PROD_REQUIRED, workers: { socketio: { replicas: { min: 1, max: 2 } } }, aws: { logRetentionDays: 10, publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"] } }));
   expect(msg).toMatch(/has 3 configuration problem/);
   for (const key of ["throat:workers.socketio.replicas", "throat:aws.logRetentionDays", "throat:aws.publicSubnetIds"]) expect(msg).toContain(key);
 });

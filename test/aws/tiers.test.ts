@@ -68,13 +68,13 @@ test.each([
 });
 
 test("an existing VPC is used as given: no network resources", async () => {
-  const existing = await runProd({ aws: { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-pub1", "subnet-pub2"], privateSubnetIds: ["subnet-priv1", "subnet-priv2"] } });
+  const existing = await runProd({ aws: { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"], privateSubnetIds: ["subnet-0b0b0001", "subnet-0b0b0002"] } });
   expect(ofType(existing, T.vpc)).toHaveLength(0);
   expect(ofType(existing, T.subnet)).toHaveLength(0);
   expect(ofType(existing, T.natGateway)).toHaveLength(0);
-  expect(ofType(existing, T.sg).every((g) => g.inputs.vpcId === "vpc-0abc")).toBe(true);
-  expect(ofType(existing, T.alb)[0]!.inputs.subnets).toEqual(["subnet-pub1", "subnet-pub2"]);
-  for (const s of ofType(existing, T.service)) expect((s.inputs.networkConfiguration as { subnets: string[] }).subnets).toEqual(["subnet-priv1", "subnet-priv2"]);
+  expect(ofType(existing, T.sg).every((g) => g.inputs.vpcId === "vpc-0abc1234")).toBe(true);
+  expect(ofType(existing, T.alb)[0]!.inputs.subnets).toEqual(["subnet-0a0a0001", "subnet-0a0a0002"]);
+  for (const s of ofType(existing, T.service)) expect((s.inputs.networkConfiguration as { subnets: string[] }).subnets).toEqual(["subnet-0b0b0001", "subnet-0b0b0002"]);
 }, RUN_TIMEOUT);
 
 test("subnets span settings.aws.availabilityZones zones", async () => {

@@ -60,8 +60,8 @@ describe("trusted proxy count from the edge topology", () => {
   it.each([
     ["test", {}, 1],
     ["test", { edge: { outerProxies: 1 } }, 2],
-    ["prod", { siteName: "f.example.org", image: "x", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" } }, 1],
-    ["prod", { siteName: "f.example.org", image: "x", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test", outerProxies: 2 } }, 3],
+    ["prod", { siteName: "f.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" } }, 1],
+    ["prod", { siteName: "f.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test", outerProxies: 2 } }, 3],
   ])("%s %j: %i", (stack, config, count) => {
     expect(planProxies(settings(stack, config)).trustedProxyCount).toBe(count);
   });

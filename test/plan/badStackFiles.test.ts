@@ -44,7 +44,7 @@ const good: [string, string, Record<string, unknown>][] = [
   ["a CDN in front of the ALB", "prod", { ...PROD_BASE, "throat:edge": { certificateArn: (PROD_BASE["throat:edge"] as { certificateArn: string }).certificateArn, outerProxies: 1 } }],
   ["autoscaled sync workers on prod", "prod", { ...PROD_BASE, "throat:workers": { sync: { replicas: { min: 2, max: 6 } } }, "throat:database": { maxConnections: 200 } }],
   ["pool timeout 0 with small worker connections", "test", { "throat:pool": { timeout: 0 }, "throat:workers": { gevent: { workerConnections: 8, poolSize: 8 }, socketio: { workerConnections: 10, poolSize: 10 } } }],
-  ["an existing VPC (no zone count needed)", "prod", { ...PROD_BASE, "throat:aws": { vpcId: "vpc-0abc", publicSubnetIds: ["subnet-1", "subnet-2"], privateSubnetIds: ["subnet-3", "subnet-4"] } }],
+  ["an existing VPC (no zone count needed)", "prod", { ...PROD_BASE, "throat:aws": { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] } }],
   ["engineVersion unquoted, as the README writes it", "prod", { ...PROD_BASE, "throat:database": { engineVersion: 16 } }],
   ["six zones in us-east-1, provider settings and engine keys", "prod", { ...PROD_BASE, "aws:region": "us-east-1", "aws:defaultTags": { tags: { team: "forum" } }, "pulumi:disable-default-providers": ["tls"], "throat:edge": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-1" }, "throat:aws": { availabilityZones: 6 } }],
   ["own PEM certificate and a secure key", "test", { "throat:tlsCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "throat:tlsKey": { secure: "v1:AAAA" } }],

@@ -76,7 +76,7 @@ describe("values AWS or PostgreSQL refuse", () => {
     expect(usWest1).toMatch(/has 1 configuration problem.*us-west-1 has 2 availability zones: use at most 2/s);
     expect(errorOf(() => prod({ aws: { availabilityZones: 4 } }, { "aws:region": "eu-west-1" }))).toMatch(/AWS documents at least 3 availability zones per region and the plan cannot check eu-west-1 offline/);
     // An existing VPC brings its own subnets: the zone count is not used.
-    expect(() => prod({ aws: { availabilityZones: 4, vpcId: "vpc-1", publicSubnetIds: ["a", "b"], privateSubnetIds: ["c", "d"] } })).not.toThrow();
+    expect(() => prod({ aws: { availabilityZones: 4, vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] } })).not.toThrow();
   });
 
   it("engineVersion as YAML's number is the version", () => {

@@ -57,7 +57,7 @@ export const MISTAKES: Mistake[] = [
   m("an RDS instance class on a test stack", "test-alice", { "throat:database": { instanceClass: "db.t4g.large" } }, /throat:database\.instanceClass is a prod-only setting/),
   m("published ports on prod", "prod", { "throat:edge": { certificateArn: CERT_ARN, httpPort: 8080 } }, /throat:edge\.httpPort is a test-only setting/),
   m("an nginx certificate on prod", "prod", { "throat:tlsCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" }, /throat:tlsCertificate is a test-only setting/),
-  m("an existing VPC on a test stack", "test", { "throat:aws": { vpcId: "vpc-0abc" } }, /throat:aws\.vpcId is a prod-only setting/),
+  m("an existing VPC on a test stack", "test", { "throat:aws": { vpcId: "vpc-0abc1234" } }, /throat:aws\.vpcId is a prod-only setting/),
   m("a cache node type on a test stack", "test", { "throat:redis": { nodeType: "cache.t4g.small" } }, /throat:redis\.nodeType is a prod-only setting/),
   m("a Fargate size on a test stack", "test", { "throat:workers": { sync: { cpu: 1024, memory: 2048 } } }, /throat:workers\.sync\.cpu is a prod-only setting/),
   // Values AWS or PostgreSQL refuse.
@@ -77,6 +77,9 @@ export const MISTAKES: Mistake[] = [
   m("a minor PostgreSQL version", "test", { "throat:database": { engineVersion: "16.3" } }, /throat:database\.engineVersion: .*got "16\.3"/),
   m("an unsupported PostgreSQL major", "test", { "throat:database": { engineVersion: 13 } }, /throat:database\.engineVersion: .*got 13/),
   m("reserved connections taking them all", "test", { "throat:database": { maxConnections: 20, reservedConnections: 20 } }, /throat:database\.reservedConnections \(20\) \/ throat:database\.maxConnections \(20\)/, "Reserved connections taking them all"),
+  m("a subnet name where its id goes", "prod", { "throat:aws": { vpcId: "vpc-0abc1234", publicSubnetIds: ["public-a", "public-b"], privateSubnetIds: ["subnet-0b0b0001", "subnet-0b0b0002"] } }, /throat:aws\.publicSubnetIds "public-a".*EC2 ids look like/),
+  m("the same subnets for the ALB and the tasks", "prod", { "throat:aws": { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"], privateSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"] } }, /subnet-0a0a0001, subnet-0a0a0002 in both lists/),
+  m("a local image name on prod", "prod", { "throat:image": "throat:latest" }, /throat:image: got "throat:latest", which ECS would pull as docker\.io\/library\/throat:latest/, "A local image name on prod"),
   m("a log retention CloudWatch does not offer", "prod", { "throat:aws": { logRetentionDays: 10 } }, /throat:aws\.logRetentionDays: got 10/),
   // Values that look right and are not.
   m("a site name with a scheme", "prod", { "throat:siteName": "https://forum.example.org" }, /throat:siteName: got "https:\/\/forum\.example\.org".*a scheme; write "forum\.example\.org"/, "A site name that is a URL"),

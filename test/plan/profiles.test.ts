@@ -9,7 +9,7 @@ import { errorOf, PROD_REQUIRED, settings } from "../support/settings";
 
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
-const SUBNETS = { publicSubnetIds: ["subnet-1", "subnet-2"], privateSubnetIds: ["subnet-3", "subnet-4"] };
+const SUBNETS = { publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] };
 
 /** A value other than the default, with what it needs beside it, and where Settings shows it. */
 interface Sample {
@@ -63,9 +63,9 @@ const SAMPLES: Record<string, Sample> = {
   tlsKey: { value: PEM_KEY, with: { tlsCertificate: PEM_CERT }, seen: (s) => s.secrets.tlsKey, expected: true },
   secretKey: { value: "a-secret-key-of-some-length", seen: (s) => s.secrets.secretKey, expected: true },
   "redis.nodeType": { value: "cache.r6g.large" },
-  "aws.vpcId": { value: "vpc-0abc", with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
-  "aws.publicSubnetIds": { value: SUBNETS.publicSubnetIds, with: { "aws.vpcId": "vpc-0abc", "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
-  "aws.privateSubnetIds": { value: SUBNETS.privateSubnetIds, with: { "aws.vpcId": "vpc-0abc", "aws.publicSubnetIds": SUBNETS.publicSubnetIds } },
+  "aws.vpcId": { value: "vpc-0abc1234", with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
+  "aws.publicSubnetIds": { value: SUBNETS.publicSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
+  "aws.privateSubnetIds": { value: SUBNETS.privateSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.publicSubnetIds": SUBNETS.publicSubnetIds } },
   "aws.availabilityZones": { value: 3 },
   "aws.logRetentionDays": { value: 90 },
 };
