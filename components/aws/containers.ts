@@ -60,5 +60,11 @@ export function appEnvironment(plan: Plan, endpoints: { databaseHost: pulumi.Inp
 
 /** The app's secrets as ECS wants them: plan.app.secretEnv (env var -> secret name) resolved to ARNs. */
 export function appSecrets(plan: Plan, arns: SecretArns): Record<string, pulumi.Output<string>> {
-  return Object.fromEntries(Object.entries(plan.app.secretEnv).map(([envName, secret]) => [envName, arns[secret]]));
+  return Object.fromEntries(
+    Object.entries(plan.app.secretEnv).map(([envName, secret]) => {
+      const arn = arns[secret];
+      if (!arn) throw new Error(`${envName}: the plan needs the secret ${secret}, which the stack did not store`);
+      return [envName, arn];
+    }),
+  );
 }

@@ -36,14 +36,15 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const region = getRegionOutput({}, child).region;
 
     const network = new Network(`${prefix}-network`, { settings }, child);
-    const groups = new SecurityGroups(`${prefix}-security-groups`, { prefix, vpcId: network.vpcId, appPort: APP_PORT, staticPort: EDGE_PATHS.httpPort }, child);
+    const groups = new SecurityGroups(`${prefix}-security-groups`, { prefix, vpcId: network.vpcId, appPort: APP_PORT, staticPort: EDGE_PATHS.httpPort, smtpPort: plan.app.smtp?.port }, child);
     const database = new Database(`${prefix}-database`, { plan, subnetIds: network.privateSubnetIds, securityGroupId: groups.database.id }, child);
     const redis = new Redis(`${prefix}-redis`, { settings, subnetIds: network.privateSubnetIds, securityGroupId: groups.redis.id }, child);
-    const appSecretStore = new AppSecrets(`${prefix}-secrets`, { prefix, secretKeyInConfig: settings.secrets.secretKey }, child);
+    const appSecretStore = new AppSecrets(`${prefix}-secrets`, { prefix, secretKeyInConfig: settings.secrets.secretKey, mailPasswordInConfig: settings.secrets.mailPassword }, child);
     const secretArns: SecretArns = { databasePassword: database.passwordSecretArn, secretKey: appSecretStore.secretKeyArn };
+    if (appSecretStore.mailPasswordArn) secretArns.mailPassword = appSecretStore.mailPasswordArn;
     const images = new Images(`${prefix}-images`, { plan }, child);
     const edge = new Edge(`${prefix}-edge`, { plan, vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: groups.alb.id }, child);
-    const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns) }, child);
+    const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns).filter((a) => a !== undefined) }, child);
 
     const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port });
     const secrets = appSecrets(plan, secretArns);

@@ -24,19 +24,27 @@ export interface AppSecretsArgs {
   prefix: string;
   /** Whether `throat:secretKey` is set (its value is read here, never through the plan). */
   secretKeyInConfig: boolean;
+  /** Whether `throat:mailPassword` is set (read here, as a secret). */
+  mailPasswordInConfig?: boolean;
 }
 
 /** Flask's secret key (APP_SECRET_KEY): from `throat:secretKey`, else generated once and kept in state. */
 export class AppSecrets extends pulumi.ComponentResource {
   readonly secretKeyArn: pulumi.Output<string>;
+  /** The SMTP password (MAIL_PASSWORD), only when throat:mailPassword is set. */
+  readonly mailPasswordArn?: pulumi.Output<string>;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AppSecrets", name, {}, opts);
     const value = args.secretKeyInConfig ? new pulumi.Config("throat").requireSecret("secretKey") : randomSecret(`${args.prefix}-secret-key`, 64, this);
     this.secretKeyArn = storedSecret(`${args.prefix}-secret-key`, "Throat: Flask secret key (APP_SECRET_KEY)", value, this).arn;
-    this.registerOutputs({ secretKeyArn: this.secretKeyArn });
+    if (args.mailPasswordInConfig) {
+      const mail = new pulumi.Config("throat").requireSecret("mailPassword");
+      this.mailPasswordArn = storedSecret(`${args.prefix}-mail-password`, "Throat: SMTP password (MAIL_PASSWORD)", mail, this).arn;
+    }
+    this.registerOutputs({ secretKeyArn: this.secretKeyArn, mailPasswordArn: this.mailPasswordArn });
   }
 }
 
-/** Every secret the app reads, by the plan's names (plan.app.secretEnv values). */
-export type SecretArns = Record<SecretName, pulumi.Output<string>>;
+/** Every secret the app reads, by the plan's names (plan.app.secretEnv values); mail only with mail. */
+export type SecretArns = Record<Exclude<SecretName, "mailPassword">, pulumi.Output<string>> & Partial<Record<SecretName, pulumi.Output<string>>>;

@@ -7,6 +7,7 @@
 //   workers   -> database  5432, redis 6379    migration -> database 5432, redis 6379
 //   workers, migration, static -> internet 443 (ECR, Secrets Manager, CloudWatch Logs via NAT)
 //   workers   -> internet  80 (the app fetches submitted links' titles, http ones too)
+//   workers   -> internet  the SMTP port of throat:mail, only when mail is set
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
@@ -22,6 +23,8 @@ export interface SecurityGroupsArgs {
   appPort: number;
   /** The port nginx listens on in the static tier (plan EDGE_PATHS.httpPort). */
   staticPort: number;
+  /** The SMTP port the workers send mail to (plan app.smtp); no SMTP egress without it. */
+  smtpPort?: number;
 }
 
 type Peer = { group: ec2.SecurityGroup } | { cidr: string };
@@ -76,6 +79,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
       tcp("out", `${role}-https-out`, sg, 443, { cidr: ANYWHERE }, "HTTPS: ECR, Secrets Manager, CloudWatch Logs (through NAT)");
     }
     tcp("out", "workers-http-out", this.workers, 80, { cidr: ANYWHERE }, "HTTP: titles of submitted http links (/do/grabtitle)");
+    // Password recovery and email confirmation run in the workers (sync and gevent routes).
+    if (args.smtpPort !== undefined) tcp("out", "workers-smtp-out", this.workers, args.smtpPort, { cidr: ANYWHERE }, "SMTP: mail (throat:mail)");
 
     this.registerOutputs({});
   }

@@ -28,8 +28,12 @@ export function envList(env: Record<string, string>): string[] {
  * env. Each secret entry is wrapped on its own, so state and previews hide the value while the
  * plain entries stay readable.
  */
-export function appEnv(plan: Plan, endpoints: Endpoints, secrets: Record<SecretName, pulumi.Output<string>>): pulumi.Input<string>[] {
-  const secretEntries = Object.entries(plan.app.secretEnv).map(([key, ref]) => pulumi.secret(pulumi.interpolate`${key}=${secrets[ref]}`));
+export function appEnv(plan: Plan, endpoints: Endpoints, secrets: Partial<Record<SecretName, pulumi.Output<string>>>): pulumi.Input<string>[] {
+  const secretEntries = Object.entries(plan.app.secretEnv).map(([key, ref]) => {
+    const value = secrets[ref];
+    if (!value) throw new Error(`${key}: the plan needs the secret ${ref}, which the stack did not provide`);
+    return pulumi.secret(pulumi.interpolate`${key}=${value}`);
+  });
   return [...envList(resolveEnv(plan.app.env, endpoints)), ...secretEntries];
 }
 

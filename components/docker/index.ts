@@ -28,7 +28,7 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const appSecrets = new AppSecrets(`${name}-secrets`, { plan }, parent);
     const database = new Database(`${name}-database`, { plan, network }, parent);
     const redis = new Redis(`${name}-redis`, { plan, network }, parent);
-    const secrets = { databasePassword: database.password, secretKey: appSecrets.secretKey };
+    const secrets = { databasePassword: database.password, secretKey: appSecrets.secretKey, mailPassword: appSecrets.mailPassword };
     const redisEndpoint = { redisHost: redis.host, redisPort: redis.port };
 
     const migration = new Migration(

@@ -6,6 +6,8 @@ import type { Plan } from "../plan";
 
 export class AppSecrets extends pulumi.ComponentResource {
   readonly secretKey: pulumi.Output<string>;
+  /** The SMTP password (throat:mailPassword), only when it is set. */
+  readonly mailPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:AppSecrets", name, {}, opts);
@@ -13,6 +15,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     this.secretKey = s.secrets.secretKey
       ? new pulumi.Config("throat").requireSecret("secretKey")
       : pulumi.secret(new random.RandomPassword(`${s.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this }).result);
+    if (s.secrets.mailPassword) this.mailPassword = new pulumi.Config("throat").requireSecret("mailPassword");
     this.registerOutputs({});
   }
 }

@@ -9,9 +9,15 @@ import { stringify } from "yaml";
 import type { Settings, WorkerKind } from "../settings";
 import type { ProxyChain } from "./proxies";
 import type { WorkerService } from "./workers";
+import { mergeSections, type Sections, STACK_DEFAULTS } from "./throatSettings";
 
-/** Throat's default site.upload_max_size (16 MiB): the edge must accept bodies this large. */
-export const UPLOAD_MAX_SIZE = 16 * 1024 * 1024;
+/**
+ * flask-caching's Redis backend by its class name: the plain name "redis" still works in
+ * flask-caching 2.x but warns "Using the initialization functions in flask_caching.backend is
+ * deprecated" (flask_caching/__init__.py, _set_cache). Throat's own default is "null": no cache
+ * at all, and CACHE_REDIS_URL ignored.
+ */
+export const CACHE_TYPE = "RedisCache";
 export const DATABASE_NAME = "throat";
 export const DATABASE_USER = "throat";
 export const POOLED_ENGINE = "playhouse.pool.PooledPostgresqlDatabase";
@@ -23,7 +29,7 @@ export interface Endpoints {
   redisHost: string;
   redisPort: string;
 }
-export type SecretName = "databasePassword" | "secretKey";
+export type SecretName = "databasePassword" | "secretKey" | "mailPassword";
 
 export interface ConfigFile {
   name: string;
@@ -40,16 +46,23 @@ export interface AppConfig {
   env: Record<string, string>;
   /** Environment variables whose values are secrets, by reference. */
   secretEnv: Record<string, SecretName>;
+  /** The SMTP server the workers send mail to (throat:mail); prod opens egress to its port only. */
+  smtp?: { server: string; port: number };
 }
 
 export function planAppConfig(s: Settings, workers: WorkerService[], proxies: ProxyChain): AppConfig {
   const configFiles = Object.fromEntries(
     workers.map((w) => {
-      const values = {
-        site: { server_name: s.siteName, trusted_proxy_count: proxies.trustedProxyCount, upload_max_size: UPLOAD_MAX_SIZE },
+      // The sections the stack owns (throatSettings.ts STACK_OWNED_KEYS lists each key).
+      const owned: Sections = {
+        site: { server_name: s.siteName, trusted_proxy_count: proxies.trustedProxyCount, upload_max_size: s.uploadMaxSize },
         // TLS ends at the edge (nginx or the ALB), which redirects http to https itself; the
-        // app sees plain http from the proxy, so force_https would loop.
-        app: { debug: false, development: false, force_https: false },
+        // app sees plain http from the proxy, so force_https would loop. max_content_length is
+        // Flask's MAX_CONTENT_LENGTH (Throat's default 10 MiB), the same limit as the edge's.
+        app: { debug: false, development: false, testing: false, force_https: false, max_content_length: s.uploadMaxSize },
+        // cache.redis_url comes from the environment (CACHE_REDIS_URL): a deploy-time endpoint.
+        cache: { type: CACHE_TYPE },
+        ...mailSection(s),
         database: {
           engine: POOLED_ENGINE,
           name: DATABASE_NAME,
@@ -61,6 +74,9 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
           ...(s.pool.timeout > 0 ? { timeout: s.pool.timeout } : {}),
         },
       };
+      // config.yaml, assembled here and only here: the stack's defaults, then the operator's
+      // Throat settings (throat:app, validated in the plan), then what the stack owns.
+      const values = mergeSections(STACK_DEFAULTS, s.app as Sections, owned);
       const file: ConfigFile = {
         name: w.configName,
         path: `configs/${w.configName}/config.yaml`,
@@ -81,8 +97,22 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
       APP_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/0`,
       CACHE_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/1`,
     },
-    secretEnv: { DATABASE_PASSWORD: "databasePassword", APP_SECRET_KEY: "secretKey" },
+    smtp: s.mail ? { server: s.mail.server, port: s.mail.port } : undefined,
+    secretEnv: {
+      DATABASE_PASSWORD: "databasePassword",
+      APP_SECRET_KEY: "secretKey",
+      // Throat's loader adds MAIL_PASSWORD to the mail section (any MAIL_* variable), and
+      // Flask-Mail logs in with it: the password never enters config.yaml.
+      ...(s.secrets.mailPassword ? { MAIL_PASSWORD: "mailPassword" as const } : {}),
+    },
   };
+}
+
+/** Throat's `mail` section (Flask-Mail's MAIL_* settings) from throat:mail; none without it. */
+function mailSection(s: Settings): Sections {
+  if (!s.mail) return {};
+  const { server, port, useTls, username, defaultFrom } = s.mail;
+  return { mail: { server, port, use_tls: useTls, ...(username ? { username } : {}), default_from: defaultFrom } };
 }
 
 /** Fills `{{endpoint}}` placeholders; an unknown name is a programming error. */

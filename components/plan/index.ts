@@ -2,7 +2,8 @@
 // Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
 import type { Settings } from "../settings";
 import { AlbRule, planAlbRules } from "./alb";
-import { AppConfig, planAppConfig, UPLOAD_MAX_SIZE } from "./appConfig";
+import { AppConfig, planAppConfig } from "./appConfig";
+import { throatAppProblems } from "./throatSettings";
 import { ConnectionBudget, planBudget } from "./budget";
 import { planProxies, ProxyChain } from "./proxies";
 import { parseRouteList, RouteTable } from "./routes";
@@ -60,6 +61,8 @@ export function buildPlan(settings: Settings, routeListText: string): Plan {
     }
   }
   if (workerProblems.length) throw new PlanError("throat:workers", workerProblems.join("\n"));
+  const appProblems = throatAppProblems(settings.app);
+  if (appProblems.length) throw new PlanError("throat:app", appProblems.join("\n"));
   const proxies = planProxies(settings);
   const app = planAppConfig(settings, workers, proxies);
   const albRules = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
@@ -73,13 +76,13 @@ export function buildPlan(settings: Settings, routeListText: string): Plan {
     migration: { argv: MIGRATION_ARGV, configName: app.configFiles.sync.name },
     edge: {
       kind: settings.edge.kind,
-      uploadMaxSize: UPLOAD_MAX_SIZE,
+      uploadMaxSize: settings.uploadMaxSize,
       websocketTimeout: settings.edge.websocketTimeout,
       albRules,
       nginxFiles:
         settings.edge.kind === "alb"
           ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort)
-          : renderNginx(routes, budget, { uploadMaxSize: UPLOAD_MAX_SIZE, websocketTimeout: settings.edge.websocketTimeout }, {
+          : renderNginx(routes, budget, { uploadMaxSize: settings.uploadMaxSize, websocketTimeout: settings.edge.websocketTimeout }, {
               upstreams: dockerNames(settings, workers).upstreams,
               staticRoot: EDGE_PATHS.staticRoot,
               tls: EDGE_PATHS.tls,

@@ -14,7 +14,7 @@ export type Profile = "test" | "prod";
 export type WorkerKind = "sync" | "gevent" | "socketio";
 export const workerKinds: readonly WorkerKind[] = ["sync", "gevent", "socketio"];
 
-export interface Settings extends Omit<RawSettings, "profile" | "edge" | "database" | "image" | "appSource" | "tlsKey" | "secretKey"> {
+export interface Settings extends Omit<RawSettings, "profile" | "edge" | "database" | "image" | "appSource" | "tlsKey" | "secretKey" | "mailPassword"> {
   stack: string;
   profile: Profile;
   /** Prefix of every physical name: unique per stack, so test stacks never collide on one host. */
@@ -25,7 +25,7 @@ export interface Settings extends Omit<RawSettings, "profile" | "edge" | "databa
   database: RawSettings["database"] & { reservedConnections: number };
   edge: Omit<RawSettings["edge"], "kind"> & { kind: "nginx" | "alb"; httpPort: number; httpsPort: number };
   /** Whether the stack config holds these secrets (their values never enter Settings). */
-  secrets: { tlsKey: boolean; secretKey: boolean };
+  secrets: { tlsKey: boolean; secretKey: boolean; mailPassword: boolean };
 }
 
 export class SettingsError extends Error {
@@ -70,6 +70,13 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
       problems.push(`throat:${key} is stored in plain text; it must be a secret: pulumi config set --secret throat:${key} ...`);
     }
   }
+  const mailInput = input.mail;
+  if (mailInput && typeof mailInput === "object" && "password" in mailInput) {
+    // Refused here, with the way to do it, rather than as an unknown key.
+    problems.push("throat:mail.password: the SMTP password must not be plain config; remove it and set it as a secret: pulumi config set --secret throat:mailPassword ...");
+    const { password: _password, ...rest } = mailInput as Record<string, unknown>;
+    input.mail = rest;
+  }
   if (profile) checkProfileKeys(profile, input, problems);
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, input)));
@@ -104,11 +111,12 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
     // Scaling in would cut every websocket of the stopped tasks.
     problems.push(`throat:workers.socketio.replicas: got min ${socketio.min}, max ${socketio.max}; socket.io workers run a fixed count on AWS (scaling in drops their websockets): give one number`);
   }
+  problems.push(...mailProblems(s.mail, s.mailPassword !== undefined));
   const ports = edgePorts(stack, profile, s.edge.httpPort, s.edge.httpsPort);
   if (ports.httpPort === ports.httpsPort) problems.push(`throat:edge.httpsPort: got ${ports.httpsPort}, the same as throat:edge.httpPort; give them different ports`);
   if (problems.length) throw new SettingsError(stack, problems);
 
-  const { profile: _p, edge, database, image, appSource, tlsKey, secretKey, ...rest } = s;
+  const { profile: _p, edge, database, image, appSource, tlsKey, secretKey, mailPassword, ...rest } = s;
   return {
     ...rest,
     stack,
@@ -119,8 +127,22 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
     image: appSource ? { source: appSource } : { ref: image ?? "throat:latest" },
     database: { ...database, reservedConnections: database.reservedConnections ?? POSTGRES_RESERVED + (profile === "prod" ? RDS_EXTRA_RESERVED : 0) },
     edge: { ...edge, kind: edgeKind, ...ports },
-    secrets: { tlsKey: tlsKey !== undefined, secretKey: secretKey !== undefined },
+    secrets: { tlsKey: tlsKey !== undefined, secretKey: secretKey !== undefined, mailPassword: mailPassword !== undefined },
   };
+}
+
+/** Flask-Mail logs in only with both a username and a password: one without the other is a mistake. */
+function mailProblems(mail: RawSettings["mail"], hasPassword: boolean): string[] {
+  if (!mail) {
+    return hasPassword ? ["throat:mailPassword is set without throat:mail: set throat:mail {server, port, username, defaultFrom}, or remove the password"] : [];
+  }
+  if (mail.username && !hasPassword) {
+    return [`throat:mail.username is set without throat:mailPassword: pulumi config set --secret throat:mailPassword ...`];
+  }
+  if (!mail.username && hasPassword) {
+    return ["throat:mailPassword is set without throat:mail.username: the SMTP login needs both"];
+  }
+  return [];
 }
 
 function profileOf(stack: string, declared: unknown, problems: string[]): Profile | undefined {

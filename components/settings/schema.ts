@@ -152,6 +152,39 @@ export const settingsSchema = z
   tlsKey: z.string().optional(),
   /** Flask's secret key: a secret; default a random one made by @pulumi/random. */
   secretKey: z.string().optional(),
+  /**
+   * The largest request body, in bytes: Throat's site.upload_max_size and app.max_content_length
+   * (Flask's MAX_CONTENT_LENGTH, Throat's own default only 10 MiB) and nginx's
+   * client_max_body_size, all from this one value, so no layer refuses what another accepts.
+   * Default 16 MiB: Throat's default site.upload_max_size. (The ALB has no body limit.)
+   */
+  uploadMaxSize: count(1024).default(16 * 1024 * 1024),
+  /**
+   * Throat's own config.yaml sections (site, auth, ratelimit, app, ...), merged into every worker
+   * kind's config.yaml. Keys the stack owns (database, Redis, proxies, upload sizes, debug, mail,
+   * ...) are refused, naming the stack key to use (components/plan/throatSettings.ts).
+   */
+  app: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * SMTP for password recovery and email confirmation (Throat's `mail` section). Unset: no mail,
+   * and on prod no SMTP egress. The password is `throat:mailPassword`, a secret.
+   */
+  mail: z
+    .strictObject({
+      /** SMTP server host name. */
+      server: z.string().min(1),
+      /** SMTP port: 587 (submission with STARTTLS) is the usual one; 25 is often blocked on AWS. */
+      port: z.number().int().min(1).max(65535).default(587),
+      /** STARTTLS (Flask-Mail MAIL_USE_TLS). */
+      useTls: z.boolean().default(true),
+      /** SMTP login; needs throat:mailPassword (Flask-Mail logs in only with both). */
+      username: z.string().min(1).optional(),
+      /** Sender address of the mails Throat sends. */
+      defaultFrom: z.string().min(3),
+    })
+    .optional(),
+  /** SMTP password for throat:mail.username: a secret, reaching the app only as MAIL_PASSWORD. */
+  mailPassword: z.string().optional(),
   redis: z
     .strictObject({
       /** ElastiCache node type (prod). */
@@ -180,4 +213,4 @@ export type RawSettings = z.infer<typeof settingsSchema>;
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /** Keys whose values must be Pulumi secrets. */
-export const secretKeys = ["tlsKey", "secretKey"] as const;
+export const secretKeys = ["tlsKey", "secretKey", "mailPassword"] as const;

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Plan } from "../../components/plan";
-import { resolveEnv } from "../../components/plan/appConfig";
+import { resolveEnv, type SecretName } from "../../components/plan/appConfig";
 import { renderNginx } from "../../components/plan/nginx";
 import type { WorkerKind } from "../../components/settings";
 import {
@@ -38,6 +38,8 @@ const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** The brief's fixed value; the plan's own reservedConnections may be higher on prod (RDS). */
 const SUPERUSER_RESERVED = 3;
 const KINDS: readonly WorkerKind[] = ["sync", "gevent", "socketio"];
+/** The SMTP password a plan with throat:mailPassword hands the app as MAIL_PASSWORD. */
+export const MAIL_PASSWORD = "e2e-smtp-password";
 
 export interface HarnessOptions {
   /** A Throat checkout or the stand-in app (default). */
@@ -130,7 +132,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const secretKey = randomBytes(24).toString("hex");
   const appEnv = {
     ...resolveEnv(plan.app.env, { databaseHost: db.host, databasePort: String(db.port), redisHost: redis.host, redisPort: String(redis.port) }),
-    ...secretEnv(plan, { databasePassword: postgres.password, secretKey }),
+    ...secretEnv(plan, { databasePassword: postgres.password, secretKey, mailPassword: MAIL_PASSWORD }),
   };
 
   if (options.migrate ?? existsSync(join(appDir, "throat.py"))) await migrate(plan, group, appDir, appEnv);
@@ -188,7 +190,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
 }
 
 /** plan.app.secretEnv names -> test values. */
-function secretEnv(plan: Plan, values: { databasePassword: string; secretKey: string }): Record<string, string> {
+function secretEnv(plan: Plan, values: Record<SecretName, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(plan.app.secretEnv).map(([name, ref]) => [name, values[ref]]));
 }
 

@@ -9,7 +9,7 @@ describe("application configuration", () => {
   it("turns debug and development off, as typed booleans in config.yaml, never env strings", () => {
     for (const file of Object.values(p.app.configFiles)) {
       const values = parse(file.text);
-      expect(values.app).toEqual({ debug: false, development: false, force_https: false });
+      expect(values.app).toMatchObject({ debug: false, development: false, testing: false, force_https: false });
       expect(typeof values.app.debug).toBe("boolean");
     }
     const allEnv = { ...p.app.env, ...Object.fromEntries(p.workers.flatMap((w) => Object.entries(w.launchEnv))) };

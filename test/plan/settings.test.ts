@@ -109,7 +109,7 @@ describe("bad config is refused with the key named", () => {
   it("accepts secrets stored as secrets", () => {
     const pem = (label: string) => `-----BEGIN ${label}-----\nMIIB\n-----END ${label}-----\n`;
     const s = settings("test", { secretKey: "x", tlsCertificate: pem("CERTIFICATE"), tlsKey: pem("PRIVATE KEY") }, ["secretKey", "tlsKey"]);
-    expect(s.secrets).toEqual({ secretKey: true, tlsKey: true });
+    expect(s.secrets).toEqual({ secretKey: true, tlsKey: true, mailPassword: false });
     expect(JSON.stringify(s)).not.toContain('"x"');
   });
 
