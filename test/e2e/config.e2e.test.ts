@@ -2,12 +2,13 @@
 // as the running app sees it, with Python types: booleans off, the pool settings as ints on a
 // pooled engine, the trusted proxy count. This stack has an outer proxy (a CDN) and PgBouncer,
 // so it also proves the address one hop in is taken, and PgBouncer's server side holds.
-import { POOLED_ENGINE } from "../../components/plan/appConfig";
+import { parse, stringify } from "yaml";
+import { CACHE_TYPE, POOLED_ENGINE, resolveEnv } from "../../components/plan/appConfig";
 import { workerKinds } from "../../components/settings";
 import { plan } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { plainGetRoute, SLOW, type RouteAnswer, type StandinInfo } from "./lib/standin";
-import { httpRequest } from "./support";
+import { httpRequest, STANDIN_APP_DIR, startGunicorn } from "./support";
 
 const p = plan("test-config", {
   edge: { outerProxies: 1 },
@@ -51,8 +52,55 @@ describe("the app's configuration, per worker kind", () => {
         stale_timeout: { value: p.settings.pool.staleTimeout, type: "int" },
       });
       expect(info.config["site.trusted_proxy_count"]).toEqual({ value: p.proxies.trustedProxyCount, type: "int" });
+      // Throat has no default for app.languages; its cache is off unless cache.type is set;
+      // Flask's body limit is app.max_content_length (Throat's default 10 MiB).
+      expect(info.languages).toEqual(p.app.configFiles[kind].values.app!.languages);
+      expect(info.cache).toEqual({ type: CACHE_TYPE, backend: "RedisCache", redis_url_set: true });
+      expect(info.max_content_length).toBe(p.settings.uploadMaxSize);
     }
   }, SLOW);
+
+  test("the cache's Redis database holds keys after a page view", async () => {
+    const cacheDb = p.app.env.CACHE_REDIS_URL!.split("/").pop()!;
+    expect(cacheDb).toBe("1");
+    await h.redis.cli("-n", cacheDb, "FLUSHDB");
+    expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).trim()).toBe("");
+    const route = plainGetRoute(p.routes.routes, false);
+    expect((await httpRequest(`${h.httpsUrl}${route.rule}`)).status).toBe(200);
+    // flask-caching's key prefix, as Throat's cache writes it.
+    expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).split("\n")).toContain("flask_cache_site.name");
+  }, SLOW);
+
+  describe("the stand-in fails as Throat does when the plan leaves a key out", () => {
+    // One more sync process on the same database and Redis with an edited config.yaml.
+    const startWith = async (name: string, edit: (values: Record<string, Record<string, unknown>>) => void, envEdit: Record<string, string> = {}) => {
+      const service = p.workers.find((w) => w.kind === "sync")!;
+      const values = parse(p.app.configFiles.sync.text);
+      edit(values);
+      const db = h.pgbouncer ?? h.postgres;
+      const endpoints = { databaseHost: db.host, databasePort: String(db.port), redisHost: h.redis.host, redisPort: String(h.redis.port) };
+      const env = { ...service.launchEnv, ...resolveEnv(p.app.env, endpoints), DATABASE_PASSWORD: h.postgres.password, APP_SECRET_KEY: h.secretKey, ...envEdit };
+      return startGunicorn(h.group, { name, argv: service.argv, env, appDir: STANDIN_APP_DIR, configYaml: stringify(values), timeoutMs: SLOW });
+    };
+
+    test("without app.languages every page is a 500, logged as Throat logs it", async () => {
+      const server = await startWith("sync-no-languages", (v) => delete v.app!.languages);
+      const page = await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`);
+      expect(page.status).toBe(500);
+      expect((await httpRequest(`${server.url}/_standin/info`)).status).toBe(500);
+      expect(h.log("sync-no-languages")).toMatch(/ERROR:app:EXCEPTION: KeyError, "'languages'"/);
+    }, SLOW);
+
+    test("with cache.type null nothing is cached, CACHE_REDIS_URL is ignored, and flask-caching says so", async () => {
+      const emptyDb = "7";
+      const server = await startWith("sync-null-cache", (v) => (v.cache = { type: "null" }), { CACHE_REDIS_URL: `redis://${h.redis.host}:${h.redis.port}/${emptyDb}` });
+      const info = (await httpRequest(`${server.url}/_standin/info`)).json<StandinInfo>();
+      expect(info.cache).toMatchObject({ type: "null", backend: "NullCache" });
+      expect((await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`)).status).toBe(200);
+      expect((await h.redis.cli("-n", emptyDb, "KEYS", "*")).trim()).toBe("");
+      expect(h.log("sync-null-cache")).toContain("CACHE_TYPE is set to null");
+    }, SLOW);
+  });
 
   test("with an outer proxy the app takes the address one hop in, whatever the client forged", async () => {
     expect(p.proxies.trustedProxyCount).toBe(2);

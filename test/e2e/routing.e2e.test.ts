@@ -123,14 +123,18 @@ describe("routing through the rendered nginx edge", () => {
     const upload = (bytes: number) =>
       httpRequest(`${h.httpsUrl}/do/upload/sample-sub`, { method: "POST", body: Buffer.alloc(bytes, 0x61), headers: { "content-type": "application/octet-stream" }, timeoutMs: SLOW });
 
-    test("10 MiB passes the edge and reaches a gevent worker whole", async () => {
-      const res = await upload(10 * 1024 * 1024);
+    // 12 MiB: above Throat's own app.max_content_length default (10 MiB), which the app enforces
+    // itself (Flask's MAX_CONTENT_LENGTH): it passes only because the plan sets it from
+    // throat:uploadMaxSize, like the edge's limit.
+    test("12 MiB passes the edge and reaches a gevent worker whole", async () => {
+      expect(p.settings.uploadMaxSize).toBe(16 * 1024 * 1024);
+      const res = await upload(12 * 1024 * 1024);
       expect(res.status).toBe(200);
-      expect(res.json<RouteAnswer>()).toMatchObject({ worker_type: "gevent", body_bytes: 10 * 1024 * 1024 });
+      expect(res.json<RouteAnswer>()).toMatchObject({ worker_type: "gevent", body_bytes: 12 * 1024 * 1024 });
     }, SLOW);
 
-    test("17 MiB is refused by nginx with 413", async () => {
-      const res = await upload(17 * 1024 * 1024);
+    test("16 MiB + 1 byte is refused by nginx with 413", async () => {
+      const res = await upload(16 * 1024 * 1024 + 1);
       expect(res.status).toBe(413);
       expect(res.text()).toContain("nginx"); // nginx's error page: the app never saw it
     }, SLOW);

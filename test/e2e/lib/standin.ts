@@ -15,6 +15,13 @@ export interface StandinInfo {
   remote_addr: string;
   config: Record<string, Typed>;
   database: { class: string; max_connections: Typed; timeout: Typed; stale_timeout: Typed };
+  /** Flask's MAX_CONTENT_LENGTH (Throat: app.max_content_length). */
+  max_content_length: number;
+  languages: string[];
+  /** cache.type, flask-caching's backend class, whether cache.redis_url arrived. */
+  cache: { type: string; backend: string; redis_url_set: boolean };
+  /** The mail section without the password, and whether MAIL_PASSWORD arrived. */
+  mail: Record<string, unknown> & { password_set: boolean };
 }
 
 /** Every route-list rule's answer. */
