@@ -38,6 +38,23 @@ export const STACK_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> =
   app: { languages: ["en", "cs", "es", "ru", "sk"], fallback_language: "en" },
 };
 
+/**
+ * Settings Throat keeps in its database, changed in its admin interface (/admin/configuration):
+ * Throat reads them from the database (or its built-in default), never from config.yaml
+ * (Throat's source, app/config.py `configurable_defaults` and Map.__getattr__), so a value in
+ * throat:app would be silently ignored.
+ */
+export const ADMIN_INTERFACE_KEYS: readonly string[] = [
+  ...["name", "lema", "copyright", "placeholder_account", "enable_security_question", "allow_search_feeds"],
+  ...["allow_uploads", "allow_video_uploads", "upload_min_level", "enable_chat", "sitelog_public", "force_sublog_public"],
+  ...["front_page_submit", "block_anon_stalking", "changelog_sub", "title_edit_timeout", "sub_creation_min_level"],
+  ...["sub_creation_admin_only", "sub_ownership_limit", "edit_history", "anonymous_modding", "send_pm_to_user_min_level"],
+  ...["daily_sub_posting_limit", "daily_site_posting_limit", "archive_post_after", "archive_sticky_posts"],
+  ...["recent_activity", "enable_modmail", "enable_posting", "enable_registration", "invitations_visible_to_users"],
+  ...["invite_level", "invite_max", "require_captchas", "require_invite_code", "notifications_on_icon"],
+  ...["username_max_length", "nsfw", "show_votes", "self_voting", "top_posts", "admin_sub"],
+].map((k) => `site.${k}`).concat(["storage.sub_css_max_file_size"]);
+
 /** The sections Throat reads (Throat's source, app/config.py `defaults` and get_flask_dict). */
 export const THROAT_SECTIONS = ["site", "auth", "app", "cache", "mail", "storage", "database", "ratelimit", "logging", "notifications", "matrix", "aws", "sendgrid"] as const;
 
@@ -72,6 +89,10 @@ function walk(node: unknown, path: string[], problems: string[]): void {
   const owner = STACK_OWNED_KEYS[dotted];
   if (owner !== undefined) {
     problems.push(`throat:app.${dotted}: the stack sets ${dotted} itself; use ${owner}`);
+    return;
+  }
+  if (ADMIN_INTERFACE_KEYS.includes(dotted)) {
+    problems.push(`throat:app.${dotted}: Throat keeps ${dotted} in its database and ignores config.yaml for it; set it in Throat's admin interface (/admin/configuration)`);
     return;
   }
   const name = path[path.length - 1] ?? "";

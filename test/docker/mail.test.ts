@@ -8,7 +8,7 @@ import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support"
 
 const PASSWORD = "smtp-password-for-docker-test-5e1d";
 const MAIL = { server: "smtp.example.org", port: 587, username: "throat", defaultFrom: "noreply@example.org" };
-const APP = { site: { name: "Test forum", require_captchas: false }, ratelimit: { default: "30/minute" } };
+const APP = { site: { sub_prefix: "f" }, ratelimit: { default: "30/minute" } };
 let run: ProgramRun;
 let without: ProgramRun;
 
@@ -28,7 +28,7 @@ test("every app container's config.yaml holds throat:app's settings and the mail
   expect(apps.some((c) => labelOf(c, "throat.tier") === "migration")).toBe(true);
   for (const c of apps) {
     const config = configOf(c);
-    expect(config.site).toMatchObject({ name: "Test forum", require_captchas: false });
+    expect(config.site).toMatchObject({ sub_prefix: "f" });
     expect(config.ratelimit).toEqual({ default: "30/minute" });
     expect(config.mail).toEqual({ server: "smtp.example.org", port: 587, use_tls: true, username: "throat", default_from: "noreply@example.org" });
     expect(JSON.stringify(uploadsOf(c))).not.toContain(PASSWORD);

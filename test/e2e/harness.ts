@@ -54,6 +54,8 @@ export interface HarnessOptions {
   label?: string;
   /** Per-process boot timeout: a 2-core machine booting six Python processes is slow. */
   bootTimeoutMs?: number;
+  /** PYTHONPATH of every app process (the real Throat needs its stubs first on the path). */
+  pythonPath?: string;
 }
 
 export interface WorkerProcess {
@@ -133,6 +135,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const appEnv = {
     ...resolveEnv(plan.app.env, { databaseHost: db.host, databasePort: String(db.port), redisHost: redis.host, redisPort: String(redis.port) }),
     ...secretEnv(plan, { databasePassword: postgres.password, secretKey, mailPassword: MAIL_PASSWORD }),
+    ...(options.pythonPath ? { PYTHONPATH: options.pythonPath } : {}),
   };
 
   if (options.migrate ?? existsSync(join(appDir, "throat.py"))) await migrate(plan, group, appDir, appEnv);
@@ -233,8 +236,13 @@ function loopbackListen(http: string, ports: { http: number; https: number }): s
  */
 async function migrate(plan: Plan, group: ProcessGroup, appDir: string, env: Record<string, string>): Promise<void> {
   const runDir = group.subdir("run-migration");
-  for (const entry of readdirSync(appDir)) if (entry !== "config.yaml") symlinkSync(join(appDir, entry), join(runDir, entry));
-  writeFileSync(join(runDir, "config.yaml"), plan.app.configFiles.sync.text);
+  for (const entry of readdirSync(appDir)) if (entry !== "config.yaml" && entry !== "configs") symlinkSync(join(appDir, entry), join(runDir, entry));
+  // Where the image holds it: the migration's command copies configs/$CONFIG_NAME/config.yaml.
+  const config = plan.app.configFiles.sync;
+  group.subdir(`run-migration/configs/${config.name}`);
+  writeFileSync(join(runDir, config.path), config.text);
   const [program, ...args] = plan.migration.argv;
-  await runCommand(program === "python3" ? "/usr/bin/python3" : (program ?? "/usr/bin/python3"), args, { cwd: runDir, env: { ...env, PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: 300_000 });
+  // Debian's python3 (the Flask stack's) first on PATH, for the command's `python3`.
+  const runEnv = { ...env, CONFIG_NAME: plan.migration.configName, PATH: `/usr/bin:${process.env.PATH ?? ""}`, PYTHONDONTWRITEBYTECODE: "1" };
+  await runCommand(program === "python3" ? "/usr/bin/python3" : (program ?? "/usr/bin/python3"), args, { cwd: runDir, env: runEnv, timeoutMs: 300_000 });
 }

@@ -80,7 +80,7 @@ describe("a complete config.yaml per worker kind", () => {
 
 describe("throat:app: Throat's own settings merged into every kind's config.yaml", () => {
   const app = {
-    site: { name: "Example forum", require_captchas: false, footer: { links: { ToS: "/wiki/tos" } } },
+    site: { sub_prefix: "f", enable_totp: true, footer: { links: { ToS: "/wiki/tos" } } },
     app: { languages: ["en", "es"] },
     ratelimit: { default: "120/minute" },
     auth: { require_valid_emails: true },
@@ -90,7 +90,7 @@ describe("throat:app: Throat's own settings merged into every kind's config.yaml
 
   it.each(workerKinds)("%s: the operator's keys are there, next to the stack's own", (kind) => {
     const values = parse(p.app.configFiles[kind].text);
-    expect(values.site).toMatchObject({ name: "Example forum", require_captchas: false, footer: { links: { ToS: "/wiki/tos" } }, server_name: "localhost", trusted_proxy_count: 1 });
+    expect(values.site).toMatchObject({ sub_prefix: "f", enable_totp: true, footer: { links: { ToS: "/wiki/tos" } }, server_name: "localhost", trusted_proxy_count: 1 });
     expect(values.app.languages).toEqual(["en", "es"]);
     expect(values.app).toMatchObject({ debug: false, development: false });
     expect(values.ratelimit).toEqual({ default: "120/minute" });
@@ -118,6 +118,8 @@ describe("throat:app: Throat's own settings merged into every kind's config.yaml
     [{ mail: { server: "smtp" } }, "throat:app.mail: the stack sets mail itself; use throat:mail and throat:mailPassword"],
     [{ auth: { keycloak: { admin_secret: "x" } } }, "throat:app.auth.keycloak.admin_secret: looks like a secret"],
     [{ sites: { name: "x" } }, 'throat:app.sites: Throat has no config section "sites"'],
+    [{ site: { name: "x" } }, "throat:app.site.name: Throat keeps site.name in its database and ignores config.yaml for it; set it in Throat's admin interface"],
+    [{ site: { nsfw: { anon: { show: false } } } }, "throat:app.site.nsfw: Throat keeps site.nsfw in its database"],
     [{ site: "x" }, 'throat:app.site: got "x"; a Throat config section is an object of keys'],
   ];
   it.each(refusals)("refuses %j: %s", (app, message) => {
@@ -125,10 +127,10 @@ describe("throat:app: Throat's own settings merged into every kind's config.yaml
   });
 
   it("reports every refused key at once, before any resource", () => {
-    const message = errorOf(() => plan("prod", { app: { app: { debug: true }, database: { name: "x" }, site: { name: "ok" } } }));
+    const message = errorOf(() => plan("prod", { app: { app: { debug: true }, database: { name: "x" }, site: { sub_prefix: "ok" } } }));
     expect(message).toContain("throat:app.app.debug");
     expect(message).toContain("throat:app.database");
-    expect(message).not.toContain("site.name");
+    expect(message).not.toContain("sub_prefix");
   });
 });
 
