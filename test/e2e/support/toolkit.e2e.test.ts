@@ -42,6 +42,8 @@ describe("e2e toolkit + stand-in app", () => {
         "app:",
         "  debug: false",
         "  development: false",
+        // Throat has no default for it and reads it on every page (the stand-in too).
+        "  languages: [en]",
         "database:",
         "  engine: playhouse.pool.PooledPostgresqlDatabase",
         "  max_connections: 5",
