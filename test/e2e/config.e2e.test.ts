@@ -1,20 +1,29 @@
 // The configuration the plan hands each worker kind (config.yaml by CONFIG_NAME + environment)
 // as the running app sees it, with Python types: booleans off, the pool settings as ints on a
 // pooled engine, the trusted proxy count. This stack has an outer proxy (a CDN) and PgBouncer,
-// so it also proves the address one hop in is taken, and PgBouncer's server side holds.
+// so it also proves the address one hop in is taken, and PgBouncer's server side holds; it sets
+// throat:app and throat:mail (the password a secret), so it proves they reach every kind.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { CACHE_TYPE, POOLED_ENGINE, resolveEnv } from "../../components/plan/appConfig";
 import { workerKinds } from "../../components/settings";
-import { plan } from "../support/settings";
-import { startHarness, type Harness } from "./harness";
+import { buildPlan } from "../../components/plan";
+import { ROUTE_LIST, settings } from "../support/settings";
+import { MAIL_PASSWORD, startHarness, type Harness } from "./harness";
 import { plainGetRoute, SLOW, type RouteAnswer, type StandinInfo } from "./lib/standin";
 import { httpRequest, STANDIN_APP_DIR, startGunicorn } from "./support";
 
-const p = plan("test-config", {
+const MAIL = { server: "smtp.example.org", username: "throat", defaultFrom: "noreply@example.org" };
+const config = {
   edge: { outerProxies: 1 },
   database: { pgbouncer: { enabled: true, poolSize: 4 } },
   workers: { sync: { replicas: 1 } },
-});
+  app: { app: { languages: ["en", "es"] } },
+  mail: MAIL,
+  mailPassword: "stored as a secret",
+};
+const p = buildPlan(settings("test-config", config, ["mailPassword"]), ROUTE_LIST);
 
 describe("the app's configuration, per worker kind", () => {
   let h: Harness;
@@ -30,7 +39,7 @@ describe("the app's configuration, per worker kind", () => {
     return res.json<StandinInfo>();
   };
 
-  test.each(workerKinds)("%s: debug and development off (bool), the plan's pool (int), pooled engine", async (kind) => {
+  test.each(workerKinds)("%s: debug and development off (bool), the plan's pool (int), pooled engine, languages, Redis cache, mail", async (kind) => {
     const service = p.workers.find((w) => w.kind === kind)!;
     const file = p.app.configFiles[kind].values.database!;
     expect(h.byKind(kind).length).toBeGreaterThan(0);
@@ -54,7 +63,10 @@ describe("the app's configuration, per worker kind", () => {
       expect(info.config["site.trusted_proxy_count"]).toEqual({ value: p.proxies.trustedProxyCount, type: "int" });
       // Throat has no default for app.languages; its cache is off unless cache.type is set;
       // Flask's body limit is app.max_content_length (Throat's default 10 MiB).
-      expect(info.languages).toEqual(p.app.configFiles[kind].values.app!.languages);
+      expect(info.languages).toEqual(["en", "es"]);
+      // The mail section from the file; the password only from the secret env (MAIL_PASSWORD).
+      expect(info.mail).toEqual({ server: MAIL.server, port: 587, use_tls: true, username: MAIL.username, default_from: MAIL.defaultFrom, password_set: true });
+      expect(readFileSync(join(w.server.runDir, "config.yaml"), "utf8")).not.toContain(MAIL_PASSWORD);
       expect(info.cache).toEqual({ type: CACHE_TYPE, backend: "RedisCache", redis_url_set: true });
       expect(info.max_content_length).toBe(p.settings.uploadMaxSize);
     }

@@ -9,7 +9,8 @@
 // PYTHONPATH); default: ../shared/throat-local/stubs next to the project, if it is there.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { plan } from "../support/settings";
+import { buildPlan } from "../../components/plan";
+import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { SLOW } from "./lib/standin";
 import { httpRequest, type HttpResponse } from "./support";
@@ -19,11 +20,15 @@ const DEFAULT_STUBS = resolve(__dirname, "..", "..", "..", "shared", "throat-loc
 const STUBS = process.env.THROAT_STUBS ?? (existsSync(DEFAULT_STUBS) ? DEFAULT_STUBS : undefined);
 const describeReal = APP_DIR ? describe : describe.skip;
 
-// One process per kind keeps the two cores usable; throat:app proves the merge on the real app.
-const p = plan("test-real", {
+// One process per kind keeps the two cores usable; throat:app proves the merge on the real app,
+// throat:mail that Throat starts with the mail section and MAIL_PASSWORD (Flask-Mail set up).
+const config = {
   workers: { sync: { replicas: 1, processes: 1 } },
   app: { site: { footer: { links: { ToS: "/wiki/tos", Privacy: "/wiki/privacy", "Stack help": "/wiki/stack-help" } } } },
-});
+  mail: { server: "smtp.example.org", username: "throat", defaultFrom: "noreply@example.org" },
+  mailPassword: "stored as a secret",
+};
+const p = buildPlan(settings("test-real", config, ["mailPassword"]), ROUTE_LIST);
 
 /** A tiny cookie jar: Throat's session cookie (Secure, so only over https). */
 class Browser {
