@@ -91,6 +91,11 @@ function walk(node: unknown, path: string[], problems: string[]): void {
     problems.push(`throat:app.${dotted}: the stack sets ${dotted} itself; use ${owner}`);
     return;
   }
+  if (isObject(node) && Object.keys(node).join() === "secure") {
+    // `pulumi config set --secret --path throat:app...`: the stack file's ciphertext form.
+    problems.push(`throat:app.${dotted}: a secret value in throat:app would be decrypted into a plain config.yaml; the stack takes secrets only as its own secret keys (throat:secretKey, throat:mailPassword)`);
+    return;
+  }
   if (ADMIN_INTERFACE_KEYS.includes(dotted)) {
     problems.push(`throat:app.${dotted}: Throat keeps ${dotted} in its database and ignores config.yaml for it; set it in Throat's admin interface (/admin/configuration)`);
     return;

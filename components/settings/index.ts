@@ -70,6 +70,12 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
       problems.push(`throat:${key} is stored in plain text; it must be a secret: pulumi config set --secret throat:${key} ...`);
     }
   }
+  for (const key of ["app", "mail"]) {
+    if (input[key] !== undefined && isSecret(key)) {
+      // A secret here would be decrypted into a plain config.yaml: it would only look protected.
+      problems.push(`throat:${key} is stored as a secret, but its values are written into config.yaml, a plain file: store it in plain text (the SMTP password goes in throat:mailPassword, a secret)`);
+    }
+  }
   const mailInput = input.mail;
   if (mailInput && typeof mailInput === "object" && "password" in mailInput) {
     // Refused here, with the way to do it, rather than as an unknown key.

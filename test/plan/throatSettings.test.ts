@@ -118,6 +118,7 @@ describe("throat:app: Throat's own settings merged into every kind's config.yaml
     [{ mail: { server: "smtp" } }, "throat:app.mail: the stack sets mail itself; use throat:mail and throat:mailPassword"],
     [{ auth: { keycloak: { admin_secret: "x" } } }, "throat:app.auth.keycloak.admin_secret: looks like a secret"],
     [{ sites: { name: "x" } }, 'throat:app.sites: Throat has no config section "sites"'],
+    [{ site: { footer: { secure: "v1:abc" } } }, "throat:app.site.footer: a secret value in throat:app would be decrypted into a plain config.yaml"],
     [{ site: { name: "x" } }, "throat:app.site.name: Throat keeps site.name in its database and ignores config.yaml for it; set it in Throat's admin interface"],
     [{ site: { nsfw: { anon: { show: false } } } }, "throat:app.site.nsfw: Throat keeps site.nsfw in its database"],
     [{ site: "x" }, 'throat:app.site: got "x"; a Throat config section is an object of keys'],
@@ -168,6 +169,8 @@ describe("throat:mail and the password as a secret", () => {
     [{ mailPassword: "pw" }, ["mailPassword"], "throat:mailPassword is set without throat:mail"],
     [{ mail: { server: "s", defaultFrom: "a@b.c" }, mailPassword: "pw" }, ["mailPassword"], "throat:mailPassword is set without throat:mail.username"],
     [{ mail: { defaultFrom: "a@b.c" } }, [], "throat:mail.server"],
+    [{ mail: { server: "s", defaultFrom: "a@b.c" } }, ["mail"], "throat:mail is stored as a secret, but its values are written into config.yaml"],
+    [{ app: { site: { sub_prefix: "f" } } }, ["app"], "throat:app is stored as a secret, but its values are written into config.yaml"],
   ] as [Record<string, unknown>, string[], string][])("refuses %j", (config, secret, message) => {
     expect(errorOf(() => settings("test", config, secret))).toContain(message);
   });
