@@ -63,6 +63,11 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
   tlsCertificate: testOnly,
   tlsKey: testOnly,
   secretKey: both,
+  uploadMaxSize: both,
+  // Throat's own settings and mail: both targets run the same app (SMTP egress opens on prod).
+  app: both,
+  ...Object.fromEntries(["server", "port", "useTls", "username", "defaultFrom"].map((k) => [`mail.${k}`, both])),
+  mailPassword: both,
   "redis.nodeType": prodOnly,
   "aws.vpcId": prodOnly,
   "aws.publicSubnetIds": prodOnly,

@@ -11,6 +11,9 @@ const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n
 const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
 const SUBNETS = { publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] };
 
+const MAIL_FROM = "noreply@example.net";
+const MAIL_BASE = { "mail.server": "smtp.example.net", "mail.defaultFrom": MAIL_FROM };
+
 /** A value other than the default, with what it needs beside it, and where Settings shows it. */
 interface Sample {
   value: unknown;
@@ -62,6 +65,14 @@ const SAMPLES: Record<string, Sample> = {
   tlsCertificate: { value: PEM_CERT, with: { tlsKey: PEM_KEY } },
   tlsKey: { value: PEM_KEY, with: { tlsCertificate: PEM_CERT }, seen: (s) => s.secrets.tlsKey, expected: true },
   secretKey: { value: "a-secret-key-of-some-length", seen: (s) => s.secrets.secretKey, expected: true },
+  uploadMaxSize: { value: 32 * 1024 * 1024 },
+  app: { value: { site: { sub_prefix: "f" } } },
+  "mail.server": { value: "smtp.example.net", with: { "mail.defaultFrom": MAIL_FROM } },
+  "mail.port": { value: 2525, with: MAIL_BASE },
+  "mail.useTls": { value: false, with: MAIL_BASE },
+  "mail.username": { value: "throat", with: { ...MAIL_BASE, mailPassword: "smtp-pw" } },
+  "mail.defaultFrom": { value: "forum@example.net", with: { "mail.server": "smtp.example.net" } },
+  mailPassword: { value: "smtp-pw", with: { ...MAIL_BASE, "mail.username": "throat" }, seen: (s) => s.secrets.mailPassword, expected: true },
   "redis.nodeType": { value: "cache.r6g.large" },
   "aws.vpcId": { value: "vpc-0abc1234", with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
   "aws.publicSubnetIds": { value: SUBNETS.publicSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
@@ -83,7 +94,7 @@ function nest(base: Record<string, unknown>, flat: Record<string, unknown>): Rec
   return out;
 }
 const lookup = (obj: unknown, path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
-const SECRETS = ["tlsKey", "secretKey"];
+const SECRETS = ["tlsKey", "secretKey", "mailPassword"];
 
 test("the table has a row for every key of the schema, and a sample for each", () => {
   expect(Object.keys(KEY_SUPPORT).sort()).toEqual(leafKeys(settingsSchema).sort());
