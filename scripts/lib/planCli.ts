@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
+import { DIFF_OPTIONS, diffRequest } from "./diffArgs";
 import { readStackConfig, StackFileError } from "./stackFile";
 
 export interface PlanCliResult {
@@ -20,11 +21,13 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false } } }));
+    ({ values } = parseArgs({ args, options: { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false }, ...DIFF_OPTIONS } }));
   } catch (e) {
-    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json]`);
+    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json] [--diff <git ref> | --base <plan.json>] [--markdown] [--warn-left 10%]`);
   }
   const stack = values.stack!;
+  const diff = diffRequest(values, stack, PROJECT_ROOT);
+  if (typeof diff === "string") return refuse(diff);
   let plan;
   let stackConfig;
   try {
@@ -39,6 +42,12 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
+  if (diff) {
+    const { runDiff } = await import("./diffCommand");
+    const { stackConfigDigest } = await import("./configDigest");
+    const result = await runDiff(diff, planDocument(plan, run, stackConfigDigest(stackDir, stack)), run.resources);
+    return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
+  }
   const text = values.json ? JSON.stringify(planDocument(plan, run), null, 2) : planText(plan, run);
   return { code: 0, stdout: `${text}\n`, stderr: "", registered: run.resources.length };
 }

@@ -5,14 +5,19 @@ import { formatBudget } from "../../components/plan/budget";
 import { albPatternMatches } from "../../components/plan/alb";
 import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "./mockRuntime";
+import { documentResources } from "./resourceInputs";
+import { routeEntries } from "./routeTable";
 
 export const REDACTED = "[secret]";
 
-export function planDocument(plan: Plan, run?: ProgramRun) {
+/** `config`: the stack file's settings, secrets as digests (configDigest.ts). */
+export function planDocument(plan: Plan, run?: ProgramRun, config: Record<string, unknown> = {}) {
   const s = plan.settings;
   return {
     stack: s.stack,
     profile: s.profile,
+    config,
+    deploy: s.deploy,
     workers: plan.workers.map((w) => ({
       kind: w.kind,
       replicas: w.replicas,
@@ -37,10 +42,11 @@ export function planDocument(plan: Plan, run?: ProgramRun) {
       static: ["/static/*"],
       default: "sync",
       count: plan.routes.routes.length,
+      table: routeEntries(plan),
     },
     proxies: plan.proxies,
     edge: plan.edge,
-    resources: run?.resources.map((r) => ({ type: r.type, name: r.name })) ?? [],
+    resources: run ? documentResources(run.resources) : [],
     outputs: run?.outputs ?? {},
   };
 }

@@ -1,0 +1,39 @@
+// `npm run plan -- --stack <name> --diff <ref> | --base <plan.json> [--json | --markdown]
+// [--warn-left 10%]`: the working tree's plan against a base, and the exit code a pipeline
+// reads (0 nothing changed, 2 something did, 1 an error), as `terraform plan -detailed-exitcode`.
+// A bad base or argument throws (BaseError, DiffArgumentError): plan.ts prints it, exit 1.
+import { readFileSync } from "node:fs";
+import { renderMarkdown, renderText, type DiffReport } from "./diffRender";
+import { BaseError, basePlanAtRef, parseBaseDocument } from "./gitBase";
+import type { RecordedResource } from "./mockRuntime";
+import { DEFAULT_WARN_LEFT, diffPlans, parseWarnLeft, type PlanDoc } from "./planDiff";
+import { policyVerdict } from "./policyVerdict";
+
+export interface DiffOptions {
+  projectRoot: string;
+  stack: string;
+  ref?: string;
+  baseFile?: string;
+  format: "text" | "json" | "markdown";
+  warnLeft?: string;
+}
+
+export async function runDiff(opts: DiffOptions, current: PlanDoc, resources: RecordedResource[]): Promise<{ output: string; code: number }> {
+  const warnLeft = opts.warnLeft === undefined ? DEFAULT_WARN_LEFT : parseWarnLeft(opts.warnLeft);
+  let base: PlanDoc;
+  if (opts.baseFile) {
+    let text: string;
+    try {
+      text = readFileSync(opts.baseFile, "utf8");
+    } catch (e) {
+      throw new BaseError(`--base ${opts.baseFile}: cannot read it (${(e as NodeJS.ErrnoException).code})`);
+    }
+    base = parseBaseDocument(text, `--base ${opts.baseFile}`);
+  } else {
+    base = basePlanAtRef(opts.projectRoot, opts.ref!, opts.stack);
+  }
+  if (base.stack !== current.stack) throw new BaseError(`the base plans stack "${base.stack}", not "${current.stack}"`);
+  const report: DiffReport = { base: opts.ref ?? opts.baseFile!, diff: diffPlans(base, current, { warnLeft }), policy: await policyVerdict(resources) };
+  const output = opts.format === "json" ? JSON.stringify(report, null, 2) : opts.format === "markdown" ? renderMarkdown(report) : renderText(report);
+  return { output: `${output}\n`, code: report.diff.changed ? 2 : 0 };
+}

@@ -1,0 +1,69 @@
+// What the plan document says about each registered resource, for a reviewer's diff: its tier
+// (the ComponentResource it belongs to), its inputs with every secret replaced by a digest, and
+// which other resources each input's value came from (what becomes "known after apply" when
+// those resources are replaced).
+import { createHash } from "node:crypto";
+import type { RecordedResource } from "./mockRuntime";
+import { isSecretValue, revealSecrets } from "./secrets";
+
+/** The key of a redacted secret: `{ "[secret]": "<digest>" }`. */
+export const SECRET_KEY = "[secret]";
+/** How the Pulumi SDK serializes an unknown (computed) value for the engine. */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** What an unknown value becomes in the document. */
+export const COMPUTED = "[computed]";
+
+/**
+ * A short digest that tells a changed secret from an unchanged one without showing it. Offline,
+ * a secret's value is never plaintext: stack-file secrets are the CLI's ciphertext (or a fixed
+ * placeholder) and generated ones are the mock runtime's values, so a digest reveals nothing.
+ */
+export function secretDigest(value: unknown): string {
+  return createHash("sha256").update(JSON.stringify(value) ?? "undefined").digest("hex").slice(0, 16);
+}
+
+/** The serialized inputs with secrets as digests and unknowns as COMPUTED. */
+export function redactInputs(v: unknown): unknown {
+  if (isSecretValue(v)) return { [SECRET_KEY]: secretDigest(revealSecrets(v)) };
+  if (v === UNKNOWN_SENTINEL) return COMPUTED;
+  if (Array.isArray(v)) return v.map(redactInputs);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactInputs(x)]));
+  return v;
+}
+
+export interface DocumentResource {
+  type: string;
+  name: string;
+  /** The tier it belongs to: `<component type> (<name>)` of the stack's child it sits under. */
+  tier: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** Per input, the resources (`type::name`) its value came from. */
+  inputSources: Record<string, string[]>;
+}
+
+export const resourceId = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+
+export function documentResources(resources: RecordedResource[]): DocumentResource[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  // The tier: the component just below the stack's root component, e.g. `Database
+  // (throat-prod-database)`; the root itself is the tier "stack".
+  const tierOf = (r: RecordedResource): string => {
+    let tier = r;
+    for (let up = byUrn.get(tier.parent); up && byUrn.get(up.parent); up = byUrn.get(up.parent)) tier = up;
+    if (!byUrn.get(tier.parent)) return "stack";
+    return `${tier.type.split(":").pop()} (${tier.name})`;
+  };
+  return resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    tier: tierOf(r),
+    custom: r.custom,
+    inputs: redactInputs(r.rawInputs) as Record<string, unknown>,
+    inputSources: Object.fromEntries(
+      Object.entries(r.propertyDependencies)
+        .map(([k, urns]) => [k, urns.map((u) => byUrn.get(u)).filter((x): x is RecordedResource => !!x && x.custom).map(resourceId)] as const)
+        .filter(([, ids]) => ids.length > 0),
+    ),
+  }));
+}

@@ -1,0 +1,33 @@
+// Every distinct rule of the route list with the worker kind that serves it and where the edge
+// sends it: the nginx location (nginx edge) or the ALB listener rule (prod). What a reviewer's
+// diff compares to say that a route moved between kinds, and what it now matches.
+import type { Plan } from "../../components/plan";
+import { albPatternMatches } from "../../components/plan/alb";
+import { ruleRegex } from "../../components/plan/nginx";
+import { destinationOfRoute, hasParams, samplePath, SOCKETIO_PREFIX, STATIC_PREFIX } from "../../components/plan/routes";
+
+export interface RouteEntry {
+  rule: string;
+  kind: string;
+  /** The edge's match: `nginx: location = /login` or `ALB rule gevent-login-0 (priority 36700)`. */
+  edge: string;
+}
+
+function nginxLocation(kind: string, rule: string): string {
+  if (kind === "gevent") return hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`;
+  if (kind === "static") return `^~ ${STATIC_PREFIX}`;
+  if (kind === "socketio") return rule === SOCKETIO_PREFIX ? `= ${SOCKETIO_PREFIX}` : `^~ ${SOCKETIO_PREFIX}/`;
+  return "/";
+}
+
+export function routeEntries(plan: Plan): RouteEntry[] {
+  const rules = [...new Set(plan.routes.routes.map((r) => r.rule))].sort();
+  return rules.map((rule) => {
+    const kind = destinationOfRoute(plan.routes, rule);
+    const albRules = plan.edge.albRules;
+    if (!albRules) return { rule, kind, edge: `nginx: location ${nginxLocation(kind, rule)}` };
+    const path = samplePath(rule);
+    const alb = [...albRules].sort((a, b) => a.priority - b.priority).find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
+    return { rule, kind, edge: alb ? `ALB rule ${alb.name} (priority ${alb.priority})` : "ALB default action" };
+  });
+}
