@@ -85,7 +85,7 @@ export function renderMarkdown(r: DiffReport): string {
   const warnings = diffWarnings(d);
   if (r.policy.violations.length) warnings.push(`the policy pack fails (${r.policy.violations.length} violation(s))`);
   for (const w of warnings) out.push(`> **Warning:** ${w}`, ">");
-  if (warnings.length) out.pop(), out.push("");
+  if (warnings.length) out[out.length - 1] = "";
   if (d.changed) {
     if (d.triggers.length) out.push("**What it sets off**", "", ...d.triggers.map((t) => `- ${t}`), "");
     if (d.config.length) out.push("**Stack config**", "", ...d.config.map((c) => `- ${code(describeChange(c))}`), "");
@@ -144,8 +144,13 @@ export function renderText(r: DiffReport): string {
   const warnings = diffWarnings(d);
   if (r.policy.violations.length) warnings.push(`the policy pack fails (${r.policy.violations.length} violation(s))`);
   for (const w of warnings) out.push(`WARNING: ${w}`);
-  if (d.triggers.length) (h("What it sets off"), out.push(...d.triggers.map((t) => `  ${t}`)));
-  if (d.config.length) (h("Stack config"), out.push(...d.config.map((c) => `  ${describeChange(c)}`)));
+  const section = (title: string, lines: string[]) => {
+    if (!lines.length) return;
+    h(title);
+    out.push(...lines);
+  };
+  section("What it sets off", d.triggers.map((t) => `  ${t}`));
+  section("Stack config", d.config.map((c) => `  ${describeChange(c)}`));
   const pad = (cols: string[]) => `  ${cols[0]!.padEnd(22)} ${cols[1]!.padStart(9)} ${cols[2]!.padStart(9)} ${cols[3]!}`;
   const budgetChanged = d.budget.sides.some((s) => s.lines.some((l) => JSON.stringify(l.old) !== JSON.stringify(l.new)));
   if (budgetChanged) {
@@ -165,7 +170,7 @@ export function renderText(r: DiffReport): string {
       for (const tr of w.triggers) out.push(`    -> ${tr}`);
     }
   }
-  if (d.migration.length) (h("Migration"), out.push(...d.migration.map((c) => `  ${describeChange(c)}`)));
+  section("Migration", d.migration.map((c) => `  ${describeChange(c)}`));
   if (d.routes.length) {
     h("Routes");
     const side = (x?: { kind: string; edge: string }) => (x ? `${x.kind}${x.edge ? ` (${x.edge})` : ""}` : "(none)");

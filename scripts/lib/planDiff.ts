@@ -4,7 +4,8 @@
 // workers and what each change sets off, the routes that move between worker kinds, and the
 // resources added, removed, replaced or updated per tier, with secrets as "changed (secret)"
 // and values that depend on a replaced resource as computed.
-import { replacesOn, STATEFUL_TYPES } from "./replacements";
+import { destinationOfPath } from "../../components/plan/routes";
+import { NEW_OUTPUTS_ON_UPDATE, replacesOn, STATEFUL_TYPES } from "./replacements";
 import { COMPUTED, resourceId, SECRET_KEY } from "./resourceInputs";
 
 // What the diff reads of a plan document. A base built at an older commit may lack the newer
@@ -262,7 +263,8 @@ function diffWorkers(a: PlanDoc, b: PlanDoc): WorkerDiff[] {
 // ---- routes ----------------------------------------------------------------------------
 
 function diffRoutes(a: PlanDoc, b: PlanDoc): RouteMove[] {
-  // A base without the route table: only its gevent rules are known, the rest went to sync.
+  // A base without the route table: only its gevent rules are known; the rest went to their
+  // prefix's kind (static, socketio) or to sync.
   const table = (d: PlanDoc) => new Map((d.routes.table ?? d.routes.gevent.map((rule) => ({ rule, kind: "gevent", edge: "" }))).map((r) => [r.rule, { kind: r.kind, edge: r.edge }]));
   const [ta, tb] = [table(a), table(b)];
   const partial = !a.routes.table || !b.routes.table;
@@ -270,10 +272,11 @@ function diffRoutes(a: PlanDoc, b: PlanDoc): RouteMove[] {
   for (const rule of [...new Set([...ta.keys(), ...tb.keys()])].sort()) {
     let [old, next] = [ta.get(rule), tb.get(rule)];
     if (partial) {
-      old ??= { kind: "sync", edge: "" };
-      next ??= { kind: "sync", edge: "" };
+      const byPrefix = { kind: destinationOfPath(rule) ?? "sync", edge: "" };
+      old ??= byPrefix;
+      next ??= byPrefix;
     }
-    if (old && next && old.kind === next.kind && old.edge === next.edge) continue;
+    if (old && next && old.kind === next.kind && (partial || old.edge === next.edge)) continue;
     moves.push({ rule, old, new: next });
   }
   return moves;
@@ -293,18 +296,21 @@ function diffResources(a: PlanDoc, b: PlanDoc): ResourceChange[] {
       continue;
     }
     if (!old.inputs || !r.inputs) continue;
-    const inputChanges = Object.keys({ ...old.inputs, ...r.inputs })
+    const [oldInputs, newInputs] = [old.inputs, withoutUnknownDigest(old.inputs, r.inputs)];
+    const inputChanges = Object.keys({ ...oldInputs, ...newInputs })
       .sort()
-      .flatMap((k) => diffValues(old.inputs![k], r.inputs![k], k));
+      .flatMap((k) => diffValues(oldInputs[k], newInputs[k], k));
     if (inputChanges.length) changes.set(id, classify(r, inputChanges));
   }
   for (const [id, r] of ra) if (!rb.has(id)) changes.set(id, { type: r.type, name: r.name, tier: tierOf(r), action: "remove", changes: [], replaceBecause: [] });
 
-  // A replaced or new resource gets new outputs (ARNs, ids): every input of another resource
-  // that comes from it is known only after apply, which may replace that resource too.
+  // A replaced or new resource gets new outputs (ARNs, ids), as does a rebuilt image: every input
+  // of another resource that comes from it is known only after apply, which may replace that
+  // resource too.
+  const newOutputs = (c: ResourceChange) => c.action === "add" || c.action === "replace" || NEW_OUTPUTS_ON_UPDATE.includes(c.type);
   for (let grew = true; grew; ) {
     grew = false;
-    const fresh = new Set([...changes].filter(([, c]) => c.action === "add" || c.action === "replace").map(([id]) => id));
+    const fresh = new Set([...changes].filter(([, c]) => newOutputs(c)).map(([id]) => id));
     for (const [id, r] of rb) {
       const c = changes.get(id);
       if (c?.action === "add" || c?.action === "replace") continue;
@@ -317,6 +323,14 @@ function diffResources(a: PlanDoc, b: PlanDoc): ResourceChange[] {
     }
   }
   return [...changes.values()];
+}
+
+/** A base from before the plan reproduced `build.contextDigest` knows nothing of it: not a change. */
+function withoutUnknownDigest(old: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> {
+  const [ob, nb] = [old.build, next.build] as (Record<string, unknown> | undefined)[];
+  if (!nb || nb.contextDigest === undefined || ob?.contextDigest !== undefined) return next;
+  const { contextDigest: _unknown, ...build } = nb;
+  return { ...next, build };
 }
 
 const topKey = (path: string) => path.split(/[.[]/)[0]!;
@@ -351,10 +365,14 @@ function triggersOf(c: ResourceChange, profile: string): string[] {
     if (c.action === "add") out.push(`container ${c.name} started`);
     if (c.action === "remove") out.push(`container ${c.name} stopped and removed`);
   }
-  if (c.action === "replace" && c.type !== "docker:index/container:Container" && c.type !== "aws:lambda/invocation:Invocation") {
+  // A task definition revision is immutable: its "replacement" is the service's rolling deploy
+  // (or the migration's new run), said there.
+  const saidElsewhere = ["docker:index/container:Container", "aws:lambda/invocation:Invocation", "aws:ecs/taskDefinition:TaskDefinition"];
+  if (c.action === "replace" && !saidElsewhere.includes(c.type)) {
     out.push(`replacement of ${short(c.type)} ${c.name} (${c.replaceBecause.join(", ")} forces it)${STATEFUL_TYPES.includes(c.type) ? ": ITS DATA IS NOT CARRIED OVER" : ""}`);
   }
-  if ((c.action === "remove") && STATEFUL_TYPES.includes(c.type)) out.push(`removal of ${short(c.type)} ${c.name}: ITS DATA IS DELETED`);
+  if (c.type === "docker:index/image:Image" && c.action === "update" && c.changes.some((x) => x.path.startsWith("build"))) out.push(`image ${c.name} rebuilt and pushed (its build changed)`);
+  if (c.action === "remove" && STATEFUL_TYPES.includes(c.type)) out.push(`removal of ${short(c.type)} ${c.name}: ITS DATA IS DELETED`);
   if (profile === "prod" && c.type === "aws:rds/instance:Instance" && c.action === "update") out.push(`RDS instance ${c.name} modified in place (${[...new Set(c.changes.map((x) => topKey(x.path)))].join(", ")})`);
   return out;
 }
@@ -383,7 +401,8 @@ export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } 
     stack: b.stack,
     profile: b.profile,
     changed: false,
-    config: diffValues(a.config ?? {}, b.config ?? {}),
+    // A base without its stack config says nothing about it (not that every key is new).
+    config: a.config && b.config ? diffValues(a.config, b.config) : [],
     budget: { sides, warnLeft },
     workers,
     migration: diffValues(a.migration ?? {}, b.migration ?? {}),

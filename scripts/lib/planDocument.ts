@@ -1,5 +1,6 @@
 // The offline plan as one document: what a reviewer reads (text) and what the end-to-end
 // harness consumes (JSON). Secret values never appear: they are named, not shown.
+import { PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { formatBudget } from "../../components/plan/budget";
 import { albPatternMatches } from "../../components/plan/alb";
@@ -46,7 +47,7 @@ export function planDocument(plan: Plan, run?: ProgramRun, config: Record<string
     },
     proxies: plan.proxies,
     edge: plan.edge,
-    resources: run ? documentResources(run.resources) : [],
+    resources: run ? documentResources(run.resources, PROJECT_ROOT) : [],
     outputs: run?.outputs ?? {},
   };
 }

@@ -48,3 +48,9 @@ export function replacesOn(type: string, input: string): boolean {
 
 /** Types whose replacement loses what users posted unless it is moved first. */
 export const STATEFUL_TYPES = ["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "docker:index/volume:Volume"];
+
+/**
+ * Types whose outputs change on an in-place update too: a rebuilt image has a new digest, so
+ * whatever runs it (task definitions, containers) sees a new value.
+ */
+export const NEW_OUTPUTS_ON_UPDATE = ["docker:index/image:Image"];

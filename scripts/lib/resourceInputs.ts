@@ -3,6 +3,8 @@
 // which other resources each input's value came from (what becomes "known after apply" when
 // those resources are replaced).
 import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 import type { RecordedResource } from "./mockRuntime";
 import { isSecretValue, revealSecrets } from "./secrets";
 
@@ -44,7 +46,37 @@ export interface DocumentResource {
 
 export const resourceId = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
 
-export function documentResources(resources: RecordedResource[]): DocumentResource[] {
+const IMAGE = "docker:index/image:Image";
+
+/**
+ * The Docker provider's Check() hashes an Image's build context into a computed input,
+ * `build.contextDigest`, and rebuilds when it changes (pulumi/pulumi-docker#446): a changed
+ * file in the context is a new image even with the same inputs. The offline plan reproduces
+ * that input from the files the program wrote (the app image's config files).
+ */
+export function contextDigest(dir: string): string | undefined {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+  const hash = createHash("sha256");
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = path.join(rel, e.name);
+      if (e.isDirectory()) walk(child);
+      else if (e.isFile()) hash.update(`${child}\0`).update(readFileSync(path.join(dir, child))).update("\0");
+    }
+  };
+  walk("");
+  return hash.digest("hex").slice(0, 16);
+}
+
+function withContextDigest(type: string, inputs: Record<string, unknown>, projectRoot: string): Record<string, unknown> {
+  const build = inputs.build as { context?: unknown } | undefined;
+  if (type !== IMAGE || typeof build?.context !== "string") return inputs;
+  const digest = contextDigest(path.resolve(projectRoot, build.context));
+  return digest ? { ...inputs, build: { ...build, contextDigest: digest } } : inputs;
+}
+
+/** `projectRoot`: what relative build contexts are relative to (the program's directory). */
+export function documentResources(resources: RecordedResource[], projectRoot: string): DocumentResource[] {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   // The tier: the component just below the stack's root component, e.g. `Database
   // (throat-prod-database)`; the root itself is the tier "stack".
@@ -59,7 +91,7 @@ export function documentResources(resources: RecordedResource[]): DocumentResour
     name: r.name,
     tier: tierOf(r),
     custom: r.custom,
-    inputs: redactInputs(r.rawInputs) as Record<string, unknown>,
+    inputs: withContextDigest(r.type, redactInputs(r.rawInputs) as Record<string, unknown>, projectRoot),
     inputSources: Object.fromEntries(
       Object.entries(r.propertyDependencies)
         .map(([k, urns]) => [k, urns.map((u) => byUrn.get(u)).filter((x): x is RecordedResource => !!x && x.custom).map(resourceId)] as const)
