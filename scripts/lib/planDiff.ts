@@ -391,9 +391,17 @@ export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } 
   const resourceChanges = diffResources(a, b);
   const triggers = resourceChanges.flatMap((c) => triggersOf(c, b.profile));
   // A worker's triggers: those of the resources named for its kind (service, task, containers).
-  for (const w of workers) {
-    const mine = new RegExp(`-${w.kind}(-\\d+)?$`);
-    w.triggers = resourceChanges.filter((c) => mine.test(c.name)).flatMap((c) => triggersOf(c, b.profile));
+  // A kind rolls when its tasks or containers are renewed, also for a reason outside its own
+  // settings (a rebuilt image that every kind runs).
+  for (const kind of b.workers.map((w) => w.kind)) {
+    const mine = new RegExp(`-${kind}(-\\d+)?$`);
+    const own = resourceChanges.filter((c) => mine.test(c.name));
+    const renewed = own.some((c) => (c.type === "aws:ecs/service:Service" && c.changes.some((x) => topKey(x.path) === "taskDefinition")) || (c.type === "docker:index/container:Container" && c.action === "replace"));
+    let w = workers.find((x) => x.kind === kind);
+    if (!w && renewed) workers.push((w = { kind, action: "change", changes: [], rolls: true, triggers: [] }));
+    if (!w) continue;
+    w.rolls ||= renewed;
+    w.triggers = own.flatMap((c) => triggersOf(c, b.profile));
   }
   const tiers = [...new Set(resourceChanges.map((c) => c.tier))].sort();
   const order = { remove: 0, replace: 1, add: 2, update: 3 };

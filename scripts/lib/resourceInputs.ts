@@ -75,6 +75,17 @@ function withContextDigest(type: string, inputs: Record<string, unknown>, projec
   return digest ? { ...inputs, build: { ...build, contextDigest: digest } } : inputs;
 }
 
+/**
+ * Absolute paths into the project become relative: a base planned in a temporary copy of the
+ * tree and the working tree then name the same file alike.
+ */
+function relativePaths(v: unknown, projectRoot: string): unknown {
+  if (typeof v === "string") return v === projectRoot ? "." : v.startsWith(`${projectRoot}${path.sep}`) ? v.slice(projectRoot.length + 1) : v;
+  if (Array.isArray(v)) return v.map((x) => relativePaths(x, projectRoot));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relativePaths(x, projectRoot)]));
+  return v;
+}
+
 /** `projectRoot`: what relative build contexts are relative to (the program's directory). */
 export function documentResources(resources: RecordedResource[], projectRoot: string): DocumentResource[] {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
@@ -91,7 +102,7 @@ export function documentResources(resources: RecordedResource[], projectRoot: st
     name: r.name,
     tier: tierOf(r),
     custom: r.custom,
-    inputs: withContextDigest(r.type, redactInputs(r.rawInputs) as Record<string, unknown>, projectRoot),
+    inputs: withContextDigest(r.type, relativePaths(redactInputs(r.rawInputs), projectRoot) as Record<string, unknown>, projectRoot),
     inputSources: Object.fromEntries(
       Object.entries(r.propertyDependencies)
         .map(([k, urns]) => [k, urns.map((u) => byUrn.get(u)).filter((x): x is RecordedResource => !!x && x.custom).map(resourceId)] as const)
