@@ -3,6 +3,8 @@
 // Rules that span resources (a name or a port taken twice) are kept per program run: each
 // run installs a fresh mock monitor, which keys the run's state.
 import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { contextDigest } from "../resourceInputs";
 import { revealSecrets } from "../secrets";
 import * as pulumi from "@pulumi/pulumi";
 // The distribution reference grammar: one definition, quoted there; the settings check throat:image with it.
@@ -141,6 +143,15 @@ export function physicalName(type: string, logical: string, inputs: Inputs): str
   return typeof inputs.name === "string" ? inputs.name : `${logical}-${digest(type, logical).slice(0, 7)}`;
 }
 
+/** A build by what it builds: the context's files (relative to the program's directory) and options. */
+function buildIdentity(build: unknown): unknown {
+  const b = build as { context?: unknown; dockerfile?: unknown } | undefined;
+  if (typeof b?.context !== "string") return build;
+  const context = path.resolve(b.context);
+  const dockerfile = typeof b.dockerfile === "string" ? path.relative(context, path.resolve(b.dockerfile)) : undefined;
+  return { ...b, context: contextDigest(context) ?? b.context, dockerfile };
+}
+
 function digest(...parts: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }
@@ -167,8 +178,9 @@ export function state(type: string, name: string, secretInputs: Inputs): Record<
       return { name: volume, driver: "local", mountpoint: `/var/lib/docker/volumes/${volume}/_data` };
     }
     case IMAGE:
-      // Never pushed: repoDigest is the local image id.
-      return { baseImageName: inputs.imageName, registryServer: "", repoDigest: `sha256:${digest(inputs.imageName, inputs.build)}` };
+      // Never pushed: repoDigest is the local image id. Like a real build, it follows the build
+      // context's content (the provider hashes it, pulumi/pulumi-docker#446), not where it lies.
+      return { baseImageName: inputs.imageName, registryServer: "", repoDigest: `sha256:${digest(inputs.imageName, buildIdentity(inputs.build))}` };
     case REMOTE_IMAGE: {
       const ref = String(inputs.name);
       const repository = ref.replace(/[:@][^/]*$/, "");
