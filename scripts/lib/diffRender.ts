@@ -32,6 +32,13 @@ export function describeChange(c: ValueChange): string {
   const path = c.path || "(value)";
   if (c.secret) return `${path}: changed (secret)`;
   if (c.computed) return `${path}: ${show(c.old)} -> (known after apply)`;
+  if (typeof c.old === "string" && typeof c.new === "string" && !`${c.old}${c.new}`.includes("\n")) {
+    // Long values that share a start: show them from a little before where they differ.
+    let same = 0;
+    while (same < c.old.length && c.old[same] === c.new[same]) same++;
+    const from = Math.max(0, same - 20);
+    if (from > 0) return `${path}: …${show(c.old.slice(from))} -> …${show(c.new.slice(from))}`;
+  }
   return `${path}: ${show(c.old)} -> ${show(c.new)}`;
 }
 
@@ -123,7 +130,11 @@ export function renderMarkdown(r: DiffReport): string {
         for (const c of tier.changes) {
           const why = c.action === "replace" ? ` (replaced: ${c.replaceBecause.join(", ")})` : "";
           out.push(`- ${sigil[c.action]} ${code(`${c.type.split(":").pop()} ${c.name}`)}${why}`);
-          for (const ch of c.changes.slice(0, MAX_LINES)) out.push(`  - ${code(describeChange(ch))}`);
+          for (const ch of c.changes.slice(0, MAX_LINES)) {
+            out.push(`  - ${code(describeChange(ch))}`);
+            const lines = lineChanges(ch);
+            if (lines.length) out.push("", "    ```diff", ...lines.map((l) => `    ${l}`), "    ```", "");
+          }
           if (c.changes.length > MAX_LINES) out.push(`  - … ${c.changes.length - MAX_LINES} more`);
         }
         out.push("", "</details>", "");
@@ -183,7 +194,7 @@ export function renderText(r: DiffReport): string {
       out.push(`  ${tier.tier}`);
       for (const c of tier.changes) {
         out.push(`    ${sigil[c.action].padEnd(2)} ${c.type} ${c.name}${c.action === "replace" ? ` (replaced: ${c.replaceBecause.join(", ")})` : ""}`);
-        for (const ch of c.changes.slice(0, MAX_LINES)) out.push(`         ${describeChange(ch)}`);
+        for (const ch of c.changes.slice(0, MAX_LINES)) out.push(`         ${describeChange(ch)}`, ...lineChanges(ch).map((l) => `           ${l}`));
         if (c.changes.length > MAX_LINES) out.push(`         … ${c.changes.length - MAX_LINES} more`);
       }
     }

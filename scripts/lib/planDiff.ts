@@ -166,6 +166,14 @@ export function diffValues(a: unknown, b: unknown, path = "", out: ValueChange[]
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) diffValues(a[k], b[k], path ? `${path}.${k}` : k, out);
     return out;
   }
+  // Lists of named things (environment variables, parameters, containers) pair up by name.
+  const names = (l: unknown[]) => (l.every((x) => isObject(x) && typeof x.name === "string") ? l.map((x) => (x as { name: string }).name) : undefined);
+  const [na, nb] = Array.isArray(a) && Array.isArray(b) ? [names(a), names(b)] : [undefined, undefined];
+  if (na && nb && new Set(na).size === na.length && new Set(nb).size === nb.length) {
+    const [la, lb] = [a as Record<string, unknown>[], b as Record<string, unknown>[]];
+    for (const n of [...new Set([...na, ...nb])]) diffValues(la[na.indexOf(n)], lb[nb.indexOf(n)], `${path}[${n}]`, out);
+    return out;
+  }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some((x) => isObject(x) || Array.isArray(x))) {
     a.forEach((x, i) => diffValues(x, b[i], `${path}[${i}]`, out));
     return out;
@@ -357,7 +365,7 @@ function triggersOf(c: ResourceChange, profile: string): string[] {
   }
   if (c.type === "aws:rds/parameterGroup:ParameterGroup" && c.action === "update") {
     const param = c.changes.find((x) => x.path.startsWith("parameters"));
-    if (param) out.push(`RDS reboot needed: parameter group ${c.name} changes ${param.path} (${String(param.old)} -> ${String(param.new)}); max_connections is static (pending-reboot), the instance keeps the old value until it reboots`);
+    if (param) out.push(`RDS reboot needed: parameter group ${c.name} changes ${param.path} (${String(param.old)} -> ${String(param.new)}), a static parameter (pending-reboot): the instance keeps the old value until it reboots`);
   }
   if (c.type === "aws:lambda/invocation:Invocation" && c.action === "replace") out.push(`the migration runs again (${c.name})`);
   if (c.type === "docker:index/container:Container") {
