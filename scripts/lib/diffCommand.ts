@@ -18,20 +18,21 @@ export interface DiffOptions {
   warnLeft?: string;
 }
 
-export async function runDiff(opts: DiffOptions, current: PlanDoc, resources: RecordedResource[]): Promise<{ output: string; code: number }> {
-  const warnLeft = opts.warnLeft === undefined ? DEFAULT_WARN_LEFT : parseWarnLeft(opts.warnLeft);
-  let base: PlanDoc;
-  if (opts.baseFile) {
-    let text: string;
-    try {
-      text = readFileSync(opts.baseFile, "utf8");
-    } catch (e) {
-      throw new BaseError(`--base ${opts.baseFile}: cannot read it (${(e as NodeJS.ErrnoException).code})`);
-    }
-    base = parseBaseDocument(text, `--base ${opts.baseFile}`);
-  } else {
-    base = basePlanAtRef(opts.projectRoot, opts.ref!, opts.stack);
+/** The base document: read from --base, or planned at --diff's ref (before the current plan: a bad base fails fast). */
+export function loadBase(opts: DiffOptions): PlanDoc {
+  if (opts.warnLeft !== undefined) parseWarnLeft(opts.warnLeft);
+  if (opts.baseFile === undefined) return basePlanAtRef(opts.projectRoot, opts.ref!, opts.stack);
+  let text: string;
+  try {
+    text = readFileSync(opts.baseFile, "utf8");
+  } catch (e) {
+    throw new BaseError(`--base ${opts.baseFile}: cannot read it (${(e as NodeJS.ErrnoException).code})`);
   }
+  return parseBaseDocument(text, `--base ${opts.baseFile}`);
+}
+
+export async function runDiff(opts: DiffOptions, base: PlanDoc, current: PlanDoc, resources: RecordedResource[]): Promise<{ output: string; code: number }> {
+  const warnLeft = opts.warnLeft === undefined ? DEFAULT_WARN_LEFT : parseWarnLeft(opts.warnLeft);
   if (base.stack !== current.stack) throw new BaseError(`the base plans stack "${base.stack}", not "${current.stack}"`);
   const report: DiffReport = { base: opts.ref ?? opts.baseFile!, diff: diffPlans(base, current, { warnLeft }), policy: await policyVerdict(resources) };
   const output = opts.format === "json" ? JSON.stringify(report, null, 2) : opts.format === "markdown" ? renderMarkdown(report) : renderText(report);

@@ -28,6 +28,8 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const stack = values.stack!;
   const diff = diffRequest(values, stack, PROJECT_ROOT);
   if (typeof diff === "string") return refuse(diff);
+  // The base first: a ref that cannot be planned fails before the current plan is paid for.
+  const base = diff ? (await import("./diffCommand")).loadBase(diff) : undefined;
   let plan;
   let stackConfig;
   try {
@@ -42,10 +44,10 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
-  if (diff) {
+  if (diff && base) {
     const { runDiff } = await import("./diffCommand");
     const { stackConfigDigest } = await import("./configDigest");
-    const result = await runDiff(diff, planDocument(plan, run, stackConfigDigest(stackDir, stack)), run.resources);
+    const result = await runDiff(diff, base, planDocument(plan, run, stackConfigDigest(stackDir, stack)), run.resources);
     return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
   }
   const text = values.json ? JSON.stringify(planDocument(plan, run), null, 2) : planText(plan, run);
