@@ -3,11 +3,11 @@
 // config file. No Pulumi CLI, no cloud or Docker credentials. (The work is in lib/planCli.ts.)
 import { planCli } from "./lib/planCli";
 
+// Exit once stdout is flushed: on a pipe, exiting at once cuts a large document at 64 KiB.
 planCli(process.argv.slice(2)).then(
   (r) => {
-    process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
-    process.exit(r.code);
+    process.stdout.write(r.stdout, () => process.exit(r.code));
   },
   (e: Error) => {
     process.stderr.write(`plan failed: ${e.message}\n`);
