@@ -4,14 +4,20 @@
 // in `pulumi preview` (the bridge turns ForceNew into the diff's `replaces`). The table lists
 // those arguments for the main types, as this stack sets them; types not listed are updated in
 // place, which is the cautious default for a reviewer only where nothing stateful is involved.
-// Sources: the Terraform AWS provider's resource schemas (aws_ecs_task_definition: every
-// argument but tags is ForceNew, since ECS has no UpdateTaskDefinition API, only
-// RegisterTaskDefinition of a new revision; aws_db_instance, aws_db_parameter_group,
-// aws_elasticache_replication_group, aws_lb_target_group, aws_security_group, aws_subnet,
-// aws_vpc); the kreuzwerker Docker provider's docker_container (every argument ForceNew but the
-// few its update function handles: restart, cpu_shares, memory, memory_swap); the Random and
-// TLS providers (every argument RequiresReplace); and this stack's own migration design
-// (components/aws/migration.ts: a new `input` replaces the Invocation, which runs it again).
+// Sources: the Terraform AWS provider's resource schemas. Read for this table:
+// internal/service/ecs/task_definition.go (every argument but tags and skip_destroy is ForceNew:
+// a revision is immutable, RegisterTaskDefinition makes a new one) and
+// internal/service/rds/instance.go (ForceNew: identifier, identifier_prefix, engine, db_name,
+// username, storage_encrypted, kms_key_id, availability_zone, character_set_name,
+// nchar_character_set_name, snapshot_identifier, restore_to_point_in_time, timezone,
+// custom_iam_instance_profile; instance_class, parameter_group_name, port and the subnet group
+// update in place). From the same schemas, not re-read: aws_db_parameter_group,
+// aws_elasticache_replication_group, aws_lb_target_group, aws_lb, aws_security_group,
+// aws_subnet, aws_vpc, aws_ecs_service. The kreuzwerker Docker provider's docker_container
+// (every argument ForceNew but the few its update function handles: restart, cpu_shares,
+// memory, memory_swap); the Random and TLS providers (every argument RequiresReplace); and this
+// stack's own migration design (components/aws/migration.ts: a new `input` replaces the
+// Invocation, which runs the migration again).
 
 /** `"*"`: every input but those in `except`. */
 export type ReplaceRule = { on: string[] } | { on: "*"; except: string[] };
@@ -19,7 +25,10 @@ export type ReplaceRule = { on: string[] } | { on: "*"; except: string[] };
 export const REPLACE_ON: Record<string, ReplaceRule> = {
   "aws:ecs/taskDefinition:TaskDefinition": { on: "*", except: ["tags", "skipDestroy", "trackLatest"] },
   "aws:rds/instance:Instance": {
-    on: ["identifier", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "characterSetName", "snapshotIdentifier", "timezone"],
+    on: [
+      "identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone",
+      "characterSetName", "ncharCharacterSetName", "snapshotIdentifier", "restoreToPointInTime", "timezone", "customIamInstanceProfile",
+    ],
   },
   "aws:rds/parameterGroup:ParameterGroup": { on: ["name", "namePrefix", "family", "description"] },
   "aws:rds/subnetGroup:SubnetGroup": { on: ["name", "namePrefix"] },
