@@ -135,6 +135,16 @@ describe("plan diff: resources", () => {
     expect(renderText({ base: "main", diff: d, policy: { policies: 6, violations: [] } })).toContain("taskDefinition: arn:td:1 -> (known after apply)");
   });
 
+  it("replacements follow the provider schema: a new storage encryption replaces the database, a new class does not", () => {
+    const db = (inputs: Record<string, unknown>): DocResource => ({ type: "aws:rds/instance:Instance", name: "throat-prod-postgres", tier: "Database (throat-prod-database)", custom: true, inputs: { instanceClass: "db.t4g.large", storageEncrypted: true, ...inputs }, inputSources: {} });
+    const resized = diffPlans(withResources(base, [db({})]), withResources(base, [db({ instanceClass: "db.r6g.large" })]));
+    expect(resized.resources[0]!.changes[0]).toMatchObject({ action: "update", replaceBecause: [] });
+    expect(resized.triggers).toEqual(["RDS instance throat-prod-postgres modified in place (instanceClass)"]);
+    const reencrypted = diffPlans(withResources(base, [db({})]), withResources(base, [db({ storageEncrypted: false })]));
+    expect(reencrypted.resources[0]!.changes[0]).toMatchObject({ action: "replace", replaceBecause: ["storageEncrypted"] });
+    expect(diffWarnings(reencrypted)).toContain("replacement of Instance throat-prod-postgres (storageEncrypted forces it): ITS DATA IS NOT CARRIED OVER");
+  });
+
   it("added and removed resources, grouped by tier", () => {
     const d = diffPlans(withResources(base, [version("k")]), withResources(base, [td("x")]));
     expect(d.resources.map((t) => [t.tier, t.changes.map((c) => c.action)])).toEqual([
