@@ -44,12 +44,13 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
+  const { stackConfigDigest } = await import("./configDigest");
+  const document = () => planDocument(plan, run, stackConfigDigest(stackDir, stack));
   if (diff && base) {
     const { runDiff } = await import("./diffCommand");
-    const { stackConfigDigest } = await import("./configDigest");
-    const result = await runDiff(diff, base, planDocument(plan, run, stackConfigDigest(stackDir, stack)), run.resources);
+    const result = await runDiff(diff, base, document(), run.resources);
     return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
   }
-  const text = values.json ? JSON.stringify(planDocument(plan, run), null, 2) : planText(plan, run);
+  const text = values.json ? JSON.stringify(document(), null, 2) : planText(plan, run);
   return { code: 0, stdout: `${text}\n`, stderr: "", registered: run.resources.length };
 }
