@@ -153,4 +153,14 @@ describe("GitHub workflows", () => {
     expect(down?.with).toMatchObject({ remove: true });
     expect(w.jobs.down!.if).toContain("closed");
   });
+
+  it("test servers never run a fork's code on the self-hosted runner", () => {
+    const w = workflows["test-server.yml"]!;
+    const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
+    for (const [name, job] of Object.entries(w.jobs)) {
+      // Every pull_request path of the condition requires a branch of this repository.
+      const paths = String(job.if).split("||").filter((p) => p.includes("pull_request") || p.includes("action"));
+      expect({ name, paths: paths.map((p) => p.includes(sameRepo)) }).toEqual({ name, paths: paths.map(() => true) });
+    }
+  });
 });
