@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as lb from "@pulumi/aws/lb";
 import type { Plan } from "../plan";
 import { EDGE_PATHS } from "../plan/names";
+import { WORKER_HEALTH_PATH } from "../plan/health";
 import { loadBalancerName, targetGroupName, TierKind } from "./names";
 
 /**
@@ -15,8 +16,8 @@ import { loadBalancerName, targetGroupName, TierKind } from "./names";
  */
 export const ALB_IDLE_TIMEOUT = 60;
 
-/** Throat has no health endpoint; its front page answers every anonymous GET. nginx has its own. */
-const HEALTH_PATH: Record<TierKind, string> = { sync: "/", gevent: "/", socketio: "/", static: "/nginx-health" };
+/** Workers: a static file Flask serves without the database (plan/health.ts). nginx has its own. */
+const HEALTH_PATH: Record<TierKind, string> = { sync: WORKER_HEALTH_PATH, gevent: WORKER_HEALTH_PATH, socketio: WORKER_HEALTH_PATH, static: "/nginx-health" };
 /**
  * Seconds a draining target keeps its requests: the default 300 would make every deploy wait five
  * minutes. HTTP requests finish within gunicorn's 30 s timeout; socket.io clients get longer to

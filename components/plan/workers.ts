@@ -10,6 +10,15 @@ export const APP_PORT = 5000;
 /** gunicorn's keep-alive for async workers (CONTRACT.md): above the ALB's 60 s idle timeout. */
 export const ASYNC_KEEPALIVE = 65;
 export const WSGI_APP = "throat_prod:app";
+/**
+ * With threads > 1 the sync worker becomes gthread, which keeps idle connections open for
+ * gunicorn's `keepalive` (default 2 s; docs.gunicorn.org/en/stable/settings.html#keepalive:
+ * "When Gunicorn is deployed behind a load balancer, it often makes sense to set this to a
+ * higher value"; the plain sync worker ignores it). Below the ALB's 60 s idle timeout, the ALB
+ * reuses a connection gunicorn has just closed: a 502. The image's command has no variable for
+ * it, so it travels in GUNICORN_CMD_ARGS, which gunicorn reads as extra command-line arguments.
+ */
+export const GTHREAD_KEEPALIVE = ASYNC_KEEPALIVE;
 
 const workerClass: Record<Exclude<WorkerKind, "sync">, string> = {
   gevent: "gevent",
@@ -60,12 +69,19 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
     };
     if (kind === "sync") {
       const sync = s.workers.sync;
+      const keepAlive = sync.threads > 1 ? ["--keep-alive", String(GTHREAD_KEEPALIVE)] : [];
       return {
         ...base,
         processes: sync.processes,
         threads: sync.threads,
-        launchEnv: { WORKER_TYPE: "sync", WORKER_COUNT: String(sync.processes), THREAD_COUNT: String(sync.threads), CONFIG_NAME: configName },
-        argv: ["gunicorn", "-w", String(sync.processes), "--threads", String(sync.threads), "--worker-tmp-dir", "/dev/shm", "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
+        launchEnv: {
+          WORKER_TYPE: "sync",
+          WORKER_COUNT: String(sync.processes),
+          THREAD_COUNT: String(sync.threads),
+          CONFIG_NAME: configName,
+          ...(keepAlive.length ? { GUNICORN_CMD_ARGS: keepAlive.join(" ") } : {}),
+        },
+        argv: ["gunicorn", "-w", String(sync.processes), "--threads", String(sync.threads), ...keepAlive, "--worker-tmp-dir", "/dev/shm", "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
       };
     }
     const a = s.workers[kind as "gevent" | "socketio"];

@@ -124,6 +124,13 @@ test("target groups: ip targets on the app port, tuned deregistration, sticky so
     expect(groups[kind]).toMatchObject({ targetType: "ip", port: 5000, protocol: "HTTP" });
   }
   expect(groups.static).toMatchObject({ targetType: "ip", port: 80, healthCheck: expect.objectContaining({ path: "/nginx-health" }) });
+  // Worker checks must not go through the database (CONTRACT.md, Health): Flask's static route.
+  const staticRoute = plan.routes.routes.find((r) => r.endpoint === "static")!;
+  const flaskStatic = new RegExp(`^${staticRoute.rule.replace(/<path:\w+>/, ".+")}$`);
+  for (const kind of ["sync", "gevent", "socketio"]) {
+    const path = String((groups[kind]!.healthCheck as { path: string }).path);
+    expect(path).toMatch(flaskStatic);
+  }
   expect(groups.sync!.deregistrationDelay).toBe(30);
   expect(groups.gevent!.deregistrationDelay).toBe(30);
   expect(groups.socketio!.deregistrationDelay).toBe(120);

@@ -1,5 +1,6 @@
 import { checkWorker, WorkerService } from "../../components/plan/workers";
 import { plan } from "../support/settings";
+import { ALB_IDLE_TIMEOUT } from "../../components/aws/alb";
 
 const flag = (w: WorkerService, name: string) => {
   const i = w.argv.indexOf(name);
@@ -34,6 +35,16 @@ describe("worker services (deploy.md, CONTRACT.md)", () => {
     expect(flag(w, "--threads")).toBe("2");
     expect(w.argv).not.toContain("--worker-connections");
     expect(w.argv).toContain("/dev/shm");
+  });
+
+  it("gives gthread workers (threads > 1) a keep-alive above the ALB's idle timeout, in argv and the image's env", () => {
+    const w = byKind.sync!;
+    expect(Number(flag(w, "--keep-alive"))).toBeGreaterThan(ALB_IDLE_TIMEOUT);
+    expect(w.launchEnv.GUNICORN_CMD_ARGS).toBe(`--keep-alive ${flag(w, "--keep-alive")}`);
+    // The plain sync worker ignores keep-alive: nothing to set.
+    const plain = plan("test").workers.find((x) => x.kind === "sync")!;
+    expect(plain.argv).not.toContain("--keep-alive");
+    expect(plain.launchEnv.GUNICORN_CMD_ARGS).toBeUndefined();
   });
 
   it("gives every kind its own CONFIG_NAME, bound to port 5000 with the production app", () => {
