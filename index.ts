@@ -3,12 +3,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { planFromConfig, StackConfigError } from "./components/load";
 import { stackOutputs } from "./components/outputs";
+import { readPreviousDeployment } from "./components/previous";
 
 export = async () => {
   let plan;
   try {
     const secretKeys = Object.keys(pulumi.runtime.allConfig()).filter((k) => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k));
-    plan = planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys);
+    // Validated first, so a config error registers nothing (not even the reference below);
+    // then again against what runs now, for the rollout's own budget (components/previous.ts).
+    planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys);
+    const previous = await readPreviousDeployment();
+    plan = planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys, previous);
   } catch (e) {
     // RunError: Pulumi prints the message alone, no stack trace, and registers nothing.
     if (e instanceof StackConfigError) throw new pulumi.RunError(e.message);

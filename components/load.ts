@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { buildPlan, Plan, PlanError } from "./plan";
 import { BudgetError } from "./plan/budget";
 import { parseSettings, SettingsError } from "./settings";
+import type { PreviousDeployment } from "./plan/transition";
 
 /** The project root: where Pulumi.yaml and the default route list live. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -17,7 +18,7 @@ export class StackConfigError extends Error {
 }
 
 /** Builds the plan; any problem with the input becomes a StackConfigError listing them all. */
-export function planFromConfig(stack: string, raw: Record<string, string>, secretKeys: readonly string[]): Plan {
+export function planFromConfig(stack: string, raw: Record<string, string>, secretKeys: readonly string[], previous?: PreviousDeployment): Plan {
   try {
     const isFile = (p: string) => statSync(path.resolve(PROJECT_ROOT, p), { throwIfNoEntry: false })?.isFile() ?? false;
     const settings = parseSettings(stack, raw, secretKeys, { isFile });
@@ -28,7 +29,7 @@ export function planFromConfig(stack: string, raw: Record<string, string>, secre
     } catch (e) {
       throw new PlanError("throat:routeList", `throat:routeList: cannot read ${settings.routeList} (${(e as NodeJS.ErrnoException).code}); point it at the output of ./throat.py route list, relative to the project`);
     }
-    return buildPlan(settings, routeList);
+    return buildPlan(settings, routeList, previous);
   } catch (e) {
     if (e instanceof SettingsError) throw new StackConfigError(e.message);
     if (e instanceof PlanError || e instanceof BudgetError) throw new StackConfigError(`Stack "${stack}": ${e.message}`);

@@ -26,5 +26,8 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
     workers: Object.fromEntries(plan.workers.map((w) => [w.kind, { min: w.replicas.min, max: w.replicas.max, processes: w.processes, threads: w.threads, workerConnections: w.workerConnections ?? null }])),
     capacity: b.capacity,
     trustedProxyCount: plan.proxies.trustedProxyCount,
+    /** The next deploy reads these back (components/previous.ts): the data's PostgreSQL major. */
+    databaseEngineVersion: plan.settings.database.engineVersion,
+    ...(plan.transition ? { rolloutPeak: plan.transition.peak } : {}),
   };
 }

@@ -11,11 +11,15 @@ import { checkWorker, planWorkers, WorkerService } from "./workers";
 import { NginxFiles, renderNginx, renderStaticNginx } from "./nginx";
 import { dockerNames, EDGE_PATHS } from "./names";
 import { describeFargatePair } from "./fargate";
+import { checkTransition, planTransition, PreviousDeployment, TransitionBudget } from "./transition";
+import { checkEngineChange } from "./engineChange";
 
 export interface Plan {
   settings: Settings;
   workers: WorkerService[];
   budget: ConnectionBudget;
+  /** From what runs now (the stack's last outputs) to this plan; absent on a first deploy. */
+  transition?: TransitionBudget;
   routes: RouteTable;
   proxies: ProxyChain;
   app: AppConfig;
@@ -49,9 +53,12 @@ export class PlanError extends Error {
   }
 }
 
-export function buildPlan(settings: Settings, routeListText: string): Plan {
+export function buildPlan(settings: Settings, routeListText: string, previous?: PreviousDeployment): Plan {
   const routes = wrap("throat:routeList", () => parseRouteList(routeListText, settings.routeList));
   const budget = planBudget(settings);
+  if (previous) checkEngineChange(settings, previous);
+  const transition = previous ? planTransition(settings, budget, previous) : undefined;
+  if (previous && transition) checkTransition(settings, budget, previous, transition);
   const workers = planWorkers(settings, budget);
   const workerProblems = workers.flatMap(checkWorker);
   if (settings.profile === "prod") {
@@ -70,6 +77,7 @@ export function buildPlan(settings: Settings, routeListText: string): Plan {
     settings,
     workers,
     budget,
+    ...(transition ? { transition } : {}),
     routes,
     proxies,
     app,

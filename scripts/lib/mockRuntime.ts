@@ -4,7 +4,7 @@
 // them and tests can assert on them. Provider limits that AWS or Docker would enforce at
 // `pulumi up` are checked here by `checkResource`, so a plan they would reject fails first.
 import * as pulumi from "@pulumi/pulumi";
-import { checkResource, mockState } from "./providerRules";
+import { checkResource, mockState, MockWorld, setWorld } from "./providerRules";
 import { containsSecret, revealSecrets } from "./secrets";
 
 export interface RecordedResource {
@@ -56,8 +56,11 @@ export async function runProgram(opts: {
   config: Record<string, string>;
   secretKeys?: string[];
   program: () => Promise<Record<string, unknown>>;
+  /** What exists outside the program: the last deploy's outputs, the host's images (rules/world.ts). */
+  world?: MockWorld;
 }): Promise<ProgramRun> {
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  setWorld(opts.world ?? {});
   const resources: RecordedResource[] = [];
   // A refused registration surfaces inside Pulumi's machinery, where nothing awaits it: the
   // program's outputs would never resolve. The first refusal ends the run instead.
@@ -77,13 +80,18 @@ export async function runProgram(opts: {
       newResource: (args) =>
         guard(() => {
           checkResource(args.type, args.name, args.inputs);
-          return { id: `${args.name}-id`, state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs } };
+          const id = args.id ?? `${args.name}-id`;
+          // Inputs the program left undefined (a StackReference's `outputs`) do not hide the state.
+          const given = Object.fromEntries(Object.entries(args.inputs).filter(([, v]) => v !== undefined));
+          return { id, state: { ...mockState(args.type, args.name, args.inputs), ...given } };
         }),
       call: (args) => guard(() => mockState(args.token, "", args.inputs)),
     },
     "throat",
     opts.stack,
     false,
+    // What `pulumi login --local` calls every stack's organization.
+    "organization",
   );
   recordRegistrations(resources);
   const run = async (): Promise<ProgramRun> => {

@@ -1,9 +1,11 @@
 // The offline plan's command line, as a function: `npm run plan` (scripts/plan.ts) calls it, and
 // tests call it in-process with many stack files. Bad input (the stack file, the config) ends
 // with the message alone and exit code 1, before the program registers anything.
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
+import { previousFromOutputs } from "../../components/plan/transition";
 import { DIFF_OPTIONS, diffRequest } from "./diffArgs";
 import { readStackConfig, StackFileError } from "./stackFile";
 
@@ -21,9 +23,17 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false }, ...DIFF_OPTIONS } }));
+    const options = { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false }, previous: { type: "string" }, ...DIFF_OPTIONS } as const;
+    ({ values } = parseArgs({ args, options }));
   } catch (e) {
-    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json] [--diff <git ref> | --base <plan.json>] [--markdown] [--warn-left 10%]`);
+    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json] [--previous <outputs.json>] [--diff <git ref> | --base <plan.json>] [--markdown] [--warn-left 10%]`);
+  }
+  // --previous: what runs now, the JSON `pulumi stack output --json` prints (the rollout budget).
+  let previousOutputs: Record<string, unknown> | undefined;
+  try {
+    previousOutputs = values.previous ? (JSON.parse(readFileSync(values.previous, "utf8")) as Record<string, unknown>) : undefined;
+  } catch (e) {
+    return refuse(`--previous ${values.previous}: ${(e as Error).message}; give the file \`pulumi stack output --json > out.json\` wrote`);
   }
   const stack = values.stack!;
   const diff = diffRequest(values, stack, PROJECT_ROOT);
@@ -34,7 +44,7 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   let stackConfig;
   try {
     stackConfig = readStackConfig(stackDir, stack);
-    plan = planFromConfig(stack, stackConfig.config, stackConfig.secretKeys);
+    plan = planFromConfig(stack, stackConfig.config, stackConfig.secretKeys, previousFromOutputs(previousOutputs));
   } catch (e) {
     if (e instanceof StackConfigError || e instanceof StackFileError) return refuse(e.message);
     throw e;
@@ -43,7 +53,7 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const { loadProgram, runProgram } = await import("./mockRuntime");
   const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
-  const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program });
+  const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program, world: { previousOutputs } });
   const { stackConfigDigest } = await import("./configDigest");
   const document = () => planDocument(plan, run, stackConfigDigest(stackDir, stack));
   if (diff && base) {

@@ -36,6 +36,7 @@ export function planDocument(plan: Plan, run?: ProgramRun, config: Record<string
     migration: plan.migration,
     database: { maxConnections: plan.budget.database.maxConnections, reservedConnections: plan.budget.database.reservedConnections, pgbouncer: s.database.pgbouncer.enabled ? s.database.pgbouncer : null },
     budget: plan.budget,
+    transition: plan.transition ?? null,
     capacity: plan.budget.capacity,
     routes: {
       gevent: plan.routes.geventRules,
@@ -68,6 +69,11 @@ export function planText(plan: Plan, run?: ProgramRun): string {
 
   h("Connection budget");
   out.push(formatBudget(plan.budget));
+  if (plan.transition) {
+    const t = plan.transition;
+    out.push(`Rollout from what runs now: up to ${t.peak} of ${t.limit} (${t.free} free)`);
+    for (const l of t.lines) out.push(`  ${l.kind.padEnd(9)} old ${l.oldTasks} x ${l.oldConnections}, new ${l.newTasks} x ${l.newConnections}: up to ${l.peak}`);
+  }
   const c = plan.budget.capacity;
   out.push(`capacity at max replicas: ${c.concurrentRequests.sync} sync, ${c.concurrentRequests.gevent} gevent concurrent requests; ${c.websocketClients} socket.io clients`);
 

@@ -3,6 +3,9 @@
 import * as aws from "./rules/aws";
 import * as docker from "./rules/docker";
 import * as randomTls from "./rules/randomTls";
+import { stackReferenceState, world } from "./rules/world";
+export { setWorld } from "./rules/world";
+export type { MockWorld } from "./rules/world";
 
 /** Throws when a real provider would reject these inputs. */
 export function checkResource(type: string, name: string, inputs: Record<string, unknown>): void {
@@ -15,5 +18,6 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
   if (type.startsWith("aws:")) return aws.state(type, name, inputs);
   if (type.startsWith("docker:")) return docker.state(type, name, inputs);
   if (type.startsWith("random:") || type.startsWith("tls:")) return randomTls.state(type, name);
+  if (type === "pulumi:pulumi:StackReference") return stackReferenceState(world(), inputs);
   return {};
 }
