@@ -8,6 +8,16 @@ import { PROJECT_ROOT } from "../load";
 import type { Plan } from "../plan";
 import { imageRepository } from "./common";
 
+/**
+ * What names one exact image. A reference with a registry or namespace (`ghcr.io/x/throat:1`,
+ * `example/throat:1`) is asked of the registry (manifest digest); a bare local name
+ * (`throat:latest`, what `docker build -t throat .` makes) of the Docker host (image id).
+ */
+export function imageIdentity(ref: string, parent: pulumi.Resource): pulumi.Output<string> {
+  if (ref.includes("/")) return docker.getRegistryImageOutput({ name: ref }, { parent }).sha256Digest;
+  return docker.getRemoteImageOutput({ name: ref }, { parent }).id;
+}
+
 export class Images extends pulumi.ComponentResource {
   /** The Throat image's id: containers run it, so a new image replaces them. */
   readonly throat: pulumi.Output<string>;
@@ -21,7 +31,14 @@ export class Images extends pulumi.ComponentResource {
     let reference: pulumi.Output<string>;
     if ("ref" in s.image) {
       // keepLocally: destroying a test stack must not delete an image the host still uses.
-      const remote = new docker.RemoteImage(`${s.namePrefix}-throat-image`, { name: s.image.ref, keepLocally: true }, { parent: this });
+      // pullTriggers: the provider pulls (and reads the id) only when the RemoteImage is created
+      // or replaced; on a tag such as throat:latest it never notices a rebuild ("This resource
+      // will *not* pull new layers of the image automatically unless used in conjunction with
+      // docker.RegistryImage data source to update the pullTriggers field", pulumi-docker
+      // RemoteImage docs). So the image's identity is read at every `pulumi up`: the local
+      // image id for a local name, the registry's digest for a registry reference.
+      const identity = imageIdentity(s.image.ref, this);
+      const remote = new docker.RemoteImage(`${s.namePrefix}-throat-image`, { name: s.image.ref, keepLocally: true, pullTriggers: [identity] }, { parent: this });
       reference = remote.name;
       this.throat = remote.imageId;
     } else {

@@ -9,6 +9,7 @@ import { revealSecrets } from "../secrets";
 import * as pulumi from "@pulumi/pulumi";
 // The distribution reference grammar: one definition, quoted there; the settings check throat:image with it.
 import { IMAGE_REFERENCE } from "../../../components/settings/limits";
+import { world } from "./world";
 
 export const CONTAINER = "docker:index/container:Container";
 export const NETWORK = "docker:index/network:Network";
@@ -182,10 +183,21 @@ export function state(type: string, name: string, secretInputs: Inputs): Record<
       // context's content (the provider hashes it, pulumi/pulumi-docker#446), not where it lies.
       return { baseImageName: inputs.imageName, registryServer: "", repoDigest: `sha256:${digest(inputs.imageName, buildIdentity(inputs.build))}` };
     case REMOTE_IMAGE: {
+      // The provider pulls and reads the image only when the resource is created or replaced:
+      // its id follows its inputs (name, pullTriggers), never a tag moved since.
       const ref = String(inputs.name);
       const repository = ref.replace(/[:@][^/]*$/, "");
-      const id = digest(ref);
+      const id = inputs.pullTriggers === undefined ? digest(ref) : digest(ref, inputs.pullTriggers);
       return { imageId: `sha256:${id}`, repoDigest: `${repository}@sha256:${digest("manifest", ref)}` };
+    }
+    // Invokes: what the host and the registry hold now (rules/world.ts).
+    case "docker:index/getRemoteImage:getRemoteImage": {
+      const ref = String(inputs.name);
+      return { id: world().localImages?.[ref] ?? `sha256:${digest("local", ref)}`, name: ref, repoDigest: "" };
+    }
+    case "docker:index/getRegistryImage:getRegistryImage": {
+      const ref = String(inputs.name);
+      return { id: ref, name: ref, sha256Digest: world().registryDigests?.[ref] ?? `sha256:${digest("registry", ref)}` };
     }
     default:
       return {};
