@@ -4,6 +4,7 @@
 // delete it), deletionProtection (AWS refuses), and a final snapshot if it is deleted anyway.
 import * as pulumi from "@pulumi/pulumi";
 import * as rds from "@pulumi/aws/rds";
+import * as random from "@pulumi/random";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import type { Plan } from "../plan";
 import { postgresFamily } from "./limits";
@@ -44,6 +45,11 @@ export class Database extends pulumi.ComponentResource {
       ],
     }, { parent: this });
 
+    // The final snapshot's name is unique per stack instance: a stack destroyed and created
+    // again (same name) would otherwise find its predecessor's snapshot and fail its own
+    // destroy (DeleteDBInstance: DBSnapshotAlreadyExists). Made once, kept in the state.
+    const snapshotSuffix = new random.RandomId(`${prefix}-final-snapshot`, { byteLength: 4 }, { parent: this });
+
     const password = randomSecret(`${prefix}-db-password`, 40, this);
     this.passwordSecretArn = storedSecret(`${prefix}-db-password`, "Throat: PostgreSQL password (DATABASE_PASSWORD)", password, this).arn;
 
@@ -68,8 +74,16 @@ export class Database extends pulumi.ComponentResource {
       copyTagsToSnapshot: true,
       deletionProtection: true,
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${prefix}-final`,
+      finalSnapshotIdentifier: pulumi.interpolate`${prefix}-final-${snapshotSuffix.hex}`,
       autoMinorVersionUpgrade: true,
+      // engineVersion is a major version the operator sets on purpose; RDS refuses a major
+      // upgrade without this flag (ModifyDBInstance AllowMajorVersionUpgrade). The plan refuses
+      // a downgrade, which RDS cannot do. The new family's parameter group (above) is created
+      // before the instance moves to it, and the old one deleted after.
+      allowMajorVersionUpgrade: true,
+      applyImmediately: db.applyImmediately,
+      // Storage autoscaling (0: off). The provider then ignores allocatedStorage drift.
+      ...(db.maxAllocatedStorage > 0 ? { maxAllocatedStorage: db.maxAllocatedStorage } : {}),
     }, { parent: this, protect: true });
 
     this.address = instance.address;

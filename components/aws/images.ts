@@ -38,7 +38,10 @@ export class Images extends pulumi.ComponentResource {
       // Tags are moved on every build (throat, app, edge); tasks pin digests, never tags.
       imageTagMutability: "MUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
-      forceDelete: false,
+      // `pulumi destroy` deletes the repository with its images (else DeleteRepository fails:
+      // RepositoryNotEmptyException). Every image in it is rebuilt from throat:image /
+      // throat:appSource and this project by the next `pulumi up`; nothing a user posted is here.
+      forceDelete: true,
     }, parent);
     // A rollback (circuit breaker) needs the previous digests: keep the last 30 untagged images.
     new ecr.LifecyclePolicy(`${prefix}`, {

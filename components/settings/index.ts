@@ -112,6 +112,11 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
     const near = LOG_RETENTION_DAYS.reduce((a, b) => (Math.abs(b - days) < Math.abs(a - days) ? b : a));
     problems.push(`throat:aws.logRetentionDays: got ${days}; CloudWatch Logs keeps ${LOG_RETENTION_DAYS.join(", ")} days only (nearest: ${near})`);
   }
+  const storage = s.database;
+  if (storage.maxAllocatedStorage !== 0 && storage.maxAllocatedStorage < storage.allocatedStorage) {
+    // RDS: "MaxAllocatedStorage ... must be greater than or equal to AllocatedStorage" (or 0: off).
+    problems.push(`throat:database.maxAllocatedStorage: got ${storage.maxAllocatedStorage} GiB, below throat:database.allocatedStorage (${storage.allocatedStorage} GiB); set it to at least ${storage.allocatedStorage}, or 0 to turn storage autoscaling off`);
+  }
   const socketio = s.workers.socketio.replicas;
   if (profile === "prod" && socketio.min !== socketio.max) {
     // Scaling in would cut every websocket of the stopped tasks.

@@ -48,6 +48,8 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
   "database.allocatedStorage": prodOnly,
   "database.multiAz": prodOnly,
   "database.backupRetentionDays": prodOnly,
+  "database.maxAllocatedStorage": prodOnly,
+  "database.applyImmediately": prodOnly,
   "database.pgbouncer.enabled": pgbouncer,
   "database.pgbouncer.poolSize": pgbouncer,
   "database.pgbouncer.maxClientConnections": pgbouncer,

@@ -105,6 +105,20 @@ export const settingsSchema = z
       instanceClass: z.string().default("db.t4g.small"),
       /** RDS storage in GiB (prod). */
       allocatedStorage: count(20).default(20),
+      /**
+       * RDS storage autoscaling ceiling in GiB (prod): RDS grows the disk when it runs low, up
+       * to this, instead of the database stopping on a full disk. 0 turns it off. Default 100
+       * (five times the default disk); must be >= allocatedStorage.
+       */
+      maxAllocatedStorage: count(0).default(100),
+      /**
+       * RDS applies instance changes (class, storage, Multi-AZ, engine version) during the
+       * `pulumi up` that makes them (prod). Default true: an operator picks the moment by running
+       * `up`, and the stack's state then tells the truth; with false they wait silently for the
+       * weekly maintenance window. A class change restarts the instance either way (a Multi-AZ
+       * failover, about a minute). Static parameters (max_connections) still need a reboot.
+       */
+      applyImmediately: z.boolean().default(true),
       /** RDS Multi-AZ standby (prod). */
       multiAz: z.boolean().default(false),
       /** RDS automated backup retention in days (prod; at least 1). */

@@ -41,7 +41,7 @@ test("encrypted, backed up, private, and protected: protect, deletion protection
     storageEncrypted: true,
     deletionProtection: true,
     skipFinalSnapshot: false,
-    finalSnapshotIdentifier: "throat-prod-final",
+    finalSnapshotIdentifier: expect.stringMatching(/^throat-prod-final-[0-9a-f]{8}$/),
     backupRetentionPeriod: plan.settings.database.backupRetentionDays,
     publiclyAccessible: false,
     multiAz: true,

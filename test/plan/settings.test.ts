@@ -81,6 +81,8 @@ const badConfigs: [string, string, Record<string, unknown>, RegExp][] = [
   ["a certificate ARN that is not an ARN", "prod", { ...PROD_REQUIRED, edge: { certificateArn: "my-cert" } }, /throat:edge\.certificateArn/],
   ["a prod-only setting on a test stack", "test", { edge: { certificateArn: "arn:aws:acm:x" } }, /throat:edge\.certificateArn is a prod-only setting/],
   ["Fargate sizes on a test stack", "test-x", { workers: { sync: { cpu: 1024 } } }, /throat:workers\.sync\.cpu is a prod-only setting/],
+  ["a storage ceiling below the disk", "prod", { ...PROD_REQUIRED, database: { allocatedStorage: 50, maxAllocatedStorage: 40 } }, /throat:database\.maxAllocatedStorage: got 40 GiB, below throat:database\.allocatedStorage \(50 GiB\)/],
+  ["an RDS-only setting on test", "test", { database: { applyImmediately: false } }, /throat:database\.applyImmediately is a prod-only setting/],
   ["a test-only setting on prod", "prod", { ...PROD_REQUIRED, edge: { ...PROD_REQUIRED.edge, httpPort: 8080 } }, /throat:edge\.httpPort is a test-only setting/],
   ["an existing VPC without subnets", "prod", { ...PROD_REQUIRED, aws: { vpcId: "vpc-1" } }, /throat:aws\.vpcId is set without throat:aws\.publicSubnetIds/],
   ["the same port twice", "test", { edge: { httpPort: 9000, httpsPort: 9000 } }, /throat:edge\.httpsPort: got 9000, the same as throat:edge\.httpPort/],

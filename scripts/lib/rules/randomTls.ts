@@ -7,6 +7,10 @@ const hex = (...parts: string[]) => createHash("sha256").update(parts.join("/"))
 
 export function state(type: string, name: string): Record<string, unknown> {
   if (type === "random:index/randomPassword:RandomPassword") return { result: pulumi.secret(`pw${hex(type, name).slice(0, 30)}`) };
+  if (type === "random:index/randomId:RandomId") {
+    const h = hex(type, name).slice(0, 8);
+    return { hex: h, dec: String(parseInt(h, 16)), b64Url: Buffer.from(h, "hex").toString("base64url") };
+  }
   if (type === "tls:index/privateKey:PrivateKey") {
     return {
       privateKeyPem: pulumi.secret(`-----BEGIN PRIVATE KEY-----\n${hex(type, name)}\n-----END PRIVATE KEY-----\n`),
