@@ -16,6 +16,7 @@ import { Images } from "./images";
 import { Migration } from "./migration";
 import { Network } from "./network";
 import { Redis } from "./redis";
+import { RolloutCheck } from "./rolloutCheck";
 import { AppSecrets, SecretArns } from "./secrets";
 import { SecurityGroups } from "./securityGroups";
 import { StaticTier } from "./staticTier";
@@ -60,8 +61,9 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       dependsOn: [database, redis, ...network.egressReady],
     }, child);
 
+    const services: { kind: string; service: WorkerService | StaticTier }[] = [];
     for (const worker of plan.workers) {
-      new WorkerService(`${prefix}-${worker.kind}`, {
+      const service = new WorkerService(`${prefix}-${worker.kind}`, {
         settings,
         worker,
         cluster: cluster.cluster,
@@ -74,8 +76,9 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
         region,
         dependsOn: [migration.done, ...edge.ready, ...network.egressReady],
       }, child);
+      services.push({ kind: worker.kind, service });
     }
-    new StaticTier(`${prefix}-static`, {
+    const staticTier = new StaticTier(`${prefix}-static`, {
       plan,
       cluster: cluster.cluster,
       executionRole: cluster.staticExecutionRole,
@@ -85,6 +88,10 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       region,
       dependsOn: [...edge.ready, ...network.egressReady],
     }, child);
+    services.push({ kind: "static", service: staticTier });
+    // A rolled-back deploy must fail `pulumi up` (rolloutCheck.ts).
+    const rollout = new RolloutCheck(`${prefix}-rollout`, { settings, cluster: cluster.cluster, passRoles: [cluster.appExecutionRole.arn, cluster.staticExecutionRole.arn] }, child);
+    for (const { kind, service } of services) rollout.check(`${prefix}-${kind}-rollout`, service.service, service.taskDefinition);
 
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;

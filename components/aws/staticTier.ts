@@ -48,6 +48,9 @@ export interface StaticTierArgs {
 }
 
 export class StaticTier extends pulumi.ComponentResource {
+  readonly service: ecs.Service;
+  readonly taskDefinition: ecs.TaskDefinition;
+
   constructor(name: string, args: StaticTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:StaticTier", name, {}, opts);
     const { settings } = args.plan;
@@ -73,7 +76,8 @@ export class StaticTier extends pulumi.ComponentResource {
         region: args.region,
       }),
     }, { parent: this });
-    new ecs.Service(`${prefix}-static`, {
+    this.taskDefinition = taskDefinition;
+    this.service = new ecs.Service(`${prefix}-static`, {
       name: `${prefix}-static`,
       cluster: args.cluster.arn,
       taskDefinition: taskDefinition.arn,

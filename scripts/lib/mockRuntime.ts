@@ -80,7 +80,7 @@ export async function runProgram(opts: {
       newResource: (args) =>
         guard(() => {
           checkResource(args.type, args.name, args.inputs);
-          const id = args.id ?? `${args.name}-id`;
+          const id = args.id || `${args.name}-id`;
           // Inputs the program left undefined (a StackReference's `outputs`) do not hide the state.
           const given = Object.fromEntries(Object.entries(args.inputs).filter(([, v]) => v !== undefined));
           return { id, state: { ...mockState(args.type, args.name, args.inputs), ...given } };

@@ -85,7 +85,7 @@ test("each tier sits behind its own group, in private subnets, never public", ()
     expect(net.assignPublicIp).toBe(false);
     expect(net.securityGroups.map(roleOfId)).toEqual([s.name === "throat-prod-static" ? "static" : "workers"]);
   }
-  const migration = JSON.parse(String(ofType(run, T.invocation)[0]!.inputs.input)) as { subnets: string[]; securityGroups: string[] };
+  const migration = JSON.parse(String(ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!.inputs.input)) as { subnets: string[]; securityGroups: string[] };
   expect(migration.subnets.sort()).toEqual(privateIds);
   expect(migration.securityGroups.map(roleOfId)).toEqual(["migration"]);
 });

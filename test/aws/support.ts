@@ -6,6 +6,7 @@ import type { Plan } from "../../components/plan";
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { readStackConfig } from "../../scripts/lib/stackFile";
 import { ofType, runStack } from "../support/runStack";
+import type { MockWorld } from "../../scripts/lib/providerRules";
 
 /** A full prod run takes ~3 s: give beforeAll room. */
 export const RUN_TIMEOUT = 60_000;
@@ -49,7 +50,7 @@ export function prodPlan(overrides: Record<string, unknown> = {}): Plan {
   return planFromConfig("prod", config, secretKeys);
 }
 
-export function runProd(config: Record<string, unknown> = {}, opts: { secretKeys?: string[] } = {}): Promise<ProgramRun> {
+export function runProd(config: Record<string, unknown> = {}, opts: { secretKeys?: string[]; world?: MockWorld } = {}): Promise<ProgramRun> {
   return runStack("prod", config, opts);
 }
 

@@ -61,7 +61,7 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
 
   test("starts only after the migration succeeded and the listeners exist", () => {
     const deps = service(kind).dependencies;
-    expect(deps).toContain(ofType(run, T.invocation)[0]!.urn);
+    expect(deps).toContain(ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!.urn);
     for (const l of ofType(run, T.listener)) expect(deps).toContain(l.urn);
     for (const r of ofType(run, T.listenerRule)) expect(deps).toContain(r.urn);
   });
@@ -89,7 +89,7 @@ test("the migration: the plan's argv with the sync configuration, run by the Inv
   const sync = plan.workers.find((w) => w.kind === "sync")!;
   expect(task("migrate").inputs).toMatchObject({ cpu: String(sync.cpu), memory: String(sync.memory) });
 
-  const invocation = ofType(run, T.invocation)[0]!;
+  const invocation = ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!;
   const input = JSON.parse(String(invocation.inputs.input)) as Record<string, unknown>;
   expect(input).toMatchObject({ family: "throat-prod-migrate", container: "migrate", taskDefinition: expect.stringMatching(/:task-definition\/throat-prod-migrate:\d+$/) });
   expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);

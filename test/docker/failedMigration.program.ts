@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     "throat",
     "test",
     false,
+    "organization",
   );
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   await program();

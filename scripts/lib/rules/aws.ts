@@ -5,6 +5,8 @@
 // instance's engine) keep what they have seen per run in this module (RunMemory below).
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { loadRolloutCheck, RolloutEvent } from "../../../components/aws/rolloutCheckRunner";
+import { world } from "./world";
 import { AUTONAME_SUFFIX, describeFargatePair, ELB_NAME_MAX, LAMBDA_MAX_TIMEOUT, LOG_RETENTION_DAYS, postgresFamily } from "../../../components/aws/limits";
 import { ACM_CERTIFICATE_ARN, POSTGRES_MAX_CONNECTIONS, RDS_MAX_BACKUP_RETENTION_DAYS } from "../../../components/settings/limits";
 
@@ -201,6 +203,8 @@ export function check(type: string, name: string, inputs: Record<string, unknown
     case "aws:lambda/function:Function":
       if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
       return;
+    case "aws:lambda/invocation:Invocation":
+      return checkRolloutInvocation(inputs, reject);
   }
 }
 
@@ -266,6 +270,26 @@ function checkTaskDefinition(inputs: Record<string, unknown>, reject: Reject): v
     // "For tasks using the Fargate launch type, the max stop timeout value is 120 seconds."
     if (c.stopTimeout !== undefined && Number(c.stopTimeout) > 120) reject(`container ${String(c.name)}: stopTimeout ${String(c.stopTimeout)} above Fargate's 120 seconds`);
   }
+}
+
+/**
+ * A rollout check's Invocation runs the real function source's verdict against the world's ECS
+ * answer. The provider fails the create on a function error ("Lambda function ... returned
+ * error"), which is what `pulumi up` then prints.
+ */
+function checkRolloutInvocation(inputs: Record<string, unknown>, reject: Reject): void {
+  let event: RolloutEvent;
+  try {
+    event = JSON.parse(String(inputs.input)) as RolloutEvent;
+  } catch {
+    return;
+  }
+  if (event.check !== "rollout") return;
+  const service = world().ecsServices?.[event.service];
+  if (service === undefined) return;
+  const verdict = loadRolloutCheck().rolloutVerdict(event, service);
+  if (verdict.state === "wait") reject(`Lambda function returned error: service ${event.service}: the deployment of ${event.taskDefinition} is still in progress as this check times out; run 'pulumi up' again to wait for it.`);
+  if (verdict.state !== "done") reject(`Lambda function returned error: ${String(verdict.message)}`);
 }
 
 function checkParameterGroup(name: string, inputs: Record<string, unknown>, reject: Reject): void {

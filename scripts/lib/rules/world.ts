@@ -9,6 +9,13 @@ export interface MockWorld {
   localImages?: Record<string, string>;
   /** Registry: reference -> manifest digest (a push moves the tag). */
   registryDigests?: Record<string, string>;
+  /**
+   * ECS after the services' update: service name -> its DescribeServices entry (deployments with
+   * taskDefinition, status, rolloutState; events). Absent: the rollout completed as asked.
+   * "rolloutState: COMPLETED | FAILED | IN_PROGRESS" (ECS Deployment API reference); after a
+   * circuit-breaker rollback the PRIMARY deployment is the earlier task definition.
+   */
+  ecsServices?: Record<string, unknown>;
 }
 
 let current: MockWorld = {};
