@@ -166,10 +166,20 @@ function profileOf(stack: string, declared: unknown, problems: string[]): Profil
   return byName;
 }
 
-/** test: 8080/8443; test-<name>: a pair in 20000-29999 derived from the name, so stacks on one host differ. */
+/** Pull-request stacks (`test-pr-<n>`, the test-server workflow) take 30000 + 2n: unique below n = 5000. */
+export const PR_PORT_BASE = 30000;
+const PR_STACK = /^test-pr-([1-9][0-9]{0,3})$/;
+
+/**
+ * test: 8080/8443. test-pr-<n>: a pair from n, distinct for every pull request below 5000 and
+ * outside the hashed range. Other test-<name>: a pair in 20000-29999 hashed from the name: two
+ * names can share it (5,000 pairs: with 30 such stacks on one host about an 8% chance); Docker
+ * then refuses the second edge ("port is already allocated") and throat:edge.httpPort fixes it.
+ */
 function edgePorts(stack: string, profile: Profile, http?: number, https?: number): { httpPort: number; httpsPort: number } {
   let base = 80;
-  if (profile === "test") base = stack === "test" ? 8080 : 20000 + (fnv1a(stack) % 5000) * 2;
+  const pr = PR_STACK.exec(stack);
+  if (profile === "test") base = stack === "test" ? 8080 : pr ? PR_PORT_BASE + Number(pr[1]) * 2 : 20000 + (fnv1a(stack) % 5000) * 2;
   const httpPort = http ?? base;
   const httpsPort = https ?? (profile === "test" ? (stack === "test" ? 8443 : httpPort + 1) : 443);
   return { httpPort, httpsPort };

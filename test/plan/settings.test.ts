@@ -49,6 +49,16 @@ describe("test stacks on one Docker host do not collide", () => {
     expect(settings("test").edge).toMatchObject({ httpPort: 8080, httpsPort: 8443 });
   });
 
+  it("gives pull-request stacks ports from their number: no two pull requests share one", () => {
+    const prs = Array.from({ length: 4999 }, (_, i) => settings(`test-pr-${i + 1}`).edge);
+    const ports = prs.flatMap((e) => [e.httpPort, e.httpsPort]);
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(settings("test-pr-7").edge).toMatchObject({ httpPort: 30014, httpsPort: 30015 });
+    // Outside the range hashed names use, so a named stack never takes a pull request's pair.
+    expect(Math.min(...ports)).toBeGreaterThanOrEqual(30000);
+    expect(settings("test-alice").edge.httpPort).toBeLessThan(30000);
+  });
+
   it("keeps explicit ports", () => {
     expect(settings("test-a", { edge: { httpPort: 9000, httpsPort: 9443 } }).edge).toMatchObject({ httpPort: 9000, httpsPort: 9443 });
   });
