@@ -29,6 +29,18 @@ export type NginxFiles = Record<string, string>;
 const upstreamName = (k: WorkerKind) => `throat_${k}`;
 /** Idle keepalive connections nginx keeps to each upstream (per nginx worker). */
 const UPSTREAM_KEEPALIVE = 16;
+/**
+ * Seconds nginx waits to connect to a worker (nginx's default is 60). A live worker on the
+ * Docker network or loopback accepts within milliseconds; an address a replaced container left
+ * behind never answers, and a request must not hang on it: it moves to the next server.
+ */
+export const PROXY_CONNECT_TIMEOUT = 2;
+/**
+ * Failover to the next server on a dead or failing one. Safe for every kind: nginx never passes
+ * a request with a non-idempotent method (POST, LOCK, PATCH) to another server once it has been
+ * sent (proxy_next_upstream docs, "non_idempotent"), so only GETs and their like are retried.
+ */
+const FAILOVER = ["proxy_next_upstream error timeout http_502 http_503 http_504;", "proxy_next_upstream_tries 3;", `proxy_connect_timeout ${PROXY_CONNECT_TIMEOUT}s;`];
 
 /** nginx regex for a rule: literal text escaped, each parameter one path segment (int: digits, path: anything). */
 export function ruleRegex(rule: string): string {
@@ -72,9 +84,12 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     // An idle websocket closes after proxy_read_timeout; socket.io pings every 25 s.
     `proxy_read_timeout ${edge.websocketTimeout}s;`,
     `proxy_send_timeout ${edge.websocketTimeout}s;`,
+    // A polling request or the upgrade's GET meeting a dead process goes to a live one (with
+    // ip_hash, the next in the hash order); the client's session then starts again there.
+    ...FAILOVER,
     `proxy_pass http://${upstreamName("socketio")};`,
   ];
-  const geventLocations = routes.geventRules.map((rule) => location(hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`, proxyToPool("gevent")));
+  const geventLocations = routes.geventRules.map((rule) => location(hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`, [...proxyToPool("gevent"), ...FAILOVER]));
   const upstream = (kind: WorkerKind) => {
     const servers = t.upstreams[kind];
     if (!servers.length) throw new Error(`nginx: no ${kind} upstream servers`);
@@ -125,7 +140,7 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     "",
     "    # Everything else to the sync workers. A dead replica costs no failed idempotent request:",
     "    # nginx retries it on the next server (never a POST, which is not idempotent).",
-    location("/", [...proxyToPool("sync"), "proxy_next_upstream error timeout http_502 http_503 http_504;", "proxy_next_upstream_tries 3;", "proxy_connect_timeout 5s;"]),
+    location("/", [...proxyToPool("sync"), ...FAILOVER]),
     "}",
     "",
   ].join("\n");

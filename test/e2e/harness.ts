@@ -56,6 +56,11 @@ export interface HarnessOptions {
   bootTimeoutMs?: number;
   /** PYTHONPATH of every app process (the real Throat needs its stubs first on the path). */
   pythonPath?: string;
+  /**
+   * Upstream addresses nginx lists before the live ones though nothing there answers: what the
+   * edge holds while a replaced worker's old address is gone (Docker DNS answered both).
+   */
+  deadUpstreams?: Partial<Record<WorkerKind, string[]>>;
 }
 
 export interface WorkerProcess {
@@ -162,7 +167,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
 
   const ports = { http: await freePort(), https: await freePort() };
   const staticRoot = join(appDir, "app", "static");
-  const { nginx, files } = await startEdge(plan, group, workers, staticRoot, ports);
+  const { nginx, files } = await startEdge(plan, group, workers, staticRoot, ports, options.deadUpstreams ?? {});
   const httpsUrl = `https://127.0.0.1:${ports.https}`;
   await group.untilReady("nginx", waitForHttp(`${httpsUrl}/nginx-health`, { expectStatus: 200, timeoutMs: 30_000 }));
 
@@ -197,13 +202,20 @@ function secretEnv(plan: Plan, values: Record<SecretName, string>): Record<strin
   return Object.fromEntries(Object.entries(plan.app.secretEnv).map(([name, ref]) => [name, values[ref]]));
 }
 
-async function startEdge(plan: Plan, group: ProcessGroup, workers: WorkerProcess[], staticRoot: string, ports: { http: number; https: number }): Promise<{ nginx: NginxServer; files: Record<string, string> }> {
+async function startEdge(
+  plan: Plan,
+  group: ProcessGroup,
+  workers: WorkerProcess[],
+  staticRoot: string,
+  ports: { http: number; https: number },
+  dead: Partial<Record<WorkerKind, string[]>>,
+): Promise<{ nginx: NginxServer; files: Record<string, string> }> {
   const prefix = group.subdir("nginx");
   const tls = { certificatePath: join(prefix, "tls", "cert.pem"), keyPath: join(prefix, "tls", "key.pem") };
   group.subdir("nginx/tls");
   await runCommand("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", tls.keyPath, "-out", tls.certificatePath]);
 
-  const upstreams = Object.fromEntries(KINDS.map((k) => [k, workers.filter((w) => w.kind === k).map((w) => w.hostPort)])) as Record<WorkerKind, string[]>;
+  const upstreams = Object.fromEntries(KINDS.map((k) => [k, [...(dead[k] ?? []), ...workers.filter((w) => w.kind === k).map((w) => w.hostPort)]])) as Record<WorkerKind, string[]>;
   const rendered = renderNginx(plan.routes, plan.budget, { uploadMaxSize: plan.edge.uploadMaxSize, websocketTimeout: plan.edge.websocketTimeout }, { upstreams, staticRoot, tls, listen: ports, publicHttpsPort: ports.https });
   const http = loopbackListen(rendered["throat/http.conf"] ?? "", ports);
   const files = { ...rendered, "throat/http.conf": http };

@@ -52,6 +52,14 @@ describe("nginx edge rendered from the plan", () => {
 
   it("retries idempotent requests on another sync replica", () => {
     expect(http).toMatch(/location \/ \{[^}]*proxy_next_upstream error timeout http_502 http_503 http_504;/);
+    // Every proxied location, async ones too, fails over quickly: no request waits nginx's
+    // default 60 s on an address a replaced container left behind.
+    const proxied = [...http.matchAll(/location [^{]+\{([^}]*proxy_pass[^}]*)\}/g)].map((m) => m[1]!);
+    expect(proxied.length).toBeGreaterThan(3);
+    for (const body of proxied) {
+      expect(body).toMatch(/proxy_connect_timeout 2s;/);
+      expect(body).toMatch(/proxy_next_upstream error timeout/);
+    }
   });
 
   it("sizes nginx connections for the websocket clients the plan promises", () => {
