@@ -1,6 +1,6 @@
 // The second deploy and the destroy of prod, against AWS's documented refusals
 // (scripts/lib/rules/lifecycle.ts): two mock runs compared, or one run destroyed.
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import { ProgramFailure, type ProgramRun } from "../../scripts/lib/mockRuntime";
 import { changedResources, destroyRefusals, updateRefusals } from "../../scripts/lib/rules/lifecycle";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T } from "./support";
@@ -41,3 +41,15 @@ test("destroy: a re-created stack's final snapshot does not collide, the image r
   expect(instance.propertyDependencies.finalSnapshotIdentifier).toContain(random.urn);
   expect(ofType(pg16, T.ecr)[0]!.inputs.forceDelete).toBe(true);
 });
+
+test("`pulumi up` reads what runs now from the stack's outputs and refuses a rollout that cannot fit, before any resource", async () => {
+  const tight = { deploy: { maxPercent: 100 } };
+  const before = await runProd(tight);
+  const socketio3 = { ...tight, workers: { sync: { replicas: { min: 2, max: 6 }, processes: 4, threads: 1, cpu: 1024, memory: 2048 }, gevent: { replicas: { min: 1, max: 3 }, workerConnections: 40 }, socketio: { replicas: 3, workerConnections: 200 } } };
+  // The same change on a stack never deployed fits: only the rollout overflows.
+  await expect(runProd(socketio3)).resolves.toBeDefined();
+  const err = await runProd(socketio3, { world: { previousOutputs: before.outputs } }).catch((e: ProgramFailure) => e);
+  expect(err).toBeInstanceOf(ProgramFailure);
+  expect((err as ProgramFailure).message).toMatch(/throat:database\.maxConnections: the change from what runs now cannot be made in one deploy.*\n[\s\S]*Deploy it in two steps: first set throat:workers\.socketio\.poolSize: 81/);
+  expect((err as ProgramFailure).resources.filter((r) => r.custom)).toEqual([]);
+}, RUN_TIMEOUT);
