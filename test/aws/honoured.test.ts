@@ -9,7 +9,7 @@ let run: ProgramRun;
 beforeAll(async () => {
   run = await runProd({
     edge: { certificateArn: CERT },
-    database: { maxConnections: 400, instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionDays: 14, engineVersion: 15 },
+    database: { maxConnections: 400, instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionDays: 14, engineVersion: 15, maxAllocatedStorage: 300, applyImmediately: false },
     redis: { nodeType: "cache.r6g.large" },
     aws: { availabilityZones: 3, logRetentionDays: 90 },
     workers: {
@@ -22,7 +22,7 @@ beforeAll(async () => {
 
 test("database.* reach the RDS instance; engineVersion 15 given as a number picks postgres15", () => {
   const [db] = ofType(run, T.rds);
-  expect(db!.inputs).toMatchObject({ instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionPeriod: 14, engineVersion: "15" });
+  expect(db!.inputs).toMatchObject({ instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionPeriod: 14, engineVersion: "15", maxAllocatedStorage: 300, applyImmediately: false });
   expect(ofType(run, T.parameterGroup)[0]!.inputs.family).toBe("postgres15");
 });
 

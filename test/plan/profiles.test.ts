@@ -51,6 +51,8 @@ const SAMPLES: Record<string, Sample> = {
   "database.allocatedStorage": { value: 50 },
   "database.multiAz": { value: true },
   "database.backupRetentionDays": { value: 14 },
+  "database.maxAllocatedStorage": { value: 200 },
+  "database.applyImmediately": { value: false },
   "database.pgbouncer.enabled": { value: true },
   "database.pgbouncer.poolSize": { value: 30 },
   "database.pgbouncer.maxClientConnections": { value: 200 },
