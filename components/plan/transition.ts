@@ -83,7 +83,7 @@ export function checkTransition(s: Settings, budget: ConnectionBudget, previous:
     : `Deploy it in two steps: first the pool or replica change that lowers connections, then the one that raises them.`;
   throw new BudgetError(
     key,
-    `${key}: the change from what runs now cannot be made in one deploy: while old and new tasks run side by side (throat:deploy.maxPercent ${s.deploy.maxPercent}), they hold up to ${t.peak} connections, ${-t.free} more than the ${t.limit} available.\n${rows.join("\n")}\n${twoStep} Or lower throat:deploy.maxPercent for this deploy.`,
+    `${key}: the change from what runs now cannot be made in one deploy: while old and new tasks run side by side (throat:deploy.maxPercent ${s.deploy.maxPercent}), they hold up to ${t.peak} connections, ${-t.free} more than the ${t.limit} available.\n${rows.join("\n")}\n${twoStep}`,
   );
 }
 
