@@ -12,6 +12,8 @@ export interface PreviousDeployment {
   workers: Record<WorkerKind, { max: number; connectionsPerReplica: number }>;
   /** PostgreSQL major version the data was written with (absent in outputs older than this field). */
   engineVersion?: string;
+  /** max_connections - reserved of the last deploy: what RDS runs until its next reboot. */
+  serverLimit?: number;
 }
 
 export interface TransitionLine {
@@ -30,6 +32,8 @@ export interface TransitionBudget {
   peak: number;
   limit: number;
   free: number;
+  /** Why the limit is not the planned one (RDS keeps the old max_connections until a reboot). */
+  limitNote?: string;
 }
 
 /**
@@ -65,6 +69,13 @@ export function planTransition(s: Settings, budget: ConnectionBudget, previous: 
   const workerLines = new Set(["sync", "gevent", "socketio"]);
   const others = side.lines.filter((l) => !workerLines.has(l.consumer.split(" ")[0]!)).reduce((n, l) => n + l.connections, 0);
   const peak = lines.reduce((n, l) => n + l.peak, 0) + others;
+  // On RDS max_connections is static (pending-reboot): a raised limit does not hold yet while
+  // this deploy rolls, so the rollout is checked against the lower of the old and new limits.
+  const oldLimit = previous.serverLimit;
+  if (s.profile === "prod" && !budget.pgbouncer && oldLimit !== undefined && oldLimit < side.limit) {
+    const limitNote = `RDS keeps the old max_connections (${oldLimit} usable) until it reboots`;
+    return { lines, peak, limit: oldLimit, free: oldLimit - peak, limitNote };
+  }
   return { lines, peak, limit: side.limit, free: side.limit - peak };
 }
 
@@ -78,12 +89,14 @@ export function checkTransition(s: Settings, budget: ConnectionBudget, previous:
     .filter((l) => l.kind !== "sync" && l.newConnections < l.oldConnections)
     .map((l) => `throat:workers.${l.kind}.poolSize: ${l.newConnections}`);
   const rows = t.lines.map((l) => `  ${l.kind.padEnd(9)} old ${l.oldTasks} x ${l.oldConnections}, new ${l.newTasks} x ${l.newConnections}: up to ${l.peak}`);
-  const twoStep = steps.length
+  const twoStep = t.limitNote
+    ? `Deploy it in two steps: first throat:database.maxConnections alone (pulumi up, then aws rds reboot-db-instance in a quiet hour), then the pool or replica change (pulumi up again).`
+    : steps.length
     ? `Deploy it in two steps: first set ${steps.join(", ")} with the replicas unchanged (pulumi up), then change the replicas (pulumi up again).`
     : `Deploy it in two steps: first the pool or replica change that lowers connections, then the one that raises them.`;
   throw new BudgetError(
     key,
-    `${key}: the change from what runs now cannot be made in one deploy: while old and new tasks run side by side (throat:deploy.maxPercent ${s.deploy.maxPercent}), they hold up to ${t.peak} connections, ${-t.free} more than the ${t.limit} available.\n${rows.join("\n")}\n${twoStep}`,
+    `${key}: the change from what runs now cannot be made in one deploy: while old and new tasks run side by side (throat:deploy.maxPercent ${s.deploy.maxPercent}), they hold up to ${t.peak} connections, ${-t.free} more than the ${t.limit} available${t.limitNote ? ` (${t.limitNote})` : ""}.\n${rows.join("\n")}\n${twoStep}`,
   );
 }
 
@@ -99,5 +112,7 @@ export function previousFromOutputs(outputs: Record<string, unknown> | undefined
     out[kind] = { max: w.max, connectionsPerReplica: (w.processes ?? 1) * pools[kind] };
   }
   const engineVersion = typeof outputs?.databaseEngineVersion === "string" ? outputs.databaseEngineVersion : undefined;
-  return { workers: out, ...(engineVersion ? { engineVersion } : {}) };
+  const b = outputs?.connectionBudget as { maxConnections?: unknown; reserved?: unknown };
+  const serverLimit = typeof b.maxConnections === "number" && typeof b.reserved === "number" ? b.maxConnections - b.reserved : undefined;
+  return { workers: out, ...(engineVersion ? { engineVersion } : {}), ...(serverLimit !== undefined ? { serverLimit } : {}) };
 }

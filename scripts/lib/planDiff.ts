@@ -5,6 +5,7 @@
 // resources added, removed, replaced or updated per tier, with secrets as "changed (secret)"
 // and values that depend on a replaced resource as computed.
 import { destinationOfPath } from "../../components/plan/routes";
+import { rolloutPeak } from "../../components/plan/transition";
 import { NEW_OUTPUTS_ON_UPDATE, replacesOn, STATEFUL_TYPES } from "./replacements";
 import { COMPUTED, resourceId, SECRET_KEY } from "./resourceInputs";
 
@@ -200,7 +201,7 @@ const connectionsPerReplica = (w: DocWorker) => (w.kind === "sync" ? w.processes
 /**
  * The connections while the deploy runs: a service that rolls keeps its old tasks (old pools, old
  * replicas) until the new ones (new pools, new replicas) are healthy, and ECS runs at most
- * maxPercent of the desired count: the new tasks' share is (maxPercent - 100)%. A service that
+ * maxPercent of the desired count (rolloutPeak, the rule `pulumi up` checks). A service that
  * does not roll runs its new replica count. Then migrations and headroom. On RDS,
  * max_connections is a static parameter: the old limit holds until the instance reboots.
  */
@@ -208,16 +209,17 @@ function transition(a: PlanDoc, b: PlanDoc, workers: WorkerDiff[]): Transition {
   const pgb = !!b.budget.pgbouncer;
   const side = pgb ? "PgBouncer" : "PostgreSQL";
   const maxPercent = b.deploy?.maxPercent ?? 200;
-  const share = Math.min(1, Math.max(0, (maxPercent - 100) / 100));
   const lines: TransitionLine[] = [];
   for (const w of b.workers) {
     const old = a.workers.find((x) => x.kind === w.kind);
     const rolls = workers.find((d) => d.kind === w.kind)?.rolls ?? false;
     const next = connectionsPerReplica(w);
     if (old && rolls) {
-      const newTasks = Math.ceil(w.replicas.max * share);
+      // The same rollout model `pulumi up` refuses by (components/plan/transition.ts).
       const prev = connectionsPerReplica(old);
-      lines.push({ consumer: w.kind, connections: prev * old.replicas.max + next * newTasks, how: `${old.replicas.max} old x ${prev} + ${newTasks} new x ${next}` });
+      const peak = rolloutPeak({ tasks: old.replicas.max, perTask: prev }, { tasks: w.replicas.max, perTask: next }, maxPercent);
+      const how = `${old.replicas.max} old x ${prev} -> ${w.replicas.max} new x ${next}, at most ${maxPercent}%`;
+      lines.push({ consumer: w.kind, connections: peak, how });
     } else {
       lines.push({ consumer: w.kind, connections: next * w.replicas.max, how: `${w.replicas.max} x ${next}${old ? "" : " (new)"}` });
     }

@@ -78,6 +78,20 @@ describe("transition budget", () => {
     expect(prodPlan(step2, previousFromOutputs(outputsOf(afterStep1))).transition!.free).toBeGreaterThanOrEqual(0);
   });
 
+  it("on RDS a raised max_connections does not hold during the rollout: checked against the old limit", () => {
+    // Pulumi.prod.yaml runs at 394 of 395. Raising max_connections to 420 grows the auto pools
+    // at once, while RDS keeps 400 until it reboots (static parameter).
+    expect(previous.serverLimit).toBe(395);
+    const raised = { database: { maxConnections: 420 } };
+    expect(prodPlan(raised).budget.server.free).toBeGreaterThanOrEqual(0);
+    const msg = errorOf(() => prodPlan(raised, previous));
+    expect(msg).toMatch(/than the 395 available \(RDS keeps the old max_connections \(395 usable\) until it reboots\)/);
+    expect(msg).toMatch(/first throat:database\.maxConnections alone \(pulumi up, then aws rds reboot-db-instance/);
+    // Lowering it is safe: the lower new limit is the one checked.
+    const lowered = prodPlan({ database: { maxConnections: 399 } }, previous);
+    expect(lowered.transition!.limit).toBe(394);
+  });
+
   it("rolloutPeak: ECS never runs more than maxPercent of the new count, nor more new tasks than desired", () => {
     expect(rolloutPeak({ tasks: 2, perTask: 34 }, { tasks: 3, perTask: 28 }, 200)).toBe(2 * 34 + 3 * 28);
     // maxPercent 100: a task must stop before its replacement starts.
