@@ -19,6 +19,8 @@ export = async () => {
     if (e instanceof StackConfigError) throw new pulumi.RunError(e.message);
     throw e;
   }
+  // What the profile lets pass but an operator must see (e.g. socketio memory on test).
+  for (const warning of plan.warnings) void pulumi.log.warn(warning);
   // Load only the target in use: the test profile never loads the AWS provider.
   const target =
     plan.settings.profile === "prod"

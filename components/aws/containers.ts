@@ -21,6 +21,8 @@ export interface ContainerSpec {
   healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
   /** Seconds between SIGTERM and SIGKILL (Fargate: at most 120). */
   stopTimeout?: number;
+  /** nofile soft = hard; Fargate's default is 65535 / 65535 (ECS API Reference, Ulimit). */
+  nofile?: number;
 }
 
 /** The JSON string a task definition's `containerDefinitions` takes. */
@@ -45,6 +47,7 @@ export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string>
         logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": spec.name } },
         ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
         ...(spec.stopTimeout ? { stopTimeout: spec.stopTimeout } : {}),
+        ...(spec.nofile ? { ulimits: [{ name: "nofile", softLimit: spec.nofile, hardLimit: spec.nofile }] } : {}),
       };
       return JSON.stringify([definition]);
     });

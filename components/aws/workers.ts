@@ -82,6 +82,7 @@ export class WorkerService extends pulumi.ComponentResource {
           startPeriod: HEALTH_CHECK_GRACE,
         },
         stopTimeout: STOP_TIMEOUT[w.kind],
+        nofile: w.nofile,
       }),
     }, { parent: this });
 

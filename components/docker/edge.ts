@@ -42,6 +42,8 @@ export class Edge extends pulumi.ComponentResource {
           { internal: EDGE_PATHS.httpsPort, external: s.edge.httpsPort },
         ],
         networksAdvanced: [{ name: args.network }],
+        // nginx's worker_rlimit_nofile needs a hard limit at least as high (no CAP_SYS_RESOURCE).
+        ulimits: [{ name: "nofile", soft: plan.edge.nofile, hard: plan.edge.nofile }],
         healthcheck: { tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${EDGE_PATHS.httpPort}/nginx-health`], interval: "10s", timeout: "3s", retries: 3 },
         wait: true,
         waitTimeout: 60,

@@ -68,6 +68,8 @@ export class Workers extends pulumi.ComponentResource {
         uploads: [{ file: `${THROAT_WORKDIR}/${config.path}`, content: config.text }],
         networksAdvanced: [{ name: args.network, aliases: [alias] }],
         healthcheck: workerHealthcheck(w.port),
+        // One open file per held websocket (plan/capacity.ts): Docker's default may be 1024.
+        ...(w.nofile ? { ulimits: [{ name: "nofile", soft: w.nofile, hard: w.nofile }] } : {}),
         wait: true,
         waitTimeout: 180,
         restart: "unless-stopped",

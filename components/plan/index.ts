@@ -13,6 +13,7 @@ import { dockerNames, EDGE_PATHS } from "./names";
 import { describeFargatePair } from "./fargate";
 import { checkTransition, planTransition, PreviousDeployment, TransitionBudget } from "./transition";
 import { checkEngineChange } from "./engineChange";
+import { checkSocketioCapacity, nginxNofile, nginxWorkerConnections, planSocketioCapacity, SocketioCapacity } from "./capacity";
 
 export interface Plan {
   settings: Settings;
@@ -23,6 +24,10 @@ export interface Plan {
   routes: RouteTable;
   proxies: ProxyChain;
   app: AppConfig;
+  /** What the socketio tier holds (clients, memory, open files, event burst): plan/capacity.ts. */
+  capacity: SocketioCapacity;
+  /** Problems the profile can live with, for the targets to log (pulumi.log.warn). */
+  warnings: string[];
   /** The migration one-off: the sync workers' configuration, Throat's migration command. */
   migration: { argv: string[]; configName: string };
   edge: {
@@ -33,6 +38,8 @@ export interface Plan {
     albRules?: AlbRule[];
     /** The nginx files for the edge image: test, the whole edge; prod, the static tier behind the ALB. */
     nginxFiles: NginxFiles;
+    /** nofile (soft = hard) of the nginx edge container: its worker_rlimit_nofile. */
+    nofile: number;
   };
 }
 
@@ -67,6 +74,9 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       if (pair) workerProblems.push(`throat:workers.${w.kind}.cpu / throat:workers.${w.kind}.memory: ${pair}`);
     }
   }
+  const capacity = planSocketioCapacity(settings, budget);
+  const capacityCheck = checkSocketioCapacity(settings, capacity);
+  workerProblems.push(...capacityCheck.errors);
   if (workerProblems.length) throw new PlanError("throat:workers", workerProblems.join("\n"));
   const appProblems = throatAppProblems(settings.app);
   if (appProblems.length) throw new PlanError("throat:app", appProblems.join("\n"));
@@ -81,12 +91,15 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     routes,
     proxies,
     app,
+    capacity,
+    warnings: capacityCheck.warnings,
     migration: { argv: MIGRATION_ARGV, configName: app.configFiles.sync.name },
     edge: {
       kind: settings.edge.kind,
       uploadMaxSize: settings.uploadMaxSize,
       websocketTimeout: settings.edge.websocketTimeout,
       albRules,
+      nofile: nginxNofile(nginxWorkerConnections(budget)),
       nginxFiles:
         settings.edge.kind === "alb"
           ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort)

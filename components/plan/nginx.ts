@@ -6,6 +6,7 @@
 import type { WorkerKind } from "../settings";
 import type { ConnectionBudget } from "./budget";
 import { hasParams, PARAM, RouteTable, SOCKETIO_PREFIX, STATIC_PREFIX } from "./routes";
+import { nginxNofile, nginxWorkerConnections } from "./capacity";
 
 export interface NginxTarget {
   /** host:port of every worker process group, per kind. */
@@ -58,11 +59,8 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** nginx worker_connections: each proxied request holds two (client + upstream), plus spare. */
-export function nginxWorkerConnections(budget: ConnectionBudget): number {
-  const c = budget.capacity;
-  return 2 * (c.websocketClients + c.concurrentRequests.sync + c.concurrentRequests.gevent) + 1024;
-}
+// worker_connections and its open-file limit: sized in plan/capacity.ts with the clients.
+export { nginxWorkerConnections } from "./capacity";
 
 export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: NginxEdgeSettings, t: NginxTarget): NginxFiles {
   const workerConnections = nginxWorkerConnections(budget);
@@ -146,7 +144,7 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
   ].join("\n");
 
   return {
-    "throat/main.conf": `worker_rlimit_nofile ${2 * workerConnections};\n`,
+    "throat/main.conf": `worker_rlimit_nofile ${nginxNofile(workerConnections)};\n`,
     "throat/events.conf": `worker_connections ${workerConnections};\n`,
     "throat/http.conf": http,
   };

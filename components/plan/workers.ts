@@ -4,6 +4,7 @@
 import type { Settings, WorkerKind } from "../settings";
 import { workerKinds } from "../settings";
 import type { ConnectionBudget } from "./budget";
+import { planSocketioCapacity } from "./capacity";
 
 /** The image listens here (deploy.md: "The Dockerfile brings up gunicorn on port 5000"). */
 export const APP_PORT = 5000;
@@ -33,6 +34,8 @@ export interface WorkerService {
   threads: number;
   /** `--worker-connections`, async kinds only. */
   workerConnections?: number;
+  /** nofile (soft = hard) of its containers: socketio, from its clients (plan/capacity.ts). */
+  nofile?: number;
   /** peewee pool size (database.max_connections) of each process. */
   poolSize: number;
   /** Database connections one replica can hold: processes x pool size (the budget's unit). */
@@ -90,6 +93,7 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
       processes: 1,
       threads: 1,
       workerConnections: a.workerConnections,
+      ...(kind === "socketio" ? { nofile: planSocketioCapacity(s, budget).nofile } : {}),
       launchEnv: { WORKER_TYPE: kind, WORKER_CONNECTIONS: String(a.workerConnections), CONFIG_NAME: configName },
       argv: ["gunicorn", "-w", "1", "--keep-alive", String(ASYNC_KEEPALIVE), "--worker-connections", String(a.workerConnections), "--worker-class", workerClass[kind as "gevent" | "socketio"], "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
     };

@@ -23,6 +23,9 @@ const taskSize = {
 // connections the database has left fairly between the async processes.
 const poolSize = z.union([count(1), z.literal("auto")]).default("auto");
 
+/** throat:workers.socketio.clients when neither it nor workerConnections is set (see below). */
+export const SOCKETIO_CLIENTS_DEFAULT = 5000;
+
 export const workersSchema = z.strictObject({
   /** Sync workers: every route that needs no async worker. */
   sync: z
@@ -52,10 +55,30 @@ export const workersSchema = z.strictObject({
     .strictObject({
       replicas: replicas.default({ min: 1, max: 1 }),
       processes: z.literal(1, { message: "async workers run exactly one gunicorn worker (-w 1)" }).default(1),
-      /** Concurrent websocket clients per process. */
-      workerConnections: count(1).default(100),
+      /**
+       * Idle socket.io clients one process holds (gunicorn `--worker-connections`). An idle
+       * websocket holds no database connection, so this is decoupled from the pool.
+       * Default 5000 (SOCKETIO_CLIENTS_DEFAULT): measured with Throat's socketio worker, a
+       * process holds 15,000 idle clients, but a mass disconnect costs time that grows with
+       * the square of the clients (python-socketio scans every room per disconnect: 18,805
+       * leaving at once kept it busy 58 s); at 5,000 that is seconds. Each client costs memory (plan/capacity.ts) and open files.
+       */
+      clients: count(1).optional(),
+      /** The former name of `clients` (`--worker-connections`); give one of the two. */
+      workerConnections: count(1).optional(),
       poolSize,
       ...taskSize,
+    })
+    .superRefine((w, ctx) => {
+      if (w.workerConnections !== undefined && w.clients !== undefined && w.workerConnections !== w.clients) {
+        const message = `the former name of throat:workers.socketio.clients (${w.clients}); keep one of the two`;
+        ctx.addIssue({ code: "custom", path: ["workerConnections"], message });
+      }
+    })
+    // One number from here on: --worker-connections is the clients a process holds.
+    .transform(({ workerConnections, clients, ...w }) => {
+      const held = clients ?? workerConnections ?? SOCKETIO_CLIENTS_DEFAULT;
+      return { ...w, clients: held, workerConnections: held };
     })
     .prefault({}),
 });

@@ -3,6 +3,7 @@
 import { PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { formatBudget } from "../../components/plan/budget";
+import { formatSocketioCapacity } from "../../components/plan/capacity";
 import { albPatternMatches } from "../../components/plan/alb";
 import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "./mockRuntime";
@@ -37,7 +38,8 @@ export function planDocument(plan: Plan, run?: ProgramRun, config: Record<string
     database: { maxConnections: plan.budget.database.maxConnections, reservedConnections: plan.budget.database.reservedConnections, pgbouncer: s.database.pgbouncer.enabled ? s.database.pgbouncer : null },
     budget: plan.budget,
     transition: plan.transition ?? null,
-    capacity: plan.budget.capacity,
+    capacity: { ...plan.budget.capacity, socketio: plan.capacity },
+    warnings: plan.warnings,
     routes: {
       gevent: plan.routes.geventRules,
       socketio: ["/socket.io", "/socket.io/*"],
@@ -76,6 +78,8 @@ export function planText(plan: Plan, run?: ProgramRun): string {
   }
   const c = plan.budget.capacity;
   out.push(`capacity at max replicas: ${c.concurrentRequests.sync} sync, ${c.concurrentRequests.gevent} gevent concurrent requests; ${c.websocketClients} socket.io clients`);
+  out.push(...formatSocketioCapacity(plan.capacity));
+  for (const warning of plan.warnings) out.push(`warning: ${warning}`);
 
   h("Routes");
   out.push(`${plan.routes.routes.length} routes in ${s.routeList}; ${plan.routes.geventRules.length} need gevent:`);

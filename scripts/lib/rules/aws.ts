@@ -269,6 +269,13 @@ function checkTaskDefinition(inputs: Record<string, unknown>, reject: Reject): v
     if (hc && !(between(hc.interval ?? 30, 5, 300) && between(hc.timeout ?? 5, 2, 120) && between(hc.retries ?? 3, 1, 10) && between(hc.startPeriod ?? 0, 0, 300))) reject(`container ${String(c.name)}: health check outside ECS's ranges`);
     // "For tasks using the Fargate launch type, the max stop timeout value is 120 seconds."
     if (c.stopTimeout !== undefined && Number(c.stopTimeout) > 120) reject(`container ${String(c.name)}: stopTimeout ${String(c.stopTimeout)} above Fargate's 120 seconds`);
+    // Ulimit: name one of ECS's types, softLimit and hardLimit required (API Reference, Ulimit);
+    // the kernel's fs.nr_open (1048576) bounds nofile, a soft limit above its hard one is refused.
+    for (const u of (c.ulimits as Array<{ name?: string; softLimit?: number; hardLimit?: number }> | undefined) ?? []) {
+      if (typeof u.softLimit !== "number" || typeof u.hardLimit !== "number") reject(`container ${String(c.name)}: ulimit ${String(u.name)} needs softLimit and hardLimit`);
+      if (Number(u.softLimit) > Number(u.hardLimit)) reject(`container ${String(c.name)}: ulimit ${String(u.name)} softLimit ${String(u.softLimit)} above hardLimit ${String(u.hardLimit)}`);
+      if (u.name === "nofile" && Number(u.hardLimit) > 1048576) reject(`container ${String(c.name)}: nofile hardLimit ${String(u.hardLimit)} above 1048576`);
+    }
   }
 }
 

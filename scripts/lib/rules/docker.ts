@@ -88,6 +88,13 @@ export class DockerHost {
     if (inputs.wait === true && !inputs.healthcheck) fail("wait is true but there is no healthcheck: the provider waits for a health state that never comes");
     if (inputs.logs === true && inputs.attach !== true) fail("logs needs attach: true");
 
+    // `docker run --ulimit nofile=soft:hard`: the soft limit may not exceed the hard one
+    // (setrlimit(2): EINVAL), and the kernel's fs.nr_open (1048576 by default) bounds nofile.
+    for (const u of (inputs.ulimits as { name: string; soft: number; hard: number }[] | undefined) ?? []) {
+      if (u.soft > u.hard) fail(`ulimit ${u.name}: soft ${u.soft} above hard ${u.hard}`);
+      if (u.name === "nofile" && u.hard > 1048576) fail(`ulimit nofile: hard ${u.hard} above the kernel's nr_open 1048576`);
+    }
+
     for (const u of (inputs.uploads as Upload[] | undefined) ?? []) {
       const sources = [u.content, u.contentBase64, u.source].filter((v) => v !== undefined && v !== "").length;
       if (sources !== 1) fail(`upload ${u.file}: exactly one of content, contentBase64 or source must be set (got ${sources})`);
