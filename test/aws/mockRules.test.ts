@@ -195,3 +195,15 @@ describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same fir
     expect(() => check("aws:lb/listener:Listener", "https", https("eu-west-1"))).toThrow(/certificate .* is in eu-west-1, the load balancer in us-east-1/);
   });
 });
+
+describe("container ulimits (ECS API Reference, Ulimit)", () => {
+  const withUlimits = (ulimits: unknown[]) => ({ ...taskDefinition(512, 1024), containerDefinitions: JSON.stringify([{ name: "app", image: "x", environment: [], secrets: [], ulimits }]) });
+  test("nofile soft = hard within the kernel's 1048576 passes", () => {
+    expect(() => check(T.taskDefinition, "ok", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 70000 }]))).not.toThrow();
+  });
+  test("a soft limit above the hard one, a missing limit, or nofile above 1048576 is refused", () => {
+    expect(() => check(T.taskDefinition, "a", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 65535 }]))).toThrow(/softLimit 70000 above hardLimit 65535/);
+    expect(() => check(T.taskDefinition, "b", withUlimits([{ name: "nofile", softLimit: 70000 }]))).toThrow(/needs softLimit and hardLimit/);
+    expect(() => check(T.taskDefinition, "c", withUlimits([{ name: "nofile", softLimit: 2000000, hardLimit: 2000000 }]))).toThrow(/above 1048576/);
+  });
+});

@@ -126,3 +126,16 @@ test("the static tier: the edge image with the plan's nginx files as NGINX_*_CON
 test("log groups keep settings.aws.logRetentionDays", () => {
   for (const g of ofType(run, T.logGroup)) expect(g.inputs.retentionInDays).toBe(plan.settings.aws.logRetentionDays);
 });
+
+describe("open files for the socketio clients (plan/capacity.ts)", () => {
+  const ulimits = (kind: string) => (containers(task(kind))[0] as unknown as { ulimits?: unknown }).ulimits;
+  test("the socketio task raises nofile to what its clients need, soft = hard", () => {
+    const w = plan.workers.find((x) => x.kind === "socketio")!;
+    expect(w.nofile).toBeGreaterThanOrEqual(plan.settings.workers.socketio.clients + w.poolSize);
+    expect(ulimits("socketio")).toEqual([{ name: "nofile", softLimit: w.nofile, hardLimit: w.nofile }]);
+  });
+  test("the HTTP workers keep Fargate's default (65535)", () => {
+    expect(ulimits("sync")).toBeUndefined();
+    expect(ulimits("gevent")).toBeUndefined();
+  });
+});

@@ -12,6 +12,13 @@ function hostWithNetwork(): DockerHost {
 }
 
 describe("refusals", () => {
+  test("a ulimit whose soft limit exceeds its hard one, or nofile above the kernel's nr_open", () => {
+    const host = hostWithNetwork();
+    host.check(CONTAINER, "ok", web({ ulimits: [{ name: "nofile", soft: 70000, hard: 70000 }] }));
+    expect(() => host.check(CONTAINER, "soft", web({ ulimits: [{ name: "nofile", soft: 70001, hard: 70000 }] }))).toThrow(/ulimit nofile: soft 70001 above hard 70000/);
+    expect(() => host.check(CONTAINER, "huge", web({ ulimits: [{ name: "nofile", soft: 1, hard: 2000000 }] }))).toThrow(/above the kernel's nr_open 1048576/);
+  });
+
   test("a container name taken twice in one run", () => {
     const host = hostWithNetwork();
     host.check(CONTAINER, "a", web({ name: "db" }));

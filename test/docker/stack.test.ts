@@ -236,3 +236,21 @@ describe("stack outputs", () => {
     expect(run.secretOutputs).toEqual([]);
   });
 });
+
+describe("open files for the socketio clients (plan/capacity.ts)", () => {
+  const ulimitsOf = (name: string) => named(run, name).inputs.ulimits;
+  test("each socketio container gets the plan's nofile, soft = hard; the HTTP workers keep Docker's", () => {
+    const socketio = plan.workers.find((w) => w.kind === "socketio")!;
+    expect(socketio.nofile).toBeGreaterThanOrEqual(plan.settings.workers.socketio.clients);
+    for (const w of plan.workers) {
+      for (let i = 0; i < w.replicas.max; i++) {
+        const want = w.kind === "socketio" ? [{ name: "nofile", soft: socketio.nofile, hard: socketio.nofile }] : undefined;
+        expect(ulimitsOf(names.alias(w.kind, i))).toEqual(want);
+      }
+    }
+  });
+  test("the nginx edge's nofile is its worker_rlimit_nofile", () => {
+    expect(plan.edge.nginxFiles["throat/main.conf"]).toBe(`worker_rlimit_nofile ${plan.edge.nofile};\n`);
+    expect(ulimitsOf(names.edge)).toEqual([{ name: "nofile", soft: plan.edge.nofile, hard: plan.edge.nofile }]);
+  });
+});
