@@ -1,14 +1,10 @@
-// The smallest Socket.IO v5 client over Engine.IO v4 that tells a test where a client landed:
-// connect to the default namespace, emit an event, wait for one, answer the server's
-// heartbeats. Two transports: long-polling (plain HTTP requests) and websocket.
-//
-// Engine.IO v4 packets are a type digit and data: 0 open, 1 close, 2 ping, 3 pong, 4 message;
-// a polling payload joins packets with the record separator \x1e. A Socket.IO packet rides
-// inside a message: 40 = CONNECT to "/", 42[...] = EVENT.
-import { httpRequest } from "../support";
-import { connectWebSocket, type WebSocketClient } from "./websocket";
-
-const SEPARATOR = "\x1e";
+// Socket.IO clients for the e2e tests and the bench, on the ecosystem's client
+// (socket.io-client, which speaks Engine.IO v4 over `ws` in Node): connect to the default
+// namespace, emit an event, wait for one, count the server's heartbeats. One transport each:
+// long-polling only, or a websocket from the start. Never reconnecting: a dropped client must
+// show as dropped, not come back quietly.
+import type { IncomingMessage } from "node:http";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 
 export interface SocketIoClient {
   /** Engine.IO session id. */
@@ -16,7 +12,7 @@ export interface SocketIoClient {
   emit(event: string, data: unknown): Promise<void>;
   /** The next `event`'s first argument. */
   waitFor(event: string, timeoutMs?: number): Promise<unknown>;
-  /** Engine.IO pings the server sent and we answered. */
+  /** Engine.IO pings the server sent (the client answers each with a pong). */
   pingsAnswered(): number;
   closed(): boolean;
   /** Why the connection ended (when closed). */
@@ -24,15 +20,10 @@ export interface SocketIoClient {
   close(): Promise<void>;
 }
 
-interface Waiter {
-  event: string;
-  resolve: (data: unknown) => void;
-}
-
-/** Dispatches Socket.IO events to waiters and queues the rest. */
+/** Queues events nobody waits for yet, so a `waitFor` after the event still gets it. */
 class Inbox {
   private queued: [string, unknown][] = [];
-  private waiters: Waiter[] = [];
+  private waiters: { event: string; resolve: (data: unknown) => void }[] = [];
 
   deliver(event: string, data: unknown): void {
     const i = this.waiters.findIndex((w) => w.event === event);
@@ -44,9 +35,9 @@ class Inbox {
     const i = this.queued.findIndex(([e]) => e === event);
     if (i >= 0) return Promise.resolve(this.queued.splice(i, 1)[0]![1]);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
+      const waiter = {
         event,
-        resolve: (data) => {
+        resolve: (data: unknown) => {
           clearTimeout(timer);
           resolve(data);
         },
@@ -60,110 +51,61 @@ class Inbox {
   }
 }
 
-/** A Socket.IO packet inside an Engine.IO message: handles 40 (connected) and 42 (event). */
-function onSocketIoPacket(packet: string, inbox: Inbox): void {
-  if (packet.startsWith("0")) inbox.deliver("connect", packet.length > 1 ? JSON.parse(packet.slice(1)) : {});
-  else if (packet.startsWith("4")) inbox.deliver("connect_error", packet.slice(1));
-  else if (packet.startsWith("2")) {
-    const [event, data] = JSON.parse(packet.slice(1)) as [string, unknown];
-    inbox.deliver(event, data);
-  }
-}
+type Transport = "polling" | "websocket";
 
-function socketIoUrl(baseUrl: string, transport: "polling" | "websocket", sid?: string): string {
-  const url = new URL("/socket.io/", baseUrl);
-  url.searchParams.set("EIO", "4");
-  url.searchParams.set("transport", transport);
-  if (sid) url.searchParams.set("sid", sid);
-  if (transport === "websocket" && url.protocol === "https:") url.protocol = "wss:";
-  return url.toString();
-}
-
-const encodeEvent = (event: string, data: unknown) => `42${JSON.stringify([event, data])}`;
-
-/** Socket.IO over long-polling: one GET per poll, one POST per packet sent. */
-export async function connectPolling(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient> {
-  const open = await httpRequest(socketIoUrl(baseUrl, "polling"), { timeoutMs });
-  if (open.status !== 200 || !open.text().startsWith("0")) throw new Error(`socket.io polling handshake: ${open.status} ${open.text().slice(0, 200)}`);
-  const { sid } = JSON.parse(open.text().slice(1)) as { sid: string };
-  const url = socketIoUrl(baseUrl, "polling", sid);
+async function connect(baseUrl: string, transport: Transport, timeoutMs: number): Promise<SocketIoClient & { ws: { status: number } }> {
+  const options: Partial<ManagerOptions & SocketOptions> = {
+    path: "/socket.io/",
+    transports: [transport],
+    upgrade: false,
+    // Every client its own Engine.IO connection (io() would share one per URL otherwise).
+    forceNew: true,
+    reconnection: false,
+    autoConnect: false,
+    timeout: timeoutMs,
+    rejectUnauthorized: false, // the harness's self-signed certificate
+  };
+  const socket: Socket = io(baseUrl, options);
   const inbox = new Inbox();
   let pings = 0;
   let reason: string | undefined;
-  const post = async (body: string) => {
-    const res = await httpRequest(url, { method: "POST", body, headers: { "content-type": "text/plain;charset=UTF-8" }, timeoutMs });
-    if (res.status !== 200) throw new Error(`socket.io POST: ${res.status} ${res.text().slice(0, 200)}`);
-  };
-  // One poll at a time, as a browser does; bounded so a stuck server cannot spin it forever.
-  const poll = async () => {
-    for (let i = 0; i < 1000 && reason === undefined; i++) {
-      const res = await httpRequest(url, { timeoutMs: 60_000 }).catch((e: Error) => ({ status: 0, text: () => e.message }));
-      if (res.status !== 200) {
-        reason ??= `poll answered ${res.status}: ${res.text().slice(0, 200)}`;
-        return;
-      }
-      for (const packet of res.text().split(SEPARATOR)) {
-        if (packet === "2") {
-          pings++;
-          await post("3");
-        } else if (packet.startsWith("4")) onSocketIoPacket(packet.slice(1), inbox);
-        else if (packet.startsWith("1")) reason ??= "server closed the session";
-      }
-    }
-  };
-  await post("40");
-  void poll();
-  await inbox.next("connect", timeoutMs);
+  const ws = { status: 0 };
+  socket.onAny((event: string, data: unknown) => inbox.deliver(event, data));
+  socket.on("disconnect", (why) => (reason ??= why));
+  socket.connect();
+  const engine = socket.io.engine;
+  engine.on("ping", () => pings++);
+  // The websocket transport's `ws` client: its handshake response is the 101 a test checks.
+  const raw = (engine.transport as unknown as { ws?: { once(e: "upgrade", l: (res: IncomingMessage) => void): void } }).ws;
+  raw?.once("upgrade", (res) => (ws.status = res.statusCode ?? 0));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", (e: Error) => {
+      socket.close();
+      reject(new Error(`socket.io ${transport} ${baseUrl}: ${e.message}`));
+    });
+  });
   return {
-    sid,
-    emit: (event, data) => post(encodeEvent(event, data)),
+    ws,
+    sid: engine.id ?? "",
+    emit: async (event, data) => void socket.emit(event, data),
     waitFor: (event, ms = timeoutMs) => inbox.next(event, ms),
     pingsAnswered: () => pings,
-    closed: () => reason !== undefined,
+    closed: () => reason !== undefined || socket.disconnected,
     closeReason: () => reason,
     close: async () => {
-      if (reason === undefined) await post("1").catch(() => undefined);
       reason ??= "closed by client";
+      socket.close();
     },
   };
+}
+
+/** Socket.IO over long-polling only: one GET per poll, one POST per packet sent. */
+export function connectPolling(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient> {
+  return connect(baseUrl, "polling", timeoutMs);
 }
 
 /** Socket.IO over a websocket from the start (Engine.IO v4 allows it without polling first). */
-export async function connectWebSocketIo(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient & { ws: WebSocketClient }> {
-  const ws = await connectWebSocket(socketIoUrl(baseUrl, "websocket"), { timeoutMs });
-  const inbox = new Inbox();
-  let sid: string | undefined;
-  let pings = 0;
-  let reason: string | undefined;
-  const opened = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("socket.io websocket: no open packet")), timeoutMs);
-    ws.onMessage((packet) => {
-      if (packet.startsWith("0")) {
-        sid = (JSON.parse(packet.slice(1)) as { sid: string }).sid;
-        clearTimeout(timer);
-        resolve();
-      } else if (packet === "2") {
-        pings++;
-        ws.sendText("3");
-      } else if (packet.startsWith("4")) onSocketIoPacket(packet.slice(1), inbox);
-      else if (packet.startsWith("1")) reason ??= "server closed the session";
-    });
-  });
-  ws.onClose((why) => (reason ??= why));
-  await opened;
-  ws.sendText("40");
-  await inbox.next("connect", timeoutMs);
-  return {
-    ws,
-    sid: sid ?? "",
-    emit: async (event, data) => ws.sendText(encodeEvent(event, data)),
-    waitFor: (event, ms = timeoutMs) => inbox.next(event, ms),
-    pingsAnswered: () => pings,
-    closed: () => reason !== undefined || ws.closed(),
-    closeReason: () => reason,
-    close: async () => {
-      reason ??= "closed by client";
-      ws.close();
-    },
-  };
+export function connectWebSocketIo(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient & { ws: { status: number } }> {
+  return connect(baseUrl, "websocket", timeoutMs);
 }
