@@ -2,8 +2,9 @@
 //   - the offline plan (prod, test): wall time and peak memory against the floor of loading
 //     the Pulumi SDK alone, as ratios taken in the same run (the machine is shared and noisy);
 //   - the test suite's wall time (unit always; the whole suite with BENCH_FULL_SUITE=1);
-//   - the edge, from the end-to-end harness: static file via nginx vs via gunicorn, and idle
-//     websocket clients held for 30 s.
+//   - the edge, from the end-to-end harness: the static file over HTTPS through nginx from disk
+//     vs from the sync worker; 5,000 idle websocket clients held 60 s on one socketio process,
+//     their memory, and DB event bursts (scripts/bench/edge.ts, websockets.ts).
 // BENCH_RUNS (default 5) sets the rounds; BENCH_SKIP_EDGE=1 skips the edge part.
 import * as os from "node:os";
 import * as path from "node:path";

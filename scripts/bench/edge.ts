@@ -1,24 +1,26 @@
 // The edge, measured on this machine through the e2e harness (real nginx + gunicorn):
-//   (a) requests/s for a 100 KiB static file served by nginx from disk vs the same file served
-//       by Flask's static route on the sync worker (gunicorn hit directly: nginx sends every
-//       /static/ path to disk, so no path reaches Flask's static route through it);
-//   (b) idle socket.io clients (websocket through nginx) one socketio process holds for 30 s,
-//       answering the server's pings, none dropped.
+//   (a) requests/s for a 100 KiB static file through the edge over HTTPS: nginx from disk vs
+//       the same file by Flask's static handling on the sync worker, also through nginx over
+//       HTTPS (the stand-in's /_standin/static/ path, which nginx proxies to sync): both pay
+//       for TLS and the edge, only the origin differs;
+//   (b) idle socket.io clients one socketio process holds, and DB event bursts (websockets.ts).
 // Standalone: `npx tsx scripts/bench/edge.ts` prints JSON. Bounded: wrk -d 5s, 4 connections.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Plan } from "../../components/plan";
 import { plan } from "../../test/support/settings";
 import { startHarness, type Harness } from "../../test/e2e/harness";
-import { mapLimited } from "../../test/e2e/lib/concurrency";
-import { connectWebSocketIo } from "../../test/e2e/lib/socketio";
 import { httpRequest, runCommand } from "../../test/e2e/support";
+import { benchWebsockets, type WebsocketBench } from "./websockets";
 
 const STATIC_FILE = "bench.bin";
 
-/** One sync replica (2 processes), one gevent, one socketio: one of each, as small as it gets. */
+/**
+ * One sync replica (2 processes), one gevent, one socketio holding the default 5,000 clients
+ * with a pool of 10 and pool.timeout 10 s.
+ */
 export function benchPlan(): Plan {
-  return plan("test-bench", { workers: { sync: { replicas: 1 } } });
+  return plan("test-bench", { workers: { sync: { replicas: 1 }, socketio: { poolSize: 10 } }, pool: { timeout: 10 } });
 }
 
 export interface WrkResult {
@@ -51,14 +53,14 @@ export interface StaticBench {
   /** Medians over the rounds. */
   nginxRequestsPerSecond: number;
   gunicornRequestsPerSecond: number;
-  /** nginx / gunicorn. nginx pays for TLS here, gunicorn (plain http) does not. */
+  /** nginx from disk / the sync worker, both through the edge over HTTPS. */
   ratio: number;
 }
 
 /** (a) Alternating rounds (nginx, then gunicorn), so the machine's noise hits both alike. */
 export async function benchStaticFile(h: Harness, rounds = 2): Promise<StaticBench> {
   const viaNginx = `${h.httpsUrl}/static/${STATIC_FILE}`;
-  const viaGunicorn = `${h.byKind("sync")[0]!.server.url}/static/${STATIC_FILE}`;
+  const viaGunicorn = `${h.httpsUrl}/_standin/static/${STATIC_FILE}`;
   const onDisk = readFileSync(join(h.staticRoot, STATIC_FILE));
   for (const url of [viaNginx, viaGunicorn]) {
     const res = await httpRequest(url);
@@ -71,59 +73,12 @@ export async function benchStaticFile(h: Harness, rounds = 2): Promise<StaticBen
   return { fileBytes: onDisk.length, rounds: results, nginxRequestsPerSecond: nginx, gunicornRequestsPerSecond: gunicorn, ratio: round(nginx / gunicorn) };
 }
 
-export interface WebsocketBench {
-  /** What the plan promises per socketio process (--worker-connections). */
-  workerConnections: number;
-  tried: number;
-  opened: number;
-  openErrors: string[];
-  holdSeconds: number;
-  /** Clients whose connection ended during the hold. */
-  dropped: number;
-  /** Engine.IO pings the server sent during the hold, all answered. */
-  serverPings: number;
-  /** Clients that still made a ping -> pong round trip after the hold. */
-  aliveAfterHold: number;
-}
-
-/** (b) Ramps to `clients` (default: the socketio process's worker connections) in steps of 10. */
-export async function benchWebsocketClients(h: Harness, options: { clients?: number; holdSeconds?: number } = {}): Promise<WebsocketBench> {
-  const workerConnections = h.plan.workers.find((w) => w.kind === "socketio")?.workerConnections ?? 0;
-  const tried = options.clients ?? workerConnections * h.byKind("socketio").length;
-  const holdSeconds = options.holdSeconds ?? 30;
-  const openErrors: string[] = [];
-  const opened = (
-    await mapLimited(Array.from({ length: tried }), 10, () =>
-      connectWebSocketIo(h.httpsUrl, 30_000).catch((e: Error) => {
-        openErrors.push(e.message);
-        return undefined;
-      }),
-    )
-  ).filter((c): c is Awaited<ReturnType<typeof connectWebSocketIo>> => c !== undefined);
-  // Idle: nothing but the server's heartbeats (answered by the client) for holdSeconds.
-  await new Promise((r) => setTimeout(r, holdSeconds * 1000));
-  const dropped = opened.filter((c) => c.closed()).length;
-  const serverPings = opened.reduce((n, c) => n + c.pingsAnswered(), 0);
-  const alive = await Promise.all(
-    opened.map(async (c, i) => {
-      try {
-        await c.emit("ping", i);
-        return ((await c.waitFor("pong", 30_000)) as { data: number }).data === i;
-      } catch {
-        return false;
-      }
-    }),
-  );
-  await Promise.all(opened.map((c) => c.close()));
-  return { workerConnections, tried, opened: opened.length, openErrors: [...new Set(openErrors)], holdSeconds, dropped, serverPings, aliveAfterHold: alive.filter(Boolean).length };
-}
-
 /** Both, on one harness. */
 export async function benchEdge(): Promise<{ staticFile: StaticBench; websocketClients: WebsocketBench }> {
   const h = await startHarness(benchPlan(), { label: "bench" });
   try {
     const staticFile = await benchStaticFile(h);
-    const websocketClients = await benchWebsocketClients(h);
+    const websocketClients = await benchWebsockets(h);
     return { staticFile, websocketClients };
   } finally {
     await h.stop();

@@ -101,10 +101,10 @@ describe("memory per client", () => {
 
 describe("the burst of database-touching events a process absorbs", () => {
   it("is pool x pool.timeout x the measured events per second per connection", () => {
-    expect(DB_EVENTS_PER_SECOND_PER_CONNECTION).toBe(8);
-    expect(burstEvents(10, 10)).toBe(800);
+    expect(DB_EVENTS_PER_SECOND_PER_CONNECTION).toBe(6.5);
+    expect(burstEvents(10, 10)).toBe(650);
     const p = plan("test-cap", { workers: { socketio: { poolSize: 10 } }, pool: { timeout: 4 } });
-    expect(p.capacity).toMatchObject({ poolSize: 10, poolTimeout: 4, burstEvents: 320 });
+    expect(p.capacity).toMatchObject({ poolSize: 10, poolTimeout: 4, burstEvents: 260 });
   });
 
   it("is just the pool when pool.timeout is 0 (an event finding no connection fails at once)", () => {
