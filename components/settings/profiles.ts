@@ -34,6 +34,8 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
     [
       ...worker("sync", ["replicas", "processes", "threads"]),
       ...["gevent", "socketio"].flatMap((k) => worker(k, ["replicas", "processes", "workerConnections", "poolSize"])),
+      // Both targets: --worker-connections, nofile ulimits, nginx worker_connections (plan/capacity.ts).
+      "workers.socketio.clients",
     ].map((k) => [k, both]),
   ),
   ...Object.fromEntries(["sync", "gevent", "socketio"].flatMap((k) => worker(k, ["cpu", "memory"])).map((k) => [k, prodOnly])),

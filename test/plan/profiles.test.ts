@@ -38,6 +38,7 @@ const SAMPLES: Record<string, Sample> = {
   "workers.socketio.replicas": { value: 2, expected: { min: 2, max: 2 } },
   "workers.socketio.processes": { value: 1 },
   "workers.socketio.workerConnections": { value: 90 },
+  "workers.socketio.clients": { value: 3000 },
   "workers.socketio.poolSize": { value: 6 },
   ...Object.fromEntries(["sync", "gevent", "socketio"].flatMap((k) => [[`workers.${k}.cpu`, { value: 1024, with: { [`workers.${k}.memory`]: 2048 } }], [`workers.${k}.memory`, { value: 2048 }]])),
   "pool.staleTimeout": { value: 120 },
