@@ -34,10 +34,18 @@ export interface EdgeArgs {
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
+  /** The listener's certificate when the stack makes it (throat:dns.zoneId); else throat:edge.certificateArn. */
+  certificateArn?: pulumi.Input<string>;
+  /** Access logs: the bucket, and what must exist before the ALB writes to it. */
+  accessLogs?: { bucket: pulumi.Input<string>; prefix: string; ready: pulumi.Resource[] };
 }
 
 export class Edge extends pulumi.ComponentResource {
   readonly dnsName: pulumi.Output<string>;
+  /** The ALB's CloudWatch dimension (app/<name>/<id>). */
+  readonly arnSuffix: pulumi.Output<string>;
+  /** Route 53 alias target zone of the ALB. */
+  readonly zoneId: pulumi.Output<string>;
   readonly targetGroups: Record<TierKind, lb.TargetGroup>;
   /** Everything a service needs before it registers targets (ECS refuses a target group without a listener). */
   readonly ready: pulumi.Resource[];
@@ -48,8 +56,8 @@ export class Edge extends pulumi.ComponentResource {
     const prefix = plan.settings.namePrefix;
     const rules = plan.edge.albRules;
     if (!rules) throw new Error("the AWS target needs plan.edge.albRules (edge kind alb)");
-    const certificateArn = plan.settings.edge.certificateArn;
-    if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn");
+    const certificateArn = args.certificateArn ?? plan.settings.edge.certificateArn;
+    if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn or throat:dns.zoneId");
 
     const alb = new lb.LoadBalancer(`${prefix}-alb`, {
       name: loadBalancerName(prefix),
@@ -61,7 +69,8 @@ export class Edge extends pulumi.ComponentResource {
       dropInvalidHeaderFields: true,
       // The plan counts the ALB as one X-Forwarded-For hop (SITE_TRUSTED_PROXY_COUNT): "append" is that.
       xffHeaderProcessingMode: "append",
-    }, { parent: this });
+      ...(args.accessLogs ? { accessLogs: { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix } } : {}),
+    }, { parent: this, dependsOn: args.accessLogs?.ready ?? [] });
 
     const ports: Record<TierKind, number> = Object.fromEntries([...plan.workers.map((w) => [w.kind, w.port]), ["static", EDGE_PATHS.httpPort]]) as Record<TierKind, number>;
     const targetGroup = (kind: TierKind) =>
@@ -104,6 +113,8 @@ export class Edge extends pulumi.ComponentResource {
     );
 
     this.dnsName = alb.dnsName;
+    this.arnSuffix = alb.arnSuffix;
+    this.zoneId = alb.zoneId;
     this.ready = [http, https, ...listenerRules];
     this.registerOutputs({ dnsName: this.dnsName });
   }

@@ -31,7 +31,7 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Cluster", name, {}, opts);
     const prefix = args.settings.namePrefix;
-    this.cluster = new ecs.Cluster(prefix, { name: prefix, settings: [{ name: "containerInsights", value: "enabled" }] }, { parent: this });
+    this.cluster = new ecs.Cluster(prefix, { name: prefix, settings: [{ name: "containerInsights", value: args.settings.aws.containerInsights ? "enabled" : "disabled" }] }, { parent: this });
 
     const pull = (repositoryArn: pulumi.Input<string>) => [
       // GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.

@@ -24,6 +24,8 @@ export class Database extends pulumi.ComponentResource {
   /** host:port, for the stack outputs. */
   readonly endpoint: pulumi.Output<string>;
   readonly passwordSecretArn: pulumi.Output<string>;
+  /** DBInstanceIdentifier (CloudWatch dimension, `aws rds` commands). */
+  readonly identifier: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Database", name, {}, opts);
@@ -84,9 +86,13 @@ export class Database extends pulumi.ComponentResource {
       applyImmediately: db.applyImmediately,
       // Storage autoscaling (0: off). The provider then ignores allocatedStorage drift.
       ...(db.maxAllocatedStorage > 0 ? { maxAllocatedStorage: db.maxAllocatedStorage } : {}),
+      // PostgreSQL's log (errors, slow statements, connection refusals) in CloudWatch Logs:
+      // /aws/rds/instance/<identifier>/postgresql.
+      enabledCloudwatchLogsExports: ["postgresql"],
     }, { parent: this, protect: true });
 
     this.address = instance.address;
+    this.identifier = instance.identifier;
     this.port = instance.port;
     this.endpoint = instance.endpoint;
     this.registerOutputs({ endpoint: this.endpoint });

@@ -8,7 +8,10 @@ import type { Plan } from "../plan";
 import { EDGE_PATHS } from "../plan/names";
 import { APP_PORT } from "../plan/workers";
 import type { TargetOutputs } from "../outputs";
+import { AccessLogs, ACCESS_LOG_PREFIX } from "./accessLogs";
 import { Edge } from "./alb";
+import { Alarms } from "./alarms";
+import { SiteCertificate, SiteRecords } from "./dns";
 import { Cluster } from "./cluster";
 import { appEnvironment, appSecrets } from "./containers";
 import { Database } from "./database";
@@ -44,7 +47,18 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const secretArns: SecretArns = { databasePassword: database.passwordSecretArn, secretKey: appSecretStore.secretKeyArn };
     if (appSecretStore.mailPasswordArn) secretArns.mailPassword = appSecretStore.mailPasswordArn;
     const images = new Images(`${prefix}-images`, { plan }, child);
-    const edge = new Edge(`${prefix}-edge`, { plan, vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: groups.alb.id }, child);
+    const zoneId = settings.dns.zoneId;
+    const certificate = zoneId ? new SiteCertificate(`${prefix}-certificate`, { prefix, siteName: settings.siteName, zoneId }, child) : undefined;
+    const accessLogs = new AccessLogs(`${prefix}-access-logs`, { settings }, child);
+    const edge = new Edge(`${prefix}-edge`, {
+      plan,
+      vpcId: network.vpcId,
+      subnetIds: network.publicSubnetIds,
+      securityGroupId: groups.alb.id,
+      certificateArn: certificate?.arn,
+      accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
+    }, child);
+    if (zoneId) new SiteRecords(`${prefix}-site-records`, { prefix, siteName: settings.siteName, zoneId, alb: { dnsName: edge.dnsName, zoneId: edge.zoneId } }, child);
     const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns).filter((a) => a !== undefined) }, child);
 
     const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port });
@@ -92,6 +106,23 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     // A rolled-back deploy must fail `pulumi up` (rolloutCheck.ts).
     const rollout = new RolloutCheck(`${prefix}-rollout`, { settings, cluster: cluster.cluster, passRoles: [cluster.appExecutionRole.arn, cluster.staticExecutionRole.arn] }, child);
     for (const { kind, service } of services) rollout.check(`${prefix}-${kind}-rollout`, service.service, service.taskDefinition);
+
+    const serviceName = (kind: string) => {
+      const found = services.find((x) => x.kind === kind);
+      if (!found) throw new Error(`no ${kind} service to alarm on`);
+      return found.service.service.name;
+    };
+    new Alarms(`${prefix}-alarms`, {
+      plan,
+      region,
+      databaseId: database.identifier,
+      redisGroupId: redis.groupId,
+      clusterName: cluster.cluster.name,
+      loadBalancerArnSuffix: edge.arnSuffix,
+      targetGroupArnSuffixes: { sync: edge.targetGroups.sync.arnSuffix, gevent: edge.targetGroups.gevent.arnSuffix, socketio: edge.targetGroups.socketio.arnSuffix, static: edge.targetGroups.static.arnSuffix },
+      serviceNames: { sync: serviceName("sync"), gevent: serviceName("gevent"), socketio: serviceName("socketio"), static: serviceName("static") },
+      migrationFunctionName: migration.functionName,
+    }, child);
 
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;

@@ -42,6 +42,12 @@ export interface MigrationArgs extends AppTaskArgs {
 export class Migration extends pulumi.ComponentResource {
   /** Created once the migration has succeeded: the worker services depend on it. */
   readonly done: lambda.Invocation;
+  /** The runner's name (its Errors metric is alarmed). */
+  readonly functionName: pulumi.Output<string>;
+  /** What `npm run throat` runs a command with: the migration's task definition family and container. */
+  readonly family: string;
+  readonly container = CONTAINER;
+  readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Migration", name, {}, opts);
@@ -121,6 +127,9 @@ export class Migration extends pulumi.ComponentResource {
       // replaces the Invocation, which runs the migration again. Nothing else does.
       input: event.apply((e) => JSON.stringify(e)),
     }, { parent: this, dependsOn: [...args.dependsOn, logs.grant] });
+    this.functionName = runner.name;
+    this.family = `${prefix}-migrate`;
+    this.logGroupName = logs.group.name;
     this.registerOutputs({});
   }
 }

@@ -16,6 +16,8 @@ export interface RedisArgs {
 export class Redis extends pulumi.ComponentResource {
   readonly address: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
+  /** The replication group id: its member clusters are `<id>-001`, `<id>-002`, ... */
+  readonly groupId: pulumi.Output<string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Redis", name, {}, opts);
@@ -28,9 +30,12 @@ export class Redis extends pulumi.ComponentResource {
       engineVersion: "7.1",
       nodeType: args.settings.redis.nodeType,
       port: REDIS_PORT,
-      numCacheClusters: 2,
-      automaticFailoverEnabled: true,
-      multiAzEnabled: true,
+      // throat:redis.nodes: failover needs a replica (ElastiCache refuses it with one node).
+      numCacheClusters: args.settings.redis.nodes,
+      automaticFailoverEnabled: args.settings.redis.nodes > 1,
+      multiAzEnabled: args.settings.redis.nodes > 1,
+      // Daily automatic snapshots, kept throat:redis.snapshotRetentionDays (0: none).
+      snapshotRetentionLimit: args.settings.redis.snapshotRetentionDays,
       subnetGroupName: subnets.name,
       securityGroupIds: [args.securityGroupId],
       atRestEncryptionEnabled: true,
@@ -39,6 +44,7 @@ export class Redis extends pulumi.ComponentResource {
     }, { parent: this });
     this.address = group.primaryEndpointAddress;
     this.port = group.port.apply((p) => p ?? REDIS_PORT);
+    this.groupId = group.replicationGroupId;
     this.registerOutputs({ address: this.address });
   }
 }

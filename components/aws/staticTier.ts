@@ -14,8 +14,6 @@ import { containerDefinitions } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
 import type { TaskNetwork } from "./workers";
 
-/** One task per zone of a two-zone VPC: nginx serving files from memory needs little. */
-const STATIC_TASKS = 2;
 const STATIC_CPU = 256;
 const STATIC_MEMORY = 512;
 
@@ -57,6 +55,8 @@ export class StaticTier extends pulumi.ComponentResource {
     const prefix = settings.namePrefix;
     const logs = tierLogs(settings, "static", args.executionRole, this);
     const port = EDGE_PATHS.httpPort;
+    // throat:aws.staticTasks (default 2: one per zone of a two-zone VPC; nginx needs little).
+    const staticTasks = settings.aws.staticTasks;
     const taskDefinition = new ecs.TaskDefinition(`${prefix}-static`, {
       family: `${prefix}-static`,
       requiresCompatibilities: ["FARGATE"],
@@ -82,9 +82,9 @@ export class StaticTier extends pulumi.ComponentResource {
       cluster: args.cluster.arn,
       taskDefinition: taskDefinition.arn,
       launchType: "FARGATE",
-      desiredCount: STATIC_TASKS,
+      desiredCount: staticTasks,
       deploymentMaximumPercent: settings.deploy.maxPercent,
-      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, STATIC_TASKS),
+      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, staticTasks),
       deploymentController: { type: "ECS" },
       deploymentCircuitBreaker: { enable: true, rollback: true },
       healthCheckGracePeriodSeconds: 30,

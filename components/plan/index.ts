@@ -2,6 +2,7 @@
 // Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
 import type { Settings } from "../settings";
 import { AlbRule, planAlbRules } from "./alb";
+import { AlarmPlan, planAlarms } from "./alarms";
 import { AppConfig, planAppConfig } from "./appConfig";
 import { throatAppProblems } from "./throatSettings";
 import { ConnectionBudget, planBudget } from "./budget";
@@ -28,6 +29,8 @@ export interface Plan {
   capacity: SocketioCapacity;
   /** Problems the profile can live with, for the targets to log (pulumi.log.warn). */
   warnings: string[];
+  /** prod: what the CloudWatch alarms watch, with thresholds from the budget. */
+  alarms: AlarmPlan;
   /** The migration one-off: the sync workers' configuration, Throat's migration command. */
   migration: { argv: string[]; configName: string };
   edge: {
@@ -93,6 +96,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     app,
     capacity,
     warnings: capacityCheck.warnings,
+    alarms: planAlarms(settings, budget),
     migration: { argv: MIGRATION_ARGV, configName: app.configFiles.sync.name },
     edge: {
       kind: settings.edge.kind,

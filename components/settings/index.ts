@@ -3,6 +3,7 @@
 // Every problem is collected and reported together, each naming its config key, what it got
 // and what it wants, before a single resource is registered.
 import { z } from "zod";
+import { certificateProblems } from "./certificate";
 import { checkValues } from "./checks";
 import { checkConfigKeys } from "./configKeys";
 import { checkProfileKeys } from "./profiles";
@@ -93,7 +94,7 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
   const edgeKind = s.edge.kind ?? (profile === "prod" ? "alb" : "nginx");
   if (profile === "test" && edgeKind === "alb") problems.push(`throat:edge.kind: got "alb"; the test profile (Docker) serves through nginx: remove the key or set "nginx"`);
   if (profile === "prod" && edgeKind === "nginx") problems.push(`throat:edge.kind: got "nginx"; the prod profile serves through an ALB (nginx serves /static/ behind it): remove the key or set "alb"`);
-  if (profile === "prod" && !s.edge.certificateArn) problems.push(`throat:edge.certificateArn is required on prod: the ARN of an ACM certificate for ${s.siteName ?? "the site name"} (pulumi config set throat:edge.certificateArn arn:aws:acm:...)`);
+  problems.push(...certificateProblems(profile, s));
   if (profile === "prod" && !s.siteName) problems.push(`throat:siteName is required on prod: the site's host name (pulumi config set throat:siteName forum.example.org)`);
   if (s.image && s.appSource) problems.push(`throat:image and throat:appSource are both set; set one: an image reference, or a Throat checkout to build`);
   if (profile === "prod" && !s.image && !s.appSource) problems.push(`throat:image or throat:appSource is required on prod: an image in a registry ECS can pull, or a Throat checkout to build into ECR`);
@@ -103,6 +104,9 @@ export function parseSettings(stack: string, raw: Record<string, string>, secret
   }
   if (s.aws.vpcId && (!s.aws.publicSubnetIds || !s.aws.privateSubnetIds)) {
     problems.push(`throat:aws.vpcId is set without throat:aws.publicSubnetIds and throat:aws.privateSubnetIds: an existing VPC needs both subnet lists (two or more each)`);
+  }
+  if (s.aws.vpcId && (s.aws.vpcEndpoints || s.aws.natGateways !== "perZone")) {
+    problems.push(`throat:aws.vpcEndpoints / natGateways shape a VPC the stack creates; with throat:aws.vpcId the VPC's own routes and endpoints apply: remove them`);
   }
   if (!s.aws.vpcId && (s.aws.publicSubnetIds || s.aws.privateSubnetIds)) {
     problems.push(`throat:aws.publicSubnetIds / privateSubnetIds are set without throat:aws.vpcId: name the VPC they belong to, or remove them to create a VPC`);

@@ -78,6 +78,21 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
   "aws.privateSubnetIds": prodOnly,
   "aws.availabilityZones": prodOnly,
   "aws.logRetentionDays": prodOnly,
+  // Issue 12: the AWS target's cost, backup, alarm and DNS options (Docker has none of these).
+  "redis.nodes": prodOnly,
+  "redis.snapshotRetentionDays": prodOnly,
+  "aws.natGateways": prodOnly,
+  "aws.vpcEndpoints": prodOnly,
+  "aws.containerInsights": prodOnly,
+  "aws.staticTasks": prodOnly,
+  "aws.accessLogDays": prodOnly,
+  "alerts.email": prodOnly,
+  "alerts.databaseConnectionsPercent": prodOnly,
+  "alerts.freeStoragePercent": prodOnly,
+  "alerts.cpuPercent": prodOnly,
+  "alerts.http5xxPercent": prodOnly,
+  "alerts.redisMemoryPercent": prodOnly,
+  "dns.zoneId": prodOnly,
 };
 
 /** Problems for keys set in `input` that `profile` refuses. Reported once per refused object (pgbouncer). */

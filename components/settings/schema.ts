@@ -226,6 +226,17 @@ export const settingsSchema = z
     .strictObject({
       /** ElastiCache node type (prod). */
       nodeType: z.string().default("cache.t4g.micro"),
+      /**
+       * Cache nodes (prod): 2 = a primary and a replica in another zone with automatic
+       * failover; 1 halves the cost, and a node failure then drops sessions and the socket.io
+       * queue until ElastiCache replaces the node.
+       */
+      nodes: count(1).max(6).default(2),
+      /**
+       * Days ElastiCache keeps daily automatic snapshots (prod); 0 turns them off. Sessions and
+       * the socket.io queue survive a lost replication group only from a snapshot.
+       */
+      snapshotRetentionDays: count(0).max(35).default(1),
     })
     .prefault({}),
   aws: z
@@ -238,6 +249,52 @@ export const settingsSchema = z
       availabilityZones: count(2).max(8).default(2),
       /** CloudWatch log retention in days: one of LOG_RETENTION_DAYS. */
       logRetentionDays: count(1).default(30),
+      /**
+       * NAT gateways of a new VPC: "perZone" (a zone's outage cuts no other zone off from ECR,
+       * Secrets Manager and Logs) or 1 (one gateway for every zone: about a third of a
+       * two-zone stack's fixed network cost, at the price of that zone's outage).
+       */
+      natGateways: z.union([z.literal(1), z.literal("perZone")]).default("perZone"),
+      /**
+       * VPC endpoints in a new VPC: an S3 gateway endpoint (free; ECR layers come from S3) and
+       * interface endpoints for ECR (api, dkr), CloudWatch Logs and Secrets Manager, so image
+       * pulls, log lines and secret reads stop paying NAT data processing. Interface endpoints
+       * bill per zone-hour: worth it when NAT traffic is high. Default off.
+       */
+      vpcEndpoints: z.boolean().default(false),
+      /** ECS Container Insights (per-task metrics, billed as custom metrics). */
+      containerInsights: z.boolean().default(true),
+      /** Tasks of the static nginx tier (prod): one per zone of a two-zone VPC. */
+      staticTasks: count(1).default(2),
+      /** Days the ALB access logs stay in their S3 bucket (a lifecycle rule deletes them). */
+      accessLogDays: count(1).default(90),
+    })
+    .prefault({}),
+  /** Alarms (prod): an SNS topic, CloudWatch alarms and a dashboard. See plan/alarms.ts. */
+  alerts: z
+    .strictObject({
+      /** An address subscribed to the alarm topic (SNS asks it to confirm once). */
+      email: z.email().optional(),
+      /** Alarm when RDS DatabaseConnections pass this percent of the budget's planned peak. */
+      databaseConnectionsPercent: count(1).max(100).default(90),
+      /** Alarm when RDS FreeStorageSpace falls below this percent of allocatedStorage. */
+      freeStoragePercent: count(1).max(90).default(10),
+      /** Alarm when the database's (and each service's) average CPU stays above this percent. */
+      cpuPercent: count(1).max(100).default(80),
+      /** Alarm when 5xx answers pass this percent of the ALB's requests (over 5 minutes). */
+      http5xxPercent: count(1).max(100).default(5),
+      /** Alarm when Redis DatabaseMemoryUsagePercentage passes this. */
+      redisMemoryPercent: count(1).max(100).default(80),
+    })
+    .prefault({}),
+  /** DNS (prod): a Route 53 hosted zone the stack writes the site's records into. */
+  dns: z
+    .strictObject({
+      /**
+       * Route 53 hosted zone id (Z...): the stack makes the ACM certificate (DNS-validated) and
+       * the site's alias records. Instead of throat:edge.certificateArn, never with it.
+       */
+      zoneId: z.string().regex(/^Z[A-Z0-9]+$/, "a Route 53 hosted zone id (Z followed by capitals and digits)").optional(),
     })
     .prefault({}),
 });

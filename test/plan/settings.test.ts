@@ -84,7 +84,7 @@ const badConfigs: [string, string, Record<string, unknown>, RegExp][] = [
   ["a certificate without its key", "test", { tlsCertificate: "-----BEGIN CERTIFICATE-----" }, /throat:tlsKey is missing/],
   ["the ALB on a test stack", "test", { edge: { kind: "alb" } }, /throat:edge\.kind: got "alb"; the test profile/],
   ["nginx as the prod edge", "prod", { ...PROD_REQUIRED, edge: { ...PROD_REQUIRED.edge, kind: "nginx" } }, /throat:edge\.kind: got "nginx"/],
-  ["prod without a certificate", "prod", { siteName: "f.example.org", image: "x" }, /throat:edge\.certificateArn is required on prod/],
+  ["prod without a certificate", "prod", { siteName: "f.example.org", image: "x" }, /throat:edge\.certificateArn or throat:dns\.zoneId is required on prod/],
   ["prod without a site name", "prod", { image: "x", edge: PROD_REQUIRED.edge }, /throat:siteName is required on prod/],
   ["prod without an image", "prod", { siteName: "f.example.org", edge: PROD_REQUIRED.edge }, /throat:image or throat:appSource is required on prod/],
   ["both image and appSource", "test", { image: "a", appSource: "../throat" }, /throat:image and throat:appSource are both set/],

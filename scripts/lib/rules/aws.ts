@@ -88,6 +88,9 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
     case "aws:index/getPartition:getPartition":
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com" };
+    // ELB's log-delivery account of the region (ELB docs, "Enable access logs": eu-west-1 156460612806).
+    case "aws:elb/getServiceAccount:getServiceAccount":
+      return { id: "156460612806", arn: "arn:aws:iam::156460612806:root" };
     case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
       return { id: region(), userName: "AWS", password: pulumi.secret("mock-ecr-password"), authorizationToken: pulumi.secret("QVdTOm1vY2s="), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z" };
 
@@ -148,6 +151,26 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       return { arn: arn("application-autoscaling", `scalable-target/${hex(name, 24)}`) };
     case "aws:appautoscaling/policy:Policy":
       return { name: n, arn: arn("autoscaling", `scalingPolicy:${hex(name, 24)}:resource/ecs/${name}`) };
+    case "aws:s3/bucket:Bucket":
+      return { bucket: n, arn: `arn:aws:s3:::${n}`, bucketDomainName: `${n}.s3.amazonaws.com` };
+    case "aws:sns/topic:Topic":
+      return { name: n, arn: arn("sns", n) };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return { name: n, arn: arn("cloudwatch", `alarm:${n}`) };
+    case "aws:acm/certificate:Certificate": {
+      const domain = String(inputs.domainName);
+      const token = hex(name, 32);
+      return {
+        arn: arn("acm", `certificate/${hex(name, 8)}-0000-0000-0000-${hex(name, 12)}`),
+        domainValidationOptions: [{ domainName: domain, resourceRecordName: `_${token}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(token, 32)}.acm-validations.aws.` }],
+      };
+    }
+    case "aws:acm/certificateValidation:CertificateValidation":
+      return { certificateArn: inputs.certificateArn };
+    case "aws:route53/record:Record":
+      return { fqdn: String(inputs.name).replace(/\.$/, "") };
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return { arn: arn("ec2", `vpc-endpoint/vpce-${hex(name, 17)}`) };
     default:
       return { name: n };
   }
@@ -200,6 +223,8 @@ export function check(type: string, name: string, inputs: Record<string, unknown
         reject(`retentionInDays ${String(inputs.retentionInDays)}: "Possible values are: ${LOG_RETENTION_DAYS.join(", ")}"`);
       }
       return;
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      return checkMetricAlarm(inputs, reject);
     case "aws:lambda/function:Function":
       if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
       return;
@@ -209,6 +234,22 @@ export function check(type: string, name: string, inputs: Record<string, unknown
 }
 
 type Reject = (message: string) => never;
+
+function checkMetricAlarm(inputs: Record<string, unknown>, reject: Reject): void {
+  const queries = inputs.metricQueries as Array<{ id: string; returnData?: boolean; expression?: string; metric?: unknown }> | undefined;
+  // PutMetricAlarm: "you must specify either MetricName or a Metrics array", never both.
+  if (inputs.metricName !== undefined && queries?.length) reject("both metricName and metricQueries are set");
+  if (inputs.metricName === undefined && !queries?.length) reject("neither metricName nor metricQueries is set");
+  // "each Metrics array must contain exactly one ... with ReturnData set to true".
+  if (queries && queries.filter((q) => q.returnData).length !== 1) reject("metricQueries must have exactly one query with returnData true");
+  // MetricDataQuery Id: "must start with a lowercase letter ... letters, numbers, and underscore".
+  for (const q of queries ?? []) if (!/^[a-z][A-Za-z0-9_]*$/.test(q.id)) reject(`metric query id "${q.id}" must start with a lowercase letter`);
+  // Period: "Valid values are 10, 20, 30, and any multiple of 60."
+  const period = inputs.period === undefined ? undefined : Number(inputs.period);
+  if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0) reject(`period ${period}: valid values are 10, 20, 30 and multiples of 60`);
+  const ops = ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
+  if (!ops.includes(String(inputs.comparisonOperator))) reject(`comparisonOperator ${String(inputs.comparisonOperator)} is not one of ${ops.join(", ")}`);
+}
 const between = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
 
 function checkElbName(physicalName: string, reject: Reject): void {
