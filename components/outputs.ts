@@ -1,12 +1,15 @@
 // Stack outputs: what an operator reads after `pulumi up`. No secret appears here.
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "./plan";
+import type { AdminTarget } from "./plan/admin";
 
 export interface TargetOutputs {
   url: pulumi.Output<string>;
   databaseEndpoint?: pulumi.Output<string>;
   /** prod: where the site name's DNS record points. */
   loadBalancerDnsName?: pulumi.Output<string>;
+  /** Where `npm run throat` runs a Throat CLI command (no secret: those stay in the tasks). */
+  admin?: pulumi.Output<AdminTarget>;
 }
 
 export function stackOutputs(plan: Plan, target: TargetOutputs) {
@@ -15,6 +18,7 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
     url: target.url,
     ...(target.databaseEndpoint ? { databaseEndpoint: target.databaseEndpoint } : {}),
     ...(target.loadBalancerDnsName ? { loadBalancerDnsName: target.loadBalancerDnsName } : {}),
+    ...(target.admin ? { admin: target.admin } : {}),
     connectionBudget: {
       maxConnections: b.database.maxConnections,
       reserved: b.database.reservedConnections,

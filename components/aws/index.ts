@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { Plan } from "../plan";
+import type { AdminTarget } from "../plan/admin";
 import { EDGE_PATHS } from "../plan/names";
 import { APP_PORT } from "../plan/workers";
 import type { TargetOutputs } from "../outputs";
@@ -30,6 +31,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
   readonly databaseEndpoint: pulumi.Output<string>;
   /** Point the site name's DNS record (CNAME or alias) here. */
   readonly loadBalancerDnsName: pulumi.Output<string>;
+  readonly admin: pulumi.Output<AdminTarget>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AwsStack", name, {}, opts);
@@ -124,9 +126,24 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       migrationFunctionName: migration.functionName,
     }, child);
 
+    // npm run throat: the migration's task definition, network and log group (scripts/throat.ts).
+    this.admin = pulumi.all([region, cluster.cluster.arn, network.privateSubnetIds, groups.migration.id, migration.logGroupName]).apply(
+      ([r, clusterArn, subnets, securityGroup, logGroup]): AdminTarget => ({
+        profile: "prod",
+        region: r,
+        clusterArn,
+        taskDefinitionFamily: migration.family,
+        container: migration.container,
+        subnets,
+        securityGroups: [securityGroup],
+        logGroup,
+        logStreamPrefix: migration.container,
+      }),
+    );
+
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;
     this.loadBalancerDnsName = edge.dnsName;
-    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName });
+    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin });
   }
 }

@@ -3,8 +3,9 @@
 // healthy; the migration exited 0; the workers healthy; then the edge.
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
+import type { AdminTarget } from "../plan/admin";
 import type { TargetOutputs } from "../outputs";
-import { appEnv } from "./common";
+import { appEnv, THROAT_WORKDIR } from "./common";
 import { Database } from "./database";
 import { Edge } from "./edge";
 import { Images } from "./images";
@@ -16,6 +17,7 @@ import { Workers } from "./workers";
 
 export class DockerStack extends pulumi.ComponentResource implements TargetOutputs {
   readonly url: pulumi.Output<string>;
+  readonly admin: pulumi.Output<AdminTarget>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:DockerStack", name, {}, opts);
@@ -56,6 +58,8 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     new Edge(`${name}-edge`, { plan, image: images.edge, network, workers: workers.containers }, parent);
 
     this.url = pulumi.output(`https://${s.siteName}${s.edge.httpsPort === 443 ? "" : `:${s.edge.httpsPort}`}`);
-    this.registerOutputs({ url: this.url });
+    // npm run throat: a one-off container beside the sync workers (scripts/throat.ts).
+    this.admin = network.apply((n): AdminTarget => ({ profile: "test", network: n, workerLabels: { "throat.stack": s.stack, "throat.worker": "sync" }, workdir: THROAT_WORKDIR }));
+    this.registerOutputs({ url: this.url, admin: this.admin });
   }
 }
