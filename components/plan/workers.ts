@@ -5,6 +5,7 @@ import type { Settings, WorkerKind } from "../settings";
 import { workerKinds } from "../settings";
 import type { ConnectionBudget } from "./budget";
 import { planSocketioCapacity } from "./capacity";
+import { GUNICORN_CMD_ARGS } from "./accessLog";
 
 /** The image listens here (deploy.md: "The Dockerfile brings up gunicorn on port 5000"). */
 export const APP_PORT = 5000;
@@ -82,7 +83,8 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
           WORKER_COUNT: String(sync.processes),
           THREAD_COUNT: String(sync.threads),
           CONFIG_NAME: configName,
-          ...(keepAlive.length ? { GUNICORN_CMD_ARGS: keepAlive.join(" ") } : {}),
+          // gthread's keep-alive, then the access log every kind writes (accessLog.ts).
+          GUNICORN_CMD_ARGS: [...keepAlive, GUNICORN_CMD_ARGS].join(" "),
         },
         argv: ["gunicorn", "-w", String(sync.processes), "--threads", String(sync.threads), ...keepAlive, "--worker-tmp-dir", "/dev/shm", "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
       };
@@ -94,7 +96,7 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
       threads: 1,
       workerConnections: a.workerConnections,
       ...(kind === "socketio" ? { nofile: planSocketioCapacity(s, budget).nofile } : {}),
-      launchEnv: { WORKER_TYPE: kind, WORKER_CONNECTIONS: String(a.workerConnections), CONFIG_NAME: configName },
+      launchEnv: { WORKER_TYPE: kind, WORKER_CONNECTIONS: String(a.workerConnections), CONFIG_NAME: configName, GUNICORN_CMD_ARGS },
       argv: ["gunicorn", "-w", "1", "--keep-alive", String(ASYNC_KEEPALIVE), "--worker-connections", String(a.workerConnections), "--worker-class", workerClass[kind as "gevent" | "socketio"], "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
     };
   });

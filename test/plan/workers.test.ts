@@ -1,3 +1,4 @@
+import { GUNICORN_CMD_ARGS } from "../../components/plan/accessLog";
 import { checkWorker, WorkerService } from "../../components/plan/workers";
 import { plan } from "../support/settings";
 import { ALB_IDLE_TIMEOUT } from "../../components/aws/alb";
@@ -40,11 +41,12 @@ describe("worker services (deploy.md, CONTRACT.md)", () => {
   it("gives gthread workers (threads > 1) a keep-alive above the ALB's idle timeout, in argv and the image's env", () => {
     const w = byKind.sync!;
     expect(Number(flag(w, "--keep-alive"))).toBeGreaterThan(ALB_IDLE_TIMEOUT);
-    expect(w.launchEnv.GUNICORN_CMD_ARGS).toBe(`--keep-alive ${flag(w, "--keep-alive")}`);
+    expect(w.launchEnv.GUNICORN_CMD_ARGS).toBe(`--keep-alive ${flag(w, "--keep-alive")} ${GUNICORN_CMD_ARGS}`);
     // The plain sync worker ignores keep-alive: nothing to set.
     const plain = plan("test").workers.find((x) => x.kind === "sync")!;
     expect(plain.argv).not.toContain("--keep-alive");
-    expect(plain.launchEnv.GUNICORN_CMD_ARGS).toBeUndefined();
+    // Only the access log (plan/accessLog.ts) travels in its GUNICORN_CMD_ARGS.
+    expect(plain.launchEnv.GUNICORN_CMD_ARGS).toBe(GUNICORN_CMD_ARGS);
   });
 
   it("gives every kind its own CONFIG_NAME, bound to port 5000 with the production app", () => {
