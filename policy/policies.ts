@@ -4,7 +4,8 @@ import type { Policies } from "@pulumi/policy";
 import { connectionBudget } from "./budget";
 import { databaseKeepsData, databasePrivateAndEncrypted } from "./database";
 import { internetIngress } from "./ingress";
+import { logBucketsPrivateAndEncrypted, prodAlarms } from "./operations";
 import { taskDefinitionSecrets } from "./taskSecrets";
 import { asyncWorkerConnections } from "./workerConnections";
 
-export const policies: Policies = [databasePrivateAndEncrypted, databaseKeepsData, internetIngress, taskDefinitionSecrets, asyncWorkerConnections, connectionBudget];
+export const policies: Policies = [databasePrivateAndEncrypted, databaseKeepsData, internetIngress, taskDefinitionSecrets, asyncWorkerConnections, connectionBudget, prodAlarms, logBucketsPrivateAndEncrypted];
