@@ -10,6 +10,8 @@ export interface TargetOutputs {
   loadBalancerDnsName?: pulumi.Output<string>;
   /** Where `npm run throat` runs a Throat CLI command (no secret: those stay in the tasks). */
   admin?: pulumi.Output<AdminTarget>;
+  /** prod: the S3 bucket holding the ALB's access logs. */
+  accessLogBucket?: pulumi.Output<string>;
 }
 
 export function stackOutputs(plan: Plan, target: TargetOutputs) {
@@ -19,6 +21,7 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
     ...(target.databaseEndpoint ? { databaseEndpoint: target.databaseEndpoint } : {}),
     ...(target.loadBalancerDnsName ? { loadBalancerDnsName: target.loadBalancerDnsName } : {}),
     ...(target.admin ? { admin: target.admin } : {}),
+    ...(target.accessLogBucket ? { accessLogBucket: target.accessLogBucket } : {}),
     connectionBudget: {
       maxConnections: b.database.maxConnections,
       reserved: b.database.reservedConnections,

@@ -32,6 +32,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
   /** Point the site name's DNS record (CNAME or alias) here. */
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly admin: pulumi.Output<AdminTarget>;
+  readonly accessLogBucket: pulumi.Output<string>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AwsStack", name, {}, opts);
@@ -141,9 +142,10 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       }),
     );
 
+    this.accessLogBucket = accessLogs.bucketName;
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;
     this.loadBalancerDnsName = edge.dnsName;
-    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin });
+    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin, accessLogBucket: this.accessLogBucket });
   }
 }
