@@ -207,3 +207,13 @@ describe("container ulimits (ECS API Reference, Ulimit)", () => {
     expect(() => check(T.taskDefinition, "c", withUlimits([{ name: "nofile", softLimit: 2000000, hardLimit: 2000000 }]))).toThrow(/above 1048576/);
   });
 });
+
+describe("ElastiCache replication group limits", () => {
+  const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+  test("failover needs a replica; at most 6 nodes; snapshots kept 0-35 days", () => {
+    expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: true })).toThrow(/automaticFailoverEnabled needs numCacheClusters >= 2/);
+    expect(() => check(RG, "r", { numCacheClusters: 7 })).toThrow(/maximum is 6/);
+    expect(() => check(RG, "r", { numCacheClusters: 2, snapshotRetentionLimit: 36 })).toThrow(/outside 0-35 days/);
+    expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: false, snapshotRetentionLimit: 35 })).not.toThrow();
+  });
+});

@@ -47,3 +47,9 @@ test("the access-log bucket public, unencrypted, or encrypted with KMS", async (
     "Access-log bucket throat-prod-alb-logs encrypts with aws:kms: ALB access logs support SSE-S3 (AES256) only, so delivery would fail; use AES256.",
   ]);
 });
+
+test("prod with every option of this issue (DNS, endpoints, one NAT, one Redis node, no Container Insights) passes every policy", async () => {
+  const { policies: all } = await import("../../policy/policies");
+  const run = await runStack("prod", { edge: {}, dns: { zoneId: "Z0123456789ABCDEFGHIJ" }, aws: { vpcEndpoints: true, natGateways: 1, containerInsights: false, staticTasks: 1 }, redis: { nodes: 1 }, alerts: { email: "ops@example.org" } });
+  expect(await messages(run.resources, all)).toEqual([]);
+}, 60_000);

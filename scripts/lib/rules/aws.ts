@@ -199,10 +199,6 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       if (certRegion !== undefined && certRegion !== region()) reject(`certificate ${String(inputs.certificateArn)} is in ${certRegion}, the load balancer in ${region()} (CertificateNotFound)`);
       return;
     }
-    case "aws:elasticache/replicationGroup:ReplicationGroup":
-      // ElastiCache node types are "cache.<family>.<size>" (InvalidParameterValue otherwise).
-      if (typeof inputs.nodeType === "string" && !inputs.nodeType.startsWith("cache.")) reject(`nodeType "${inputs.nodeType}" is not an ElastiCache node type (cache.*)`);
-      return;
     case "aws:lb/listenerRule:ListenerRule":
       return checkListenerRule(name, inputs, reject);
     case "aws:ecs/taskDefinition:TaskDefinition":
@@ -225,6 +221,18 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       return;
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return checkMetricAlarm(inputs, reject);
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      // ElastiCache node types are "cache.<family>.<size>" (InvalidParameterValue otherwise).
+      if (typeof inputs.nodeType === "string" && !inputs.nodeType.startsWith("cache.")) reject(`nodeType "${inputs.nodeType}" is not an ElastiCache node type (cache.*)`);
+      const nodes = Number(inputs.numCacheClusters ?? 1);
+      // CreateReplicationGroup NumCacheClusters: "If AutomaticFailoverEnabled is true, the value
+      // of this parameter must be at least 2. The maximum permitted value ... is 6 (1 primary plus 5 replicas)."
+      if (inputs.automaticFailoverEnabled === true && nodes < 2) reject(`automaticFailoverEnabled needs numCacheClusters >= 2, got ${nodes}`);
+      if (nodes > 6) reject(`numCacheClusters ${nodes}: the maximum is 6 (1 primary plus 5 replicas)`);
+      // SnapshotRetentionLimit: "The maximum value allowed is 35 days"; 0 turns backups off.
+      if (inputs.snapshotRetentionLimit !== undefined && !between(Number(inputs.snapshotRetentionLimit), 0, 35)) reject(`snapshotRetentionLimit ${String(inputs.snapshotRetentionLimit)} outside 0-35 days`);
+      return;
+    }
     case "aws:lambda/function:Function":
       if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
       return;
