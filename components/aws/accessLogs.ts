@@ -43,14 +43,28 @@ export class AccessLogs extends pulumi.ComponentResource {
     }, parent);
     const account = getCallerIdentityOutput({}, parent).accountId;
     const elbAccount = getServiceAccountOutput({}, parent).arn;
+    const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
     const policy = new s3.BucketPolicy(`${prefix}-alb-logs`, {
       bucket: bucket.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
         Statement: [
-          { Sid: "ElbAccountWrites", Effect: "Allow", Principal: { AWS: elbAccount }, Action: "s3:PutObject", Resource: pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*` },
-          { Sid: "ElbServiceWrites", Effect: "Allow", Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, Action: "s3:PutObject", Resource: pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*` },
-          { Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+          { Sid: "ElbAccountWrites", Effect: "Allow", Principal: { AWS: elbAccount }, Action: "s3:PutObject", Resource: logObjects },
+          {
+            Sid: "ElbServiceWrites",
+            Effect: "Allow",
+            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: logObjects,
+          },
+          {
+            Sid: "TlsOnly",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
         ],
       }),
     }, { parent: this, dependsOn: [block] });

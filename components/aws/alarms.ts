@@ -55,7 +55,9 @@ export class Alarms extends pulumi.ComponentResource {
     if (a.email) new sns.TopicSubscription(`${prefix}-alarms-email`, { topic: topic.arn, protocol: "email", endpoint: a.email }, parent);
     const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
 
-    const simple = (id: string, description: string, metric: MetricSpec, comparison: string, threshold: number, extra: Partial<cloudwatch.MetricAlarmArgs> = {}) =>
+    // One alarm on one metric. `when` is the comparison (">=", ">", "<") with the threshold.
+    const ops = { ">=": "GreaterThanOrEqualToThreshold", ">": "GreaterThanThreshold", "<": "LessThanThreshold" } as const;
+    const simple = (id: string, description: string, metric: MetricSpec, when: keyof typeof ops, threshold: number, extra: Partial<cloudwatch.MetricAlarmArgs> = {}) =>
       this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-${id}`, {
         name: `${prefix}-${id}`,
         alarmDescription: description,
@@ -65,75 +67,83 @@ export class Alarms extends pulumi.ComponentResource {
         dimensions: metric.dimensions,
         period: PERIOD,
         evaluationPeriods: EVALUATION_PERIODS,
-        comparisonOperator: comparison,
+        comparisonOperator: ops[when],
         threshold,
         treatMissingData: "missing",
         ...actions,
         ...extra,
       }, parent));
+    // An alarm on a metric-math expression over `metrics` (ids -> metric), which must return one series.
+    const math = (id: string, description: string, metrics: Record<string, MetricSpec>, expression: string, threshold: number, treatMissingData: string) =>
+      this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-${id}`, {
+        name: `${prefix}-${id}`,
+        alarmDescription: description,
+        metricQueries: [
+          ...Object.entries(metrics).map(([queryId, m]) => ({
+            id: queryId,
+            returnData: false,
+            metric: { namespace: m.namespace, metricName: m.metricName, stat: m.statistic, period: PERIOD, dimensions: m.dimensions },
+          })),
+          { id: "result", label: description, returnData: true, expression },
+        ],
+        evaluationPeriods: EVALUATION_PERIODS,
+        comparisonOperator: ops[">"],
+        threshold,
+        treatMissingData,
+        ...actions,
+      }, parent));
+    const metric = (namespace: string, metricName: string, statistic: MetricSpec["statistic"], dimensions: Dimensions): MetricSpec =>
+      ({ namespace, metricName, statistic, dimensions });
+    const settings = plan.settings;
 
     const db = { DBInstanceIdentifier: args.databaseId };
-    simple("db-connections", `PostgreSQL connections above ${plan.settings.alerts.databaseConnectionsPercent}% of the budget's peak of ${plan.budget.server.peak} (max_connections ${plan.budget.database.maxConnections}): something holds more connections than the plan counted`,
-      { namespace: "AWS/RDS", metricName: "DatabaseConnections", statistic: "Maximum", dimensions: db }, "GreaterThanOrEqualToThreshold", a.databaseConnections);
-    simple("db-free-storage", `PostgreSQL free storage below ${plan.settings.alerts.freeStoragePercent}% of ${plan.settings.database.allocatedStorage} GiB: raise throat:database.allocatedStorage`,
-      { namespace: "AWS/RDS", metricName: "FreeStorageSpace", statistic: "Minimum", dimensions: db }, "LessThanThreshold", a.freeStorageBytes);
+    simple("db-connections",
+      `PostgreSQL connections at ${settings.alerts.databaseConnectionsPercent}% of the budget's peak of ${plan.budget.server.peak}` +
+        ` (max_connections ${plan.budget.database.maxConnections}): something holds more connections than the plan counted`,
+      metric("AWS/RDS", "DatabaseConnections", "Maximum", db), ">=", a.databaseConnections);
+    simple("db-free-storage",
+      `PostgreSQL free storage below ${settings.alerts.freeStoragePercent}% of ${settings.database.allocatedStorage} GiB: raise throat:database.allocatedStorage`,
+      metric("AWS/RDS", "FreeStorageSpace", "Minimum", db), "<", a.freeStorageBytes);
     simple("db-cpu", `PostgreSQL CPU above ${a.cpuPercent}%: a larger throat:database.instanceClass, or a slow query`,
-      { namespace: "AWS/RDS", metricName: "CPUUtilization", statistic: "Average", dimensions: db }, "GreaterThanThreshold", a.cpuPercent, { evaluationPeriods: 15 });
+      metric("AWS/RDS", "CPUUtilization", "Average", db), ">", a.cpuPercent, { evaluationPeriods: 15 });
 
     // 5xx answers of the load balancer itself (no healthy target, timeouts) and of the targets.
+    // No requests at all is not an error rate: missing data does not breach.
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
-    const sum = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: "AWS/ApplicationELB", metricName, stat: "Sum", period: PERIOD, dimensions: alb } });
-    this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-http-5xx`, {
-      name: `${prefix}-http-5xx`,
-      alarmDescription: `More than ${a.http5xxPercent}% of requests answered 5xx (by the ALB or by gunicorn)`,
-      metricQueries: [
-        sum("elb5xx", "HTTPCode_ELB_5XX_Count"),
-        sum("target5xx", "HTTPCode_Target_5XX_Count"),
-        sum("requests", "RequestCount"),
-        { id: "rate", label: "5xx percent", returnData: true, expression: "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests" },
-      ],
-      evaluationPeriods: EVALUATION_PERIODS,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: a.http5xxPercent,
-      // No requests at all is not an error rate.
-      treatMissingData: "notBreaching",
-      ...actions,
-    }, parent));
+    math("http-5xx", `More than ${a.http5xxPercent}% of requests answered 5xx (by the ALB or by gunicorn)`, {
+      elb5xx: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb),
+      target5xx: metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb),
+      requests: metric("AWS/ApplicationELB", "RequestCount", "Sum", alb),
+    }, "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests", a.http5xxPercent, "notBreaching");
 
     for (const { tier, minRunning } of a.services) {
       const tg = { TargetGroup: args.targetGroupArnSuffixes[tier], LoadBalancer: args.loadBalancerArnSuffix };
       simple(`${tier}-unhealthy`, `${tier}: the ALB sees unhealthy tasks`,
-        { namespace: "AWS/ApplicationELB", metricName: "UnHealthyHostCount", statistic: "Maximum", dimensions: tg }, "GreaterThanThreshold", 0);
+        metric("AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", tg), ">", 0);
       const service = { ClusterName: args.clusterName, ServiceName: args.serviceNames[tier] };
       if (a.runningTasks === "containerInsights") {
-        const count = (id: string, metricName: string) => ({ id, returnData: false, metric: { namespace: "ECS/ContainerInsights", metricName, stat: "Average", period: PERIOD, dimensions: service } });
-        this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-${tier}-running`, {
-          name: `${prefix}-${tier}-running`,
-          alarmDescription: `${tier}: fewer tasks running than desired`,
-          metricQueries: [count("desired", "DesiredTaskCount"), count("running", "RunningTaskCount"), { id: "missing", label: "desired - running", returnData: true, expression: "desired - running" }],
-          evaluationPeriods: EVALUATION_PERIODS,
-          comparisonOperator: "GreaterThanThreshold",
-          threshold: 0,
-          treatMissingData: "breaching",
-          ...actions,
-        }, parent));
+        math(`${tier}-running`, `${tier}: fewer tasks running than desired`, {
+          desired: metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
+          running: metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service),
+        }, "desired - running", 0, "breaching");
       } else {
         // A service with no healthy task publishes no HealthyHostCount at all: missing breaches.
         simple(`${tier}-running`, `${tier}: fewer than ${minRunning} healthy tasks (its minimum)`,
-          { namespace: "AWS/ApplicationELB", metricName: "HealthyHostCount", statistic: "Minimum", dimensions: tg }, "LessThanThreshold", minRunning, { treatMissingData: "breaching" });
+          metric("AWS/ApplicationELB", "HealthyHostCount", "Minimum", tg), "<", minRunning, { treatMissingData: "breaching" });
       }
       simple(`${tier}-cpu`, `${tier}: CPU above ${a.cpuPercent}% (at its maximum replicas, raise them or the task size)`,
-        { namespace: "AWS/ECS", metricName: "CPUUtilization", statistic: "Average", dimensions: service }, "GreaterThanThreshold", a.cpuPercent, { evaluationPeriods: 15 });
+        metric("AWS/ECS", "CPUUtilization", "Average", service), ">", a.cpuPercent, { evaluationPeriods: 15 });
     }
 
     for (let i = 1; i <= a.redisNodes; i++) {
       const node = pulumi.interpolate`${args.redisGroupId}-${String(i).padStart(3, "0")}`;
-      simple(`redis-memory-${i}`, `Redis node ${i}: memory above ${a.redisMemoryPercent}% (sessions and the socket.io queue are evicted or refused): a larger throat:redis.nodeType`,
-        { namespace: "AWS/ElastiCache", metricName: "DatabaseMemoryUsagePercentage", statistic: "Maximum", dimensions: { CacheClusterId: node } }, "GreaterThanThreshold", a.redisMemoryPercent);
+      simple(`redis-memory-${i}`,
+        `Redis node ${i}: memory above ${a.redisMemoryPercent}% (sessions and the socket.io queue are evicted or refused): a larger throat:redis.nodeType`,
+        metric("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum", { CacheClusterId: node }), ">", a.redisMemoryPercent);
     }
 
     simple("migration-errors", "The migration runner failed: pulumi up stopped before the services (read /ecs/<prefix>/migrate)",
-      { namespace: "AWS/Lambda", metricName: "Errors", statistic: "Sum", dimensions: { FunctionName: args.migrationFunctionName } }, "GreaterThanThreshold", 0,
+      metric("AWS/Lambda", "Errors", "Sum", { FunctionName: args.migrationFunctionName }), ">", 0,
       { period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" });
 
     new cloudwatch.Dashboard(`${prefix}-dashboard`, {

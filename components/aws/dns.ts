@@ -44,7 +44,11 @@ export class SiteCertificate extends pulumi.ComponentResource {
 }
 
 export class SiteRecords extends pulumi.ComponentResource {
-  constructor(name: string, args: { prefix: string; siteName: string; zoneId: string; alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> } }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { prefix: string; siteName: string; zoneId: string; alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> } },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("throat:aws:SiteRecords", name, {}, opts);
     new route53.Record(`${args.prefix}-site`, {
       zoneId: args.zoneId,

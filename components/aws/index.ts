@@ -61,7 +61,10 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       certificateArn: certificate?.arn,
       accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
     }, child);
-    if (zoneId) new SiteRecords(`${prefix}-site-records`, { prefix, siteName: settings.siteName, zoneId, alb: { dnsName: edge.dnsName, zoneId: edge.zoneId } }, child);
+    if (zoneId) {
+      const alb = { dnsName: edge.dnsName, zoneId: edge.zoneId };
+      new SiteRecords(`${prefix}-site-records`, { prefix, siteName: settings.siteName, zoneId, alb }, child);
+    }
     const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns).filter((a) => a !== undefined) }, child);
 
     const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port });
@@ -122,7 +125,12 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       redisGroupId: redis.groupId,
       clusterName: cluster.cluster.name,
       loadBalancerArnSuffix: edge.arnSuffix,
-      targetGroupArnSuffixes: { sync: edge.targetGroups.sync.arnSuffix, gevent: edge.targetGroups.gevent.arnSuffix, socketio: edge.targetGroups.socketio.arnSuffix, static: edge.targetGroups.static.arnSuffix },
+      targetGroupArnSuffixes: {
+        sync: edge.targetGroups.sync.arnSuffix,
+        gevent: edge.targetGroups.gevent.arnSuffix,
+        socketio: edge.targetGroups.socketio.arnSuffix,
+        static: edge.targetGroups.static.arnSuffix,
+      },
       serviceNames: { sync: serviceName("sync"), gevent: serviceName("gevent"), socketio: serviceName("socketio"), static: serviceName("static") },
       migrationFunctionName: migration.functionName,
     }, child);

@@ -9,10 +9,17 @@ export function certificateProblems(profile: "test" | "prod", s: RawSettings): s
   const zone = s.dns.zoneId;
   const site = s.siteName ?? "the site name";
   if (arn && zone) {
-    return [`throat:edge.certificateArn and throat:dns.zoneId are both set: set one. With throat:dns.zoneId the stack makes and validates the certificate for ${site} itself (pulumi config rm throat:edge); keep throat:edge.certificateArn to bring your own`];
+    return [
+      `throat:edge.certificateArn and throat:dns.zoneId are both set: set one. With throat:dns.zoneId the stack makes and ` +
+        `validates the certificate for ${site} itself (pulumi config rm throat:edge); keep throat:edge.certificateArn to bring your own`,
+    ];
   }
   if (!arn && !zone) {
-    return [`throat:edge.certificateArn or throat:dns.zoneId is required on prod: the ARN of an ACM certificate for ${site} (pulumi config set throat:edge.certificateArn arn:aws:acm:...), or the Route 53 hosted zone of ${site} (pulumi config set --path throat:dns.zoneId Z...) to let the stack make one`];
+    return [
+      `throat:edge.certificateArn or throat:dns.zoneId is required on prod: the ARN of an ACM certificate for ${site} ` +
+        `(pulumi config set throat:edge.certificateArn arn:aws:acm:...), or the Route 53 hosted zone of ${site} ` +
+        `(pulumi config set --path throat:dns.zoneId Z...) to let the stack make one`,
+    ];
   }
   return [];
 }

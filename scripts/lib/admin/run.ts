@@ -41,8 +41,12 @@ export const MAX_WAITS = 6;
 
 export async function stackTarget(exec: Exec, stack: string): Promise<AdminTarget> {
   const r = await exec.run("pulumi", ["stack", "output", "--stack", stack, "--json", "admin"]);
-  if (r.code === 127) throw new AdminError("the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/): npm run throat reads the stack's `admin` output with it");
-  if (r.code !== 0) throw new AdminError(`pulumi stack output --stack ${stack} failed (logged in to the stack's backend? deployed with pulumi up?): ${r.stderr.trim()}`);
+  if (r.code === 127) {
+    throw new AdminError("the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/): npm run throat reads the stack's `admin` output with it");
+  }
+  if (r.code !== 0) {
+    throw new AdminError(`pulumi stack output --stack ${stack} failed (logged in to the stack's backend? deployed with pulumi up?): ${r.stderr.trim()}`);
+  }
   const target = JSON.parse(r.stdout.toString("utf8")) as AdminTarget | null;
   if (!target || (target.profile !== "prod" && target.profile !== "test")) {
     throw new AdminError(`stack ${stack} has no \`admin\` output: run pulumi up with this version of the stack first`);
@@ -68,9 +72,13 @@ async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): P
   if (id.code === 127) throw new AdminError("the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)");
   if (id.code !== 0) throw new AdminError(`no AWS credentials for ${t.region}: run aws configure (or set AWS_PROFILE), then retry. ${id.stderr.trim()}`);
 
-  const started = (await aws(["ecs", "run-task", "--cli-input-json", JSON.stringify(runTaskInput(t, args))], "ecs run-task")) as { tasks?: Array<{ taskArn: string }>; failures?: Array<{ reason?: string; detail?: string }> };
+  type RunTaskOutput = { tasks?: Array<{ taskArn: string }>; failures?: Array<{ reason?: string; detail?: string }> };
+  const started = (await aws(["ecs", "run-task", "--cli-input-json", JSON.stringify(runTaskInput(t, args))], "ecs run-task")) as RunTaskOutput;
   const taskArn = started.tasks?.[0]?.taskArn;
-  if (!taskArn) throw new AdminError(`ECS started no task: ${(started.failures ?? []).map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`.trim()).join("; ") || "no reason given"}`);
+  if (!taskArn) {
+    const reasons = (started.failures ?? []).map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`.trim()).join("; ");
+    throw new AdminError(`ECS started no task: ${reasons || "no reason given"}`);
+  }
   io.err(`started ${taskArn}; waiting for it to stop`);
 
   let stopped = false;
@@ -79,13 +87,18 @@ async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): P
     if (w.code === 0) stopped = true;
     else if (w.code !== 255) throw new AdminError(`aws ecs wait tasks-stopped failed: ${w.stderr.trim()}`);
   }
-  if (!stopped) throw new AdminError(`the task still runs after ${MAX_WAITS * 10} minutes: follow it with aws logs tail ${t.logGroup} --follow --log-stream-names ${logStreamName(t, taskArn)}`);
+  if (!stopped) {
+    const follow = `aws logs tail ${t.logGroup} --follow --log-stream-names ${logStreamName(t, taskArn)}`;
+    throw new AdminError(`the task still runs after ${MAX_WAITS * 10} minutes: follow it with ${follow}`);
+  }
 
   const described = await aws(["ecs", "describe-tasks", "--cluster", t.clusterArn, "--tasks", taskArn], "ecs describe-tasks");
   const stream = logStreamName(t, taskArn);
   let token: string | undefined;
   for (;;) {
-    const page = (await aws(["logs", "get-log-events", "--log-group-name", t.logGroup, "--log-stream-name", stream, "--start-from-head", ...(token ? ["--next-token", token] : [])], "logs get-log-events")) as { events?: Array<{ message: string }>; nextForwardToken?: string };
+    const argv = ["logs", "get-log-events", "--log-group-name", t.logGroup, "--log-stream-name", stream, "--start-from-head"];
+    if (token) argv.push("--next-token", token);
+    const page = (await aws(argv, "logs get-log-events")) as { events?: Array<{ message: string }>; nextForwardToken?: string };
     for (const e of page.events ?? []) io.out(e.message);
     // The forward token repeats once the stream has no more events.
     if (!page.nextForwardToken || page.nextForwardToken === token || !(page.events ?? []).length) break;
@@ -107,7 +120,10 @@ async function runInDocker(exec: Exec, io: Io, t: Test, args: readonly string[])
   if (ping.code !== 0) throw new AdminError(`no Docker engine answers (is it running, may this user use it? DOCKER_HOST?): ${ping.stderr.trim()}`);
   const ps = await docker(findWorkerArgv(t));
   const workerId = ps.stdout.toString("utf8").split("\n").map((l) => l.trim()).filter(Boolean)[0];
-  if (ps.code !== 0 || !workerId) throw new AdminError(`no running sync worker of stack ${t.workerLabels["throat.stack"]} on this Docker host: run pulumi up first. ${ps.stderr.trim()}`);
+  if (ps.code !== 0 || !workerId) {
+    const stack = t.workerLabels["throat.stack"];
+    throw new AdminError(`no running sync worker of stack ${stack} on this Docker host: run pulumi up first. ${ps.stderr.trim()}`);
+  }
   const inspected = await docker(inspectArgv(workerId));
   if (inspected.code !== 0) throw new AdminError(`docker inspect ${workerId} failed: ${inspected.stderr.trim()}`);
   const text = inspected.stdout.toString("utf8").trim();
