@@ -119,6 +119,6 @@ export const MISTAKES: Mistake[] = [
   m("PgBouncer's client limit below fixed pools", "test", { "throat:database": { pgbouncer: { enabled: true, maxClientConnections: 30 } }, "throat:workers": { gevent: { poolSize: 10 }, socketio: { poolSize: 10 } } }, /throat:database\.pgbouncer\.maxClientConnections: the app's deploy peak needs \d+ client connections, \d+ more than PgBouncer's 30/),
   m("socket.io autoscaling on prod", "prod", { "throat:workers": { socketio: { replicas: { min: 1, max: 4 } } } }, /throat:workers\.socketio\.replicas: got min 1, max 4/),
   m("nginx as the prod edge", "prod", { "throat:edge": { certificateArn: CERT_ARN, kind: "nginx" } }, /throat:edge\.kind: got "nginx"/),
-  m("prod without a certificate", "prod", { "throat:edge": undefined }, /throat:edge\.certificateArn is required on prod/),
+  m("prod without a certificate", "prod", { "throat:edge": undefined }, /throat:edge\.certificateArn or throat:dns\.zoneId is required on prod/),
   m("the same port twice", "test-alice", { "throat:edge": { httpPort: 9000, httpsPort: 9000 } }, /throat:edge\.httpsPort: got 9000, the same as throat:edge\.httpPort/),
 ];

@@ -82,6 +82,21 @@ const SAMPLES: Record<string, Sample> = {
   "aws.privateSubnetIds": { value: SUBNETS.privateSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.publicSubnetIds": SUBNETS.publicSubnetIds } },
   "aws.availabilityZones": { value: 3 },
   "aws.logRetentionDays": { value: 90 },
+  "aws.natGateways": { value: 1 },
+  "aws.vpcEndpoints": { value: true },
+  "aws.containerInsights": { value: false },
+  "aws.staticTasks": { value: 3 },
+  "aws.accessLogDays": { value: 30 },
+  "redis.nodes": { value: 1 },
+  "redis.snapshotRetentionDays": { value: 7 },
+  "alerts.email": { value: "ops@example.org" },
+  "alerts.databaseConnectionsPercent": { value: 75 },
+  "alerts.freeStoragePercent": { value: 20 },
+  "alerts.cpuPercent": { value: 70 },
+  "alerts.http5xxPercent": { value: 2 },
+  "alerts.redisMemoryPercent": { value: 90 },
+  // Instead of the certificate ARN, never with it.
+  "dns.zoneId": { value: "Z0123456789ABCDEFGHIJ", with: { "edge.certificateArn": undefined } },
 };
 
 /** `{ "a.b": 1 }` -> `{ a: { b: 1 } }`, merged over `base`. */
