@@ -12,6 +12,8 @@ export interface TargetOutputs {
   admin?: pulumi.Output<AdminTarget>;
   /** prod: the S3 bucket holding the ALB's access logs. */
   accessLogBucket?: pulumi.Output<string>;
+  /** prod: the CDN in front of the user-file bucket (uploads and thumbnails link here). */
+  filesUrl?: pulumi.Output<string>;
 }
 
 export function stackOutputs(plan: Plan, target: TargetOutputs) {
@@ -22,6 +24,7 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
     ...(target.loadBalancerDnsName ? { loadBalancerDnsName: target.loadBalancerDnsName } : {}),
     ...(target.admin ? { admin: target.admin } : {}),
     ...(target.accessLogBucket ? { accessLogBucket: target.accessLogBucket } : {}),
+    ...(target.filesUrl ? { filesUrl: target.filesUrl } : {}),
     connectionBudget: {
       maxConnections: b.database.maxConnections,
       reserved: b.database.reservedConnections,

@@ -5,7 +5,8 @@ import { connectionBudget } from "./budget";
 import { databaseKeepsData, databasePrivateAndEncrypted } from "./database";
 import { internetIngress } from "./ingress";
 import { logBucketsPrivateAndEncrypted, prodAlarms } from "./operations";
+import { privateBuckets } from "./storage";
 import { taskDefinitionSecrets } from "./taskSecrets";
 import { asyncWorkerConnections } from "./workerConnections";
 
-export const policies: Policies = [databasePrivateAndEncrypted, databaseKeepsData, internetIngress, taskDefinitionSecrets, asyncWorkerConnections, connectionBudget, prodAlarms, logBucketsPrivateAndEncrypted];
+export const policies: Policies = [databasePrivateAndEncrypted, databaseKeepsData, internetIngress, taskDefinitionSecrets, asyncWorkerConnections, connectionBudget, prodAlarms, logBucketsPrivateAndEncrypted, privateBuckets];

@@ -54,9 +54,14 @@ export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string>
 }
 
 /** The app's environment with the deploy-time endpoints filled in (plan.app.env). */
-export function appEnvironment(plan: Plan, endpoints: { databaseHost: pulumi.Input<string>; databasePort: pulumi.Input<number>; redisHost: pulumi.Input<string>; redisPort: pulumi.Input<number> }): pulumi.Output<Record<string, string>> {
-  return pulumi.all([endpoints.databaseHost, endpoints.databasePort, endpoints.redisHost, endpoints.redisPort]).apply(([databaseHost, databasePort, redisHost, redisPort]) => {
-    const resolved: Endpoints = { databaseHost, databasePort: String(databasePort), redisHost, redisPort: String(redisPort) };
+export function appEnvironment(
+  plan: Plan,
+  endpoints: { databaseHost: pulumi.Input<string>; databasePort: pulumi.Input<number>; redisHost: pulumi.Input<string>; redisPort: pulumi.Input<number> },
+  /** The user-file bucket and its CDN host (plan/storage.ts placeholders). */
+  storage?: { bucket: pulumi.Input<string>; filesHost: pulumi.Input<string> },
+): pulumi.Output<Record<string, string>> {
+  return pulumi.all([endpoints.databaseHost, endpoints.databasePort, endpoints.redisHost, endpoints.redisPort, storage?.bucket, storage?.filesHost]).apply(([databaseHost, databasePort, redisHost, redisPort, bucket, filesHost]) => {
+    const resolved: Endpoints = { databaseHost, databasePort: String(databasePort), redisHost, redisPort: String(redisPort), bucket, filesHost };
     return resolveEnv(plan.app.env, resolved);
   });
 }

@@ -24,6 +24,7 @@ import { RolloutCheck } from "./rolloutCheck";
 import { AppSecrets, SecretArns } from "./secrets";
 import { SecurityGroups } from "./securityGroups";
 import { StaticTier } from "./staticTier";
+import { UserFiles } from "./userFiles";
 import { WorkerService } from "./workers";
 
 export class AwsStack extends pulumi.ComponentResource implements TargetOutputs {
@@ -33,6 +34,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly admin: pulumi.Output<AdminTarget>;
   readonly accessLogBucket: pulumi.Output<string>;
+  readonly filesUrl: pulumi.Output<string>;
 
   constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AwsStack", name, {}, opts);
@@ -67,12 +69,15 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     }
     const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns).filter((a) => a !== undefined) }, child);
 
-    const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port });
+    const files = new UserFiles(`${prefix}-user-files`, { plan }, child);
+    const storage = { bucket: files.bucket.bucket, filesHost: files.filesHost };
+    const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port }, storage);
     const secrets = appSecrets(plan, secretArns);
     const migration = new Migration(`${prefix}-migration`, {
       plan,
       cluster: cluster.cluster,
       executionRole: cluster.appExecutionRole,
+      taskRole: files.migrationTaskRole,
       image: images.app,
       appEnv,
       secrets,
@@ -88,6 +93,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
         worker,
         cluster: cluster.cluster,
         executionRole: cluster.appExecutionRole,
+        taskRole: files.appTaskRole,
         image: images.app,
         appEnv,
         secrets,
@@ -106,6 +112,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.static.id },
       targetGroup: edge.targetGroups.static,
       region,
+      filesHost: files.filesHost,
       dependsOn: [...edge.ready, ...network.egressReady],
     }, child);
     services.push({ kind: "static", service: staticTier });
@@ -154,6 +161,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;
     this.loadBalancerDnsName = edge.dnsName;
-    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin, accessLogBucket: this.accessLogBucket });
+    this.filesUrl = files.url;
+    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin, accessLogBucket: this.accessLogBucket, filesUrl: this.filesUrl });
   }
 }

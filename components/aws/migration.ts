@@ -66,6 +66,7 @@ export class Migration extends pulumi.ComponentResource {
       memory: String(sync.memory),
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: args.executionRole.arn,
+      taskRoleArn: args.taskRole?.arn,
       containerDefinitions: containerDefinitions({
         name: CONTAINER,
         image: args.image,
@@ -92,7 +93,7 @@ export class Migration extends pulumi.ComponentResource {
           { Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
           { Effect: "Allow", Action: "ecs:ListTasks", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
           { Effect: "Allow", Action: "ecs:DescribeTasks", Resource: taskArns },
-          { Effect: "Allow", Action: "iam:PassRole", Resource: args.executionRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+          { Effect: "Allow", Action: "iam:PassRole", Resource: [args.executionRole.arn, ...(args.taskRole ? [args.taskRole.arn] : [])], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
           { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${functionLogs.arn}:*` },
         ],
       }),

@@ -8,7 +8,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as lb from "@pulumi/aws/lb";
 import type { Plan } from "../plan";
-import { EDGE_PATHS } from "../plan/names";
+import { EDGE_PATHS, STATIC_FALLBACK } from "../plan/names";
 import { tierLogs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
@@ -34,6 +34,17 @@ export function nginxEnvironment(files: Record<string, string>): Record<string, 
   );
 }
 
+/** Fills STATIC_FALLBACK's host placeholder; a file that needs it and gets none is an error. */
+export function fillHost(files: Record<string, string>, host: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(files).map(([file, text]) => {
+      if (!text.includes(STATIC_FALLBACK.host)) return [file, text];
+      if (!host) throw new Error(`static tier: ${file} needs the asset CDN's host, and none was given`);
+      return [file, text.split(STATIC_FALLBACK.host).join(host)];
+    }),
+  );
+}
+
 export interface StaticTierArgs {
   plan: Plan;
   cluster: ecs.Cluster;
@@ -42,6 +53,8 @@ export interface StaticTierArgs {
   network: TaskNetwork;
   targetGroup: lb.TargetGroup;
   region: pulumi.Input<string>;
+  /** The asset CDN's host: the `{{filesHost}}` of the rendered files (plan/names.ts STATIC_FALLBACK). */
+  filesHost?: pulumi.Input<string>;
   dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -70,7 +83,7 @@ export class StaticTier extends pulumi.ComponentResource {
       containerDefinitions: containerDefinitions({
         name: "nginx",
         image: args.image,
-        environment: nginxEnvironment(args.plan.edge.nginxFiles),
+        environment: pulumi.output(args.filesHost).apply((host) => nginxEnvironment(fillHost(args.plan.edge.nginxFiles, host))),
         port,
         logGroup: logs.group.name,
         region: args.region,

@@ -29,6 +29,8 @@ export interface TaskNetwork {
 export interface AppTaskArgs {
   cluster: ecs.Cluster;
   executionRole: iam.Role;
+  /** The role the app itself runs as (AWS API calls: S3 for user files); none: no AWS rights. */
+  taskRole?: iam.Role;
   image: pulumi.Input<string>;
   /** The app's resolved environment (endpoints), without secrets. */
   appEnv: pulumi.Input<Record<string, string>>;
@@ -64,6 +66,7 @@ export class WorkerService extends pulumi.ComponentResource {
       memory: String(w.memory),
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
       executionRoleArn: args.executionRole.arn,
+      taskRoleArn: args.taskRole?.arn,
       containerDefinitions: containerDefinitions({
         name: w.kind,
         image: args.image,

@@ -13,6 +13,7 @@ import { Migration } from "./migration";
 import { StackNetwork } from "./network";
 import { Redis } from "./redis";
 import { AppSecrets } from "./secrets";
+import { UserFiles } from "./userFiles";
 import { Workers } from "./workers";
 
 export class DockerStack extends pulumi.ComponentResource implements TargetOutputs {
@@ -32,6 +33,7 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const redis = new Redis(`${name}-redis`, { plan, network }, parent);
     const secrets = { databasePassword: database.password, secretKey: appSecrets.secretKey, mailPassword: appSecrets.mailPassword };
     const redisEndpoint = { redisHost: redis.host, redisPort: redis.port };
+    const userFiles = new UserFiles(`${name}-user-files`, { plan }, parent);
 
     const migration = new Migration(
       `${name}-migration`,
@@ -39,6 +41,7 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
         plan,
         image: images.throat,
         network,
+        volumes: userFiles.appMounts,
         env: appEnv(plan, { databaseHost: database.direct.host, databasePort: database.direct.port, ...redisEndpoint }, secrets),
         dependsOn: [database.postgres, redis.container],
       },
@@ -50,12 +53,13 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
         plan,
         image: images.throat,
         network,
+        volumes: userFiles.appMounts,
         env: appEnv(plan, { databaseHost: database.forApp.host, databasePort: database.forApp.port, ...redisEndpoint }, secrets),
         dependsOn: migration.dependencies([...database.appDependencies, redis.container]),
       },
       parent,
     );
-    new Edge(`${name}-edge`, { plan, image: images.edge, network, workers: workers.containers }, parent);
+    new Edge(`${name}-edge`, { plan, image: images.edge, network, workers: workers.containers, volumes: userFiles.edgeMounts }, parent);
 
     this.url = pulumi.output(`https://${s.siteName}${s.edge.httpsPort === 443 ? "" : `:${s.edge.httpsPort}`}`);
     // npm run throat: a one-off container beside the sync workers (scripts/throat.ts).

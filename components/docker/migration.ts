@@ -24,7 +24,7 @@ export class Migration extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { plan: Plan; image: pulumi.Output<string>; network: pulumi.Output<string>; env: pulumi.Input<string>[]; dependsOn: pulumi.Resource[] },
+    args: { plan: Plan; image: pulumi.Output<string>; network: pulumi.Output<string>; volumes?: docker.types.input.ContainerVolume[]; env: pulumi.Input<string>[]; dependsOn: pulumi.Resource[] },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:Migration", name, {}, opts);
@@ -45,6 +45,8 @@ export class Migration extends pulumi.ComponentResource {
           { file: `${THROAT_WORKDIR}/${config.path}`, content: config.text },
         ],
         networksAdvanced: [{ name: args.network }],
+        // Throat creates its uploads folder at start, the migration too: it mounts the store.
+        volumes: args.volumes ?? [],
         attach: true,
         mustRun: false,
         restart: "no",

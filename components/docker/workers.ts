@@ -42,6 +42,8 @@ export class Workers extends pulumi.ComponentResource {
       plan: Plan;
       image: pulumi.Output<string>;
       network: pulumi.Output<string>;
+      /** The user-file volumes every Throat container mounts (UserFiles.appMounts). */
+      volumes?: docker.types.input.ContainerVolume[];
       /** The app environment every kind shares (endpoints resolved, secrets as secrets). */
       env: pulumi.Input<string>[];
       /** Resolves once the migration succeeded (Migration.dependencies): a failed one registers no worker. */
@@ -67,6 +69,7 @@ export class Workers extends pulumi.ComponentResource {
         envs: [...envList(w.launchEnv), ...args.env],
         uploads: [{ file: `${THROAT_WORKDIR}/${config.path}`, content: config.text }],
         networksAdvanced: [{ name: args.network, aliases: [alias] }],
+        volumes: args.volumes ?? [],
         healthcheck: workerHealthcheck(w.port),
         // One open file per held websocket (plan/capacity.ts): Docker's default may be 1024.
         ...(w.nofile ? { ulimits: [{ name: "nofile", soft: w.nofile, hard: w.nofile }] } : {}),

@@ -10,6 +10,7 @@ import type { Settings, WorkerKind } from "../settings";
 import type { ProxyChain } from "./proxies";
 import type { WorkerService } from "./workers";
 import { mergeSections, type Sections, STACK_DEFAULTS } from "./throatSettings";
+import { planStorage, type StorageEndpoints } from "./storage";
 
 /**
  * flask-caching's Redis backend by its class name: the plain name "redis" still works in
@@ -23,7 +24,7 @@ export const DATABASE_USER = "throat";
 export const POOLED_ENGINE = "playhouse.pool.PooledPostgresqlDatabase";
 
 /** Deploy-time endpoints an env value may name as `{{name}}`; the target fills them in. */
-export interface Endpoints {
+export interface Endpoints extends Partial<StorageEndpoints> {
   databaseHost: string;
   databasePort: string;
   redisHost: string;
@@ -73,6 +74,7 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
           // `timeout: 0` waits forever. Our 0 means "fail at once", so it omits the key.
           ...(s.pool.timeout > 0 ? { timeout: s.pool.timeout } : {}),
         },
+        storage: planStorage(s).section,
       };
       // config.yaml, assembled here and only here: the stack's defaults, then the operator's
       // Throat settings (throat:app, validated in the plan), then what the stack owns.
@@ -96,6 +98,7 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
       DATABASE_PORT: "{{databasePort}}",
       APP_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/0`,
       CACHE_REDIS_URL: `${redisScheme}://{{redisHost}}:{{redisPort}}/1`,
+      ...planStorage(s).env,
     },
     smtp: s.mail ? { server: s.mail.server, port: s.mail.port } : undefined,
     secretEnv: {

@@ -10,11 +10,12 @@ import { planProxies, ProxyChain } from "./proxies";
 import { parseRouteList, RouteTable } from "./routes";
 import { checkWorker, planWorkers, WorkerService } from "./workers";
 import { NginxFiles, renderNginx, renderStaticNginx } from "./nginx";
-import { dockerNames, EDGE_PATHS } from "./names";
+import { dockerNames, EDGE_PATHS, STATIC_FALLBACK } from "./names";
 import { describeFargatePair } from "./fargate";
 import { checkTransition, planTransition, PreviousDeployment, TransitionBudget } from "./transition";
 import { checkEngineChange } from "./engineChange";
 import { checkSocketioCapacity, nginxNofile, nginxWorkerConnections, planSocketioCapacity, SocketioCapacity } from "./capacity";
+import { planStorage, StoragePlan, withAssetPublish } from "./storage";
 
 export interface Plan {
   settings: Settings;
@@ -31,6 +32,8 @@ export interface Plan {
   warnings: string[];
   /** prod: what the CloudWatch alarms watch, with thresholds from the budget. */
   alarms: AlarmPlan;
+  /** User files (uploads, thumbnails) and, on prod, every release's static assets. */
+  storage: StoragePlan;
   /** The migration one-off: the sync workers' configuration, Throat's migration command. */
   migration: { argv: string[]; configName: string };
   edge: {
@@ -97,7 +100,9 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     capacity,
     warnings: capacityCheck.warnings,
     alarms: planAlarms(settings, budget),
-    migration: { argv: MIGRATION_ARGV, configName: app.configFiles.sync.name },
+    storage: planStorage(settings),
+    // prod: the release's static assets go to the bucket first (plan/storage.ts).
+    migration: { argv: settings.profile === "prod" ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV, configName: app.configFiles.sync.name },
     edge: {
       kind: settings.edge.kind,
       uploadMaxSize: settings.uploadMaxSize,
@@ -106,7 +111,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       nofile: nginxNofile(nginxWorkerConnections(budget)),
       nginxFiles:
         settings.edge.kind === "alb"
-          ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort)
+          ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort, STATIC_FALLBACK)
           : renderNginx(routes, budget, { uploadMaxSize: settings.uploadMaxSize, websocketTimeout: settings.edge.websocketTimeout }, {
               upstreams: dockerNames(settings, workers).upstreams,
               staticRoot: EDGE_PATHS.staticRoot,

@@ -12,6 +12,20 @@ export const EDGE_PATHS = {
 } as const;
 
 /**
+ * prod's static tier: a file its own image lacks (another release's hashed asset) is fetched
+ * from the CDN in front of the bucket every release publishes to (plan/storage.ts). The host
+ * is the CloudFront domain, known at deploy time: the AWS target fills the placeholder. The
+ * resolver: the Amazon DNS server's fixed address ("You can also use the Amazon DNS server at
+ * 169.254.169.253", Amazon VPC user guide, DNS attributes), so CloudFront's changing
+ * addresses are looked up again instead of once at start.
+ */
+export const STATIC_FALLBACK = {
+  host: "{{filesHost}}",
+  resolver: "169.254.169.253",
+  caBundle: "/etc/ssl/certs/ca-certificates.crt",
+} as const;
+
+/**
  * Docker names: every one carries the stack's prefix, so test stacks never collide. Worker
  * replicas are reached by a network alias per replica (`alias(kind, i)`), not by container name:
  * a replacement container starts before the old one stops, so both exist for a moment.

@@ -153,19 +153,48 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
 /**
  * The prod profile's static tier: nginx behind the ALB, serving /static/ only. TLS ends at the
  * ALB, which forwards /static/* here; everything else is a 404 so nothing reaches gunicorn.
+ * With `fallback`, a file this release's image lacks comes from the asset CDN (every release's
+ * files, plan/storage.ts), so a page of the previous (or next) release never gets a 404.
  */
-export function renderStaticNginx(staticRoot: string, port: number): NginxFiles {
+export function renderStaticNginx(staticRoot: string, port: number, fallback?: { host: string; resolver: string; caBundle: string }): NginxFiles {
+  const root = staticRoot.replace(/\/?$/, "");
+  if (!root.endsWith(STATIC_PREFIX.replace(/\/$/, ""))) throw new Error(`static root ${staticRoot} must end in ${STATIC_PREFIX}`);
+  const served = [
+    "        expires max;",
+    "        access_log off;",
+    '        add_header Access-Control-Allow-Origin "*";',
+  ];
   const http = [
     "# Rendered by the Throat stack: the static tier behind the ALB.",
     "server {",
     `    listen ${port} default_server;`,
     "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
     `    location ^~ ${STATIC_PREFIX} {`,
-    `        alias ${staticRoot.replace(/\/?$/, "/")};`,
-    "        expires max;",
-    "        access_log off;",
-    '        add_header Access-Control-Allow-Origin "*";',
+    ...(fallback
+      ? [
+          // root, not alias: try_files and alias do not mix well in nginx.
+          `        root ${root.slice(0, -STATIC_PREFIX.length + 1)};`,
+          "        try_files $uri @release_assets;",
+        ]
+      : [`        alias ${root}/;`]),
+    ...served,
     "    }",
+    ...(fallback
+      ? [
+          "    location @release_assets {",
+          `        resolver ${fallback.resolver} valid=60s;`,
+          `        set $assets_host ${fallback.host};`,
+          "        proxy_pass https://$assets_host;",
+          "        proxy_set_header Host $assets_host;",
+          "        proxy_ssl_server_name on;",
+          "        proxy_ssl_name $assets_host;",
+          "        proxy_ssl_verify on;",
+          `        proxy_ssl_trusted_certificate ${fallback.caBundle};`,
+          "        access_log off;",
+          '        add_header Access-Control-Allow-Origin "*";',
+          "    }",
+        ]
+      : []),
     "    location / { return 404; }",
     "}",
     "",

@@ -183,6 +183,17 @@ export const settingsSchema = z
       websocketTimeout: count(30).default(3600),
     })
     .prefault({}),
+  storage: z
+    .strictObject({
+      /**
+       * Keep the user files when the stack is destroyed (`retainOnDelete`): the Docker volumes
+       * on test, the S3 bucket on prod. Default by profile: false on test (throw-away test
+       * servers, per-PR stacks destroyed with their pull request), true on prod, where a
+       * `pulumi destroy` must not take what users posted with it.
+       */
+      retainOnDelete: z.boolean().optional(),
+    })
+    .prefault({}),
   /** PEM certificate for the nginx edge; without it a test stack makes a self-signed one. */
   tlsCertificate: z.string().optional(),
   /** PEM private key for tlsCertificate: a secret (`pulumi config set --secret`). */

@@ -18,6 +18,8 @@ export interface RecordedResource {
   /** Input keys the program passed as Pulumi secrets. */
   secretInputs: string[];
   protect: boolean;
+  /** `pulumi destroy` (or a removal from the program) leaves the real resource in place. */
+  retainOnDelete: boolean;
   deleteBeforeReplace: boolean;
   /** The program set deleteBeforeReplace itself (true or false), overriding the provider's default. */
   deleteBeforeReplaceDefined: boolean;
@@ -136,6 +138,7 @@ function recordRegistrations(into: RecordedResource[]): void {
       inputs: revealSecrets(raw) as Record<string, unknown>,
       secretInputs,
       protect: req.getProtect?.() ?? false,
+      retainOnDelete: req.getRetainondelete?.() ?? false,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
       propertyDependencies,
@@ -152,6 +155,7 @@ interface RegisterRequest {
   getParent(): string;
   getCustom(): boolean;
   getProtect?(): boolean;
+  getRetainondelete?(): boolean;
   getDeletebeforereplace(): boolean;
   getDeletebeforereplacedefined(): boolean;
   getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };

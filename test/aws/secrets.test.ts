@@ -87,6 +87,10 @@ test("the app tasks' execution role reads exactly the secrets they name; the sta
   const named = new Set(appTasks(generated).flatMap((td) => containers(td)[0]!.secrets.map((s) => s.valueFrom)));
   expect([app[0]!.Resource].flat().sort()).toEqual([...named].sort());
   expect(reads("throat-prod-static-execution")).toEqual([]);
-  // Tasks run without a task role: the app calls no AWS API, so it holds no AWS credentials.
-  for (const td of ofType(generated, T.taskDefinition)) expect(td.inputs.taskRoleArn).toBeUndefined();
+  // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.test.ts);
+  // the static tier calls no AWS API and has none.
+  const taskRole = (family: string) => ofType(generated, T.taskDefinition).find((td) => td.inputs.family === family)!.inputs.taskRoleArn;
+  expect(taskRole("throat-prod-static")).toBeUndefined();
+  for (const kind of ["sync", "gevent", "socketio"]) expect(taskRole(`throat-prod-${kind}`)).toMatch(/:role\/throat-prod-app-task-/);
+  expect(taskRole("throat-prod-migrate")).toMatch(/:role\/throat-prod-migrate-task-/);
 });

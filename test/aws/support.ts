@@ -41,6 +41,14 @@ export const T = {
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   lambda: "aws:lambda/function:Function",
   invocation: "aws:lambda/invocation:Invocation",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+  bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketOwnership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  distribution: "aws:cloudfront/distribution:Distribution",
+  oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
 } as const;
 
 /** The plan the prod stack file makes, with the same overrides runStack applies. */

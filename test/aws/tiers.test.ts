@@ -24,7 +24,7 @@ test("every tier is a throat:aws component whose parent is the AwsStack", () => 
   expect(stack).toHaveLength(1);
   const tiers = run.resources.filter((r) => r.type.startsWith("throat:aws:") && r.type !== "throat:aws:AwsStack");
   expect(new Set(tiers.map((t) => t.type))).toEqual(
-    new Set(["throat:aws:Network", "throat:aws:SecurityGroups", "throat:aws:Database", "throat:aws:Redis", "throat:aws:AppSecrets", "throat:aws:Images", "throat:aws:Edge", "throat:aws:Cluster", "throat:aws:Migration", "throat:aws:WorkerService", "throat:aws:StaticTier", "throat:aws:RolloutCheck", "throat:aws:AccessLogs", "throat:aws:Alarms"]),
+    new Set(["throat:aws:Network", "throat:aws:SecurityGroups", "throat:aws:Database", "throat:aws:Redis", "throat:aws:AppSecrets", "throat:aws:Images", "throat:aws:Edge", "throat:aws:Cluster", "throat:aws:Migration", "throat:aws:WorkerService", "throat:aws:StaticTier", "throat:aws:RolloutCheck", "throat:aws:AccessLogs", "throat:aws:Alarms", "throat:aws:UserFiles"]),
   );
   for (const t of tiers) expect(t.parent).toBe(stack[0]!.urn);
   expect(ofType(run, "throat:aws:WorkerService").map((w) => w.name).sort()).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());

@@ -21,7 +21,15 @@ const resolvedAppEnv = () => {
   const redis = ofType(run, T.redis)[0]!;
   const db = state(T.rds, rds.name, rds.inputs);
   const cache = state(T.redis, redis.name, redis.inputs);
-  return resolveEnv(plan.app.env, { databaseHost: String(db.address), databasePort: String(db.port), redisHost: String(cache.primaryEndpointAddress), redisPort: String(cache.port) });
+  const files = storageEndpoints();
+  return resolveEnv(plan.app.env, { databaseHost: String(db.address), databasePort: String(db.port), redisHost: String(cache.primaryEndpointAddress), redisPort: String(cache.port), ...files });
+};
+
+/** The bucket and the CDN host, as the (mock) provider reports them. */
+const storageEndpoints = () => {
+  const bucket = one(run, T.bucket, "throat-prod-files");
+  const cdn = one(run, T.distribution, "throat-prod-files");
+  return { bucket: String(state(T.bucket, bucket.name, bucket.inputs).bucket), filesHost: String(state(T.distribution, cdn.name, cdn.inputs).domainName) };
 };
 
 describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind, w) => {
@@ -106,12 +114,16 @@ test("the migration runner may start only the migration task, on this cluster", 
   expect(runTask.Resource).toMatch(/:task-definition\/throat-prod-migrate:\*$/);
   expect(runTask.Condition).toEqual({ ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\/throat-prod$/) } });
   const pass = policy.Statement.find((s) => s.Action === "iam:PassRole")!;
-  expect(pass.Resource).toMatch(/:role\/throat-prod-app-execution-/);
+  // It passes the execution role and the migration's task role, nothing else.
+  expect([pass.Resource].flat().sort()).toEqual([expect.stringMatching(/:role\/throat-prod-app-execution-/), expect.stringMatching(/:role\/throat-prod-migrate-task-/)]);
 });
 
 test("the static tier: the edge image with the plan's nginx files as NGINX_*_CONF, port 80, no secrets", () => {
   const [c] = containers(task("static"));
-  const files = plan.edge.nginxFiles;
+  // The plan's files, the asset CDN's host filled in (plan/names.ts STATIC_FALLBACK).
+  const host = storageEndpoints().filesHost;
+  const files = Object.fromEntries(Object.entries(plan.edge.nginxFiles).map(([f, t]) => [f, t.split("{{filesHost}}").join(host)]));
+  expect(files["throat/http.conf"]).toContain(`set $assets_host ${host};`);
   expect(envOf(c!)).toEqual({ NGINX_MAIN_CONF: files["throat/main.conf"], NGINX_EVENTS_CONF: files["throat/events.conf"], NGINX_HTTP_CONF: files["throat/http.conf"] });
   expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: 80 })]);
   expect(service("static").inputs.loadBalancers).toEqual([expect.objectContaining({ containerName: "nginx", containerPort: 80 })]);

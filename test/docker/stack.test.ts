@@ -35,7 +35,7 @@ describe("resources per tier", () => {
     expect(stack.type).toBe("throat:docker:DockerStack");
     const tiers = run.resources.filter((r) => r.parent === stack.urn);
     expect(tiers.map((r) => r.type).sort()).toEqual(
-      ["AppSecrets", "Database", "Edge", "Images", "Migration", "Network", "Redis", "Workers"].map((t) => `throat:docker:${t}`),
+      ["AppSecrets", "Database", "Edge", "Images", "Migration", "Network", "Redis", "UserFiles", "Workers"].map((t) => `throat:docker:${t}`),
     );
     // Every custom resource hangs under a tier: nothing is parented to the stack or left at the root.
     for (const r of run.resources.filter((x) => x.custom)) expect(tiers.map((t) => t.urn)).toContain(r.parent);

@@ -72,6 +72,9 @@ describe("nginx edge rendered from the plan", () => {
     const prod = plan("prod").edge.nginxFiles["throat/http.conf"]!;
     expect(prod).toContain("location ^~ /static/");
     expect(prod).toContain("location / { return 404; }");
-    expect(prod).not.toContain("proxy_pass");
+    // The one proxy: other releases' assets from the asset CDN, never a gunicorn upstream.
+    expect(prod).not.toContain("upstream");
+    expect(prod.match(/proxy_pass .*/g)).toEqual(["proxy_pass https://$assets_host;"]);
+    expect(prod).toContain("set $assets_host {{filesHost}};");
   });
 });

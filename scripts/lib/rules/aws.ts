@@ -151,8 +151,17 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       return { arn: arn("application-autoscaling", `scalable-target/${hex(name, 24)}`) };
     case "aws:appautoscaling/policy:Policy":
       return { name: n, arn: arn("autoscaling", `scalingPolicy:${hex(name, 24)}:resource/ecs/${name}`) };
-    case "aws:s3/bucket:Bucket":
-      return { bucket: n, arn: `arn:aws:s3:::${n}`, bucketDomainName: `${n}.s3.amazonaws.com` };
+    case "aws:s3/bucket:Bucket": {
+      // Pulumi/Terraform: bucketPrefix + a unique suffix (26 characters) when no bucket is named.
+      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : typeof inputs.bucketPrefix === "string" ? `${inputs.bucketPrefix}${hex(name, 26)}` : n;
+      return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region()}.amazonaws.com`, region: region() };
+    }
+    case "aws:cloudfront/originAccessControl:OriginAccessControl":
+      return { etag: hex(name, 13).toUpperCase() };
+    case "aws:cloudfront/distribution:Distribution": {
+      const id = `E${hex(name, 13).toUpperCase()}`;
+      return { arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${id}`, domainName: `d${hex(name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed" };
+    }
     case "aws:sns/topic:Topic":
       return { name: n, arn: arn("sns", n) };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
@@ -233,6 +242,12 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       if (inputs.snapshotRetentionLimit !== undefined && !between(Number(inputs.snapshotRetentionLimit), 0, 35)) reject(`snapshotRetentionLimit ${String(inputs.snapshotRetentionLimit)} outside 0-35 days`);
       return;
     }
+    case "aws:s3/bucket:Bucket":
+      return checkBucket(inputs, reject);
+    case "aws:cloudfront/originAccessControl:OriginAccessControl":
+      return checkOriginAccessControl(inputs, reject);
+    case "aws:cloudfront/distribution:Distribution":
+      return checkDistribution(inputs, reject);
     case "aws:lambda/function:Function":
       if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
       return;
@@ -371,4 +386,44 @@ function checkInstance(inputs: Record<string, unknown>, reject: Reject): void {
   const want = postgresFamily(inputs.engineVersion);
   // RDS: "the DB parameter group family must match the engine version of the DB instance".
   if (family !== undefined && family !== want) reject(`parameter group ${String(group)} has family ${family}; engine postgres ${inputs.engineVersion} needs ${want}`);
+}
+
+/**
+ * S3 bucket naming rules: "Bucket names must be between 3 (min) and 63 (max) characters long",
+ * "can consist only of lowercase letters, numbers, periods (.), and hyphens (-)", "must begin
+ * and end with a letter or number". The provider's bucket_prefix: "Must be lowercase and less
+ * than or equal to 37 characters in length" (Terraform aws_s3_bucket).
+ */
+function checkBucket(inputs: Record<string, unknown>, reject: Reject): void {
+  if (typeof inputs.bucketPrefix === "string") {
+    if (inputs.bucketPrefix.length > 37) reject(`bucketPrefix "${inputs.bucketPrefix}" is longer than 37 characters`);
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(inputs.bucketPrefix)) reject(`bucketPrefix "${inputs.bucketPrefix}": lowercase letters, digits, "." and "-" only, starting with a letter or digit`);
+  }
+  if (typeof inputs.bucket === "string" && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inputs.bucket)) reject(`bucket name "${inputs.bucket}" breaks S3's naming rules`);
+  // Object Ownership BucketOwnerEnforced disables ACLs: "Requests to set ACLs or update ACLs fail".
+  if (inputs.acl !== undefined) reject(`acl "${String(inputs.acl)}": the stack disables ACLs (BucketOwnerEnforced); grant access by policy`);
+}
+
+/** CreateOriginAccessControl: OriginAccessControlOriginType s3 | mediastore | lambda | mediapackagev2; SigningBehavior never | always | no-override; SigningProtocol sigv4. */
+function checkOriginAccessControl(inputs: Record<string, unknown>, reject: Reject): void {
+  if (!["s3", "mediastore", "lambda", "mediapackagev2"].includes(String(inputs.originAccessControlOriginType))) reject(`originAccessControlOriginType "${String(inputs.originAccessControlOriginType)}" is not one of s3, mediastore, lambda, mediapackagev2`);
+  if (!["never", "always", "no-override"].includes(String(inputs.signingBehavior))) reject(`signingBehavior "${String(inputs.signingBehavior)}" is not one of never, always, no-override`);
+  if (inputs.signingProtocol !== "sigv4") reject(`signingProtocol "${String(inputs.signingProtocol)}": only sigv4`);
+}
+
+/**
+ * An OAC signs requests to an S3 REST endpoint; "if your origin is an S3 bucket configured as
+ * a website endpoint, you must set it up with CloudFront as a custom origin" (no OAC), and an
+ * origin has either an OAC or a legacy origin access identity.
+ */
+function checkDistribution(inputs: Record<string, unknown>, reject: Reject): void {
+  const origins = (inputs.origins as { originId?: string; domainName?: string; originAccessControlId?: string; s3OriginConfig?: { originAccessIdentity?: string } }[] | undefined) ?? [];
+  for (const o of origins) {
+    if (!o.originAccessControlId) continue;
+    if (/\.s3-website[.-]/.test(String(o.domainName))) reject(`origin ${o.originId}: an origin access control cannot sign requests to an S3 website endpoint (${o.domainName})`);
+    if (o.s3OriginConfig?.originAccessIdentity) reject(`origin ${o.originId}: both an origin access control and an origin access identity`);
+  }
+  const ids = new Set(origins.map((o) => o.originId));
+  const target = (inputs.defaultCacheBehavior as { targetOriginId?: string } | undefined)?.targetOriginId;
+  if (!ids.has(target)) reject(`defaultCacheBehavior.targetOriginId "${target}" names no origin`);
 }
