@@ -1,9 +1,9 @@
 // s3-bucket-not-public: the real prod stack passes; each way of making its bucket public (or
 // leaving a door open) is refused, naming the bucket and the fix.
 import { privateBuckets } from "../../policy/storage";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { runStack } from "../support/runStack";
-import { messages, resource } from "./support";
+import { messages, type Registered, resource } from "./support";
 
 const RUN_TIMEOUT = 60_000;
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -17,7 +17,7 @@ beforeAll(async () => {
   run = await runStack("prod");
 }, RUN_TIMEOUT);
 
-const check = (rs: RecordedResource[]) => messages(rs, [privateBuckets]);
+const check = (rs: Registered[]) => messages(rs, [privateBuckets]);
 const without = (type: string) => run.resources.filter((r) => !(r.type === type && r.name === NAME));
 const edited = (type: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>) =>
   run.resources.map((r) => (r.type === type && r.name === NAME ? { ...r, inputs: change(structuredClone(r.inputs)) } : r));
