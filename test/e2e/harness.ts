@@ -1,20 +1,27 @@
-// Runs a stack's plan on this machine: the plan's PostgreSQL budget, Redis, PgBouncer when
-// enabled, every planned gunicorn process with exactly the plan's argv, environment and
-// config.yaml, and nginx with the project's base files plus the plan's rendered files.
+// Runs a stack on this machine from what its Docker target registers (read back under Pulumi's
+// mocks, lib/registered.ts): PostgreSQL with its container's role, password and -c settings,
+// Redis, PgBouncer when enabled, one gunicorn process per worker container with the image's
+// command for that container's environment, its uploaded files and volumes, and nginx with the
+// edge container's uploaded files. So a wiring mistake between the plan and the target fails.
 //
-// Only what cannot hold outside containers changes, each on purpose:
-// - gunicorn: binary, bind address and WSGI module (startGunicorn); the container port 5000
-//   becomes a free loopback port per process.
-// - nginx: the plan's files are rendered again with loopback upstreams, a self-signed
-//   certificate and free ports; the rendered `listen PORT` (all interfaces, as in a
-//   container) is narrowed to 127.0.0.1 because this machine may only use loopback.
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+// Each container gets its own root folder (lib/containerRoot.ts) where containers would not
+// share a disk; volumes are the only shared folders. Only what cannot hold outside containers
+// changes, each on purpose:
+// - endpoints: a host:port of the stack's network (DATABASE_HOST/PORT, redis:// URLs) becomes
+//   the loopback server started for that container; one naming no container fails;
+// - gunicorn: binary and bind address (a free loopback port per process), WSGI module;
+// - paths: config files' absolute container paths point into the container's root;
+// - nginx: upstream servers (network aliases) become the loopback ports of those workers;
+//   `listen` narrows to 127.0.0.1 on free ports; a real self-signed certificate replaces the
+//   mock's placeholder.
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { POSTGRES_PORT, PGBOUNCER_PORT, REDIS_PORT, THROAT_WORKDIR } from "../../components/docker/common";
 import type { Plan } from "../../components/plan";
-import { resolveEnv, type SecretName } from "../../components/plan/appConfig";
-import { renderNginx } from "../../components/plan/nginx";
+import { EDGE_PATHS } from "../../components/plan/names";
 import type { WorkerKind } from "../../components/settings";
+import { applyConfigName, type ContainerRoot, containerRoot, VolumeStore } from "./lib/containerRoot";
+import { imageCommand, type RegisteredContainer, registeredDockerStack } from "./lib/registered";
 import {
   freePort,
   type GunicornServer,
@@ -37,9 +44,6 @@ import {
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** The brief's fixed value; the plan's own reservedConnections may be higher on prod (RDS). */
 const SUPERUSER_RESERVED = 3;
-const KINDS: readonly WorkerKind[] = ["sync", "gevent", "socketio"];
-/** The SMTP password a plan with throat:mailPassword hands the app as MAIL_PASSWORD. */
-export const MAIL_PASSWORD = "e2e-smtp-password";
 
 export interface HarnessOptions {
   /** A Throat checkout or the stand-in app (default). */
@@ -54,13 +58,8 @@ export interface HarnessOptions {
   label?: string;
   /** Per-process boot timeout: a 2-core machine booting six Python processes is slow. */
   bootTimeoutMs?: number;
-  /** PYTHONPATH of every app process (the real Throat needs its stubs first on the path). */
-  pythonPath?: string;
-  /**
-   * Upstream addresses nginx lists before the live ones though nothing there answers: what the
-   * edge holds while a replaced worker's old address is gone (Docker DNS answered both).
-   */
-  deadUpstreams?: Partial<Record<WorkerKind, string[]>>;
+  /** Added to every Throat process's environment (the real Throat's PYTHONPATH of stubs). */
+  extraEnv?: Record<string, string>;
 }
 
 export interface WorkerProcess {
@@ -70,6 +69,10 @@ export interface WorkerProcess {
   server: GunicornServer;
   /** 127.0.0.1:port, as nginx's upstream lists it. */
   hostPort: string;
+  /** Its container's network aliases (what the edge's upstreams name). */
+  aliases: string[];
+  /** Its container's root folder. */
+  root: string;
 }
 
 export interface Harness {
@@ -89,6 +92,10 @@ export interface Harness {
   httpUrl: string;
   staticRoot: string;
   secretKey: string;
+  /** A volume's host folder (shared by every container that mounts it). */
+  volumeDir(name: string): string;
+  /** Replaces every worker container as `pulumi up` does: new ones, then the edge, then the old go. */
+  replaceWorkers(): Promise<void>;
   byKind(kind: WorkerKind): WorkerProcess[];
   /** gunicorn worker pids (the master's children) of a process. */
   workerPids(name: string): number[];
@@ -119,14 +126,20 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const appDir = resolve(options.appDir ?? STANDIN_APP_DIR);
   const wsgiModule = options.wsgiModule ?? "throat_prod:app";
   const bootTimeoutMs = options.bootTimeoutMs ?? 120_000;
-  const dbValues = plan.app.configFiles.sync.values.database ?? {};
+  const stack = await registeredDockerStack(plan);
 
+  // PostgreSQL as its container is registered: its role, password, database and -c settings.
+  const pgContainer = stack.one("database");
+  const pgSettings = Object.fromEntries(
+    (pgContainer.command ?? []).flatMap((arg, i, all) => (all[i - 1] === "-c" ? [arg.split("=") as [string, string]] : [])),
+  );
   const [postgres, redis] = await Promise.all([
     startPostgres(group, {
-      maxConnections: plan.budget.database.maxConnections,
-      superuserReservedConnections: SUPERUSER_RESERVED,
-      user: String(dbValues.user),
-      database: String(dbValues.name),
+      maxConnections: Number(pgSettings.max_connections ?? plan.budget.database.maxConnections),
+      superuserReservedConnections: Number(pgSettings.superuser_reserved_connections ?? SUPERUSER_RESERVED),
+      user: pgContainer.env.POSTGRES_USER,
+      password: pgContainer.env.POSTGRES_PASSWORD,
+      database: pgContainer.env.POSTGRES_DB,
     }),
     startRedis(group),
   ]);
@@ -135,90 +148,175 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const pgbouncer = pgb
     ? await startPgbouncer(group, postgres, { poolMode: "transaction", defaultPoolSize: pgb.poolSize, maxDbConnections: pgb.poolSize, maxClientConn: pgb.maxClientConnections })
     : undefined;
-  const db = pgbouncer ?? postgres;
-  const secretKey = randomBytes(24).toString("hex");
-  const appEnv = {
-    ...resolveEnv(plan.app.env, { databaseHost: db.host, databasePort: String(db.port), redisHost: redis.host, redisPort: String(redis.port) }),
-    ...secretEnv(plan, { databasePassword: postgres.password, secretKey, mailPassword: MAIL_PASSWORD }),
-    ...(options.pythonPath ? { PYTHONPATH: options.pythonPath } : {}),
-  };
 
-  if (options.migrate ?? existsSync(join(appDir, "throat.py"))) await migrate(plan, group, appDir, appEnv);
+  // The stack's private network: container name and port -> the server started here.
+  const network = new Map<string, { host: string; port: number }>([
+    [`${pgContainer.name}:${POSTGRES_PORT}`, postgres],
+    [`${stack.one("redis").name}:${REDIS_PORT}`, redis],
+  ]);
+  if (pgbouncer) network.set(`${stack.one("pgbouncer").name}:${PGBOUNCER_PORT}`, pgbouncer);
+  const env = (c: RegisteredContainer) => ({ ...onThisMachine(c, network), ...(options.extraEnv ?? {}) });
+  const volumes = new VolumeStore(group.subdir("volumes"));
+  let generation = 0;
+  const throatRoot = (c: RegisteredContainer) => containerRoot(group.subdir(`root-${c.name}-${generation}`), { [THROAT_WORKDIR]: appDir }, c.files, c.mounts, volumes);
 
-  const starts: Promise<WorkerProcess>[] = [];
-  for (const service of plan.workers) {
-    const count = options.replicas?.[service.kind] ?? service.replicas.max;
-    for (let i = 0; i < count; i++) {
-      const name = `${service.kind}-${i}`;
-      starts.push(
-        startGunicorn(group, {
-          name,
-          argv: service.argv,
-          env: { ...service.launchEnv, ...appEnv },
-          appDir,
-          wsgiModule,
-          configYaml: plan.app.configFiles[service.kind].text,
-          timeoutMs: bootTimeoutMs,
-        }).then((server) => ({ kind: service.kind, name, server, hostPort: `127.0.0.1:${server.port}` })),
-      );
-    }
+  const migration = stack.byTier("migration")[0];
+  if (migration && (options.migrate ?? existsSync(join(appDir, "throat.py")))) {
+    const root = throatRoot(migration);
+    const [program, ...args] = migration.command ?? [];
+    if (!program) throw new Error("harness: the migration container has no command");
+    await runCommand(program, args, { cwd: root.host(THROAT_WORKDIR), env: { ...env(migration), PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: 300_000 });
   }
-  const workers = await Promise.all(starts);
+
+  const startWorkers = async (suffix: string): Promise<WorkerProcess[]> => {
+    const starts: Promise<WorkerProcess>[] = [];
+    for (const service of plan.workers) {
+      const registered = stack.byTier("worker").filter((c) => c.kind === service.kind);
+      const count = options.replicas?.[service.kind] ?? registered.length;
+      registered.slice(0, count).forEach((c, i) => {
+        const name = `${service.kind}-${i}${suffix}`;
+        const root = throatRoot(c);
+        const workdir = root.host(THROAT_WORKDIR);
+        applyConfigName(workdir, c.env.CONFIG_NAME);
+        starts.push(
+          startGunicorn(group, { name, argv: imageCommand(c.env), env: env(c), appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then((server) => ({
+            kind: service.kind,
+            name,
+            server,
+            hostPort: `127.0.0.1:${server.port}`,
+            aliases: c.aliases,
+            root: root.root,
+          })),
+        );
+      });
+    }
+    return Promise.all(starts);
+  };
+  let workers = await startWorkers("");
 
   const ports = { http: await freePort(), https: await freePort() };
-  const staticRoot = join(appDir, "app", "static");
-  const { nginx, files } = await startEdge(plan, group, workers, staticRoot, ports, options.deadUpstreams ?? {});
+  const edgeContainer = stack.one("edge");
+  const allAliases = new Set(stack.byTier("worker").flatMap((c) => c.aliases));
+  const edgeRoot = containerRoot(group.subdir("root-edge"), { [EDGE_PATHS.staticRoot]: join(appDir, "app", "static") }, {}, edgeContainer.mounts, volumes);
+  const staticRoot = edgeRoot.host(EDGE_PATHS.staticRoot);
   const httpsUrl = `https://127.0.0.1:${ports.https}`;
-  await group.untilReady("nginx", waitForHttp(`${httpsUrl}/nginx-health`, { expectStatus: 200, timeoutMs: 30_000 }));
+  const startEdgeNow = async () => {
+    const edge = await startEdge(group, edgeContainer, edgeRoot, workers, allAliases, ports);
+    await group.untilReady("nginx", waitForHttp(`${httpsUrl}/nginx-health`, { expectStatus: 200, timeoutMs: 30_000 }));
+    return edge;
+  };
+  let edge = await startEdgeNow();
 
   let stopped: Promise<void> | undefined;
-  return {
+  const harness: Harness = {
     plan,
     group,
     postgres,
     pgbouncer,
     redis,
-    nginx,
+    nginx: edge.nginx,
     workers,
-    nginxFiles: files,
+    nginxFiles: edge.files,
     ports,
     httpsUrl,
     httpUrl: `http://127.0.0.1:${ports.http}`,
     staticRoot,
-    secretKey,
-    byKind: (kind) => workers.filter((w) => w.kind === kind),
+    secretKey: stack.byTier("worker")[0]?.env.APP_SECRET_KEY ?? "",
+    volumeDir: (name) => volumes.path(name),
+    byKind: (kind) => harness.workers.filter((w) => w.kind === kind),
     workerPids: (name) => {
       const master = group.get(name).pid;
       return processTree([master]).map((p) => p.pid).filter((pid) => pid !== master);
     },
     log: (name) => readFileSync(group.get(name).logFile, "utf8"),
     kill: (name, signal) => group.kill(name, { signal }),
+    // As `pulumi up` replaces them: new containers (new roots, same volumes) first, then the
+    // edge (its label carries the worker ids), then the old containers go.
+    replaceWorkers: async () => {
+      generation++;
+      const old = workers;
+      workers = await startWorkers(`.${generation}`);
+      await group.kill("nginx");
+      edge = await startEdgeNow();
+      for (const w of old) await group.kill(w.name);
+      harness.workers = workers;
+      harness.nginx = edge.nginx;
+      harness.nginxFiles = edge.files;
+    },
     stop: () => (stopped ??= group.stopAll()),
   };
+  return harness;
 }
 
-/** plan.app.secretEnv names -> test values. */
-function secretEnv(plan: Plan, values: Record<SecretName, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(plan.app.secretEnv).map(([name, ref]) => [name, values[ref]]));
+/**
+ * A container's environment on this machine: an endpoint that names a container of the stack's
+ * network (DATABASE_HOST + DATABASE_PORT, a redis:// URL) becomes the loopback server started for
+ * it. One that names no container of the stack is a wiring mistake, and fails here.
+ */
+function onThisMachine(c: RegisteredContainer, network: Map<string, { host: string; port: number }>): Record<string, string> {
+  const known = [...network.keys()].join(", ");
+  const lookup = (hostPort: string, what: string) => {
+    const server = network.get(hostPort);
+    if (!server) throw new Error(`harness: ${c.name}'s ${what} is ${hostPort}, which is no container of the stack's network (${known})`);
+    return server;
+  };
+  const env = { ...c.env };
+  if (env.DATABASE_HOST !== undefined) {
+    const db = lookup(`${env.DATABASE_HOST}:${env.DATABASE_PORT ?? ""}`, "DATABASE_HOST:DATABASE_PORT");
+    env.DATABASE_HOST = db.host;
+    env.DATABASE_PORT = String(db.port);
+  }
+  for (const [key, value] of Object.entries(env)) {
+    const url = /^(rediss?|postgres(?:ql)?):\/\/([^/:@]+):(\d+)(.*)$/.exec(value);
+    if (!url) continue;
+    const server = lookup(`${url[2]}:${url[3]}`, key);
+    env[key] = `${url[1]}://${server.host}:${server.port}${url[4]}`;
+  }
+  return env;
 }
 
 async function startEdge(
-  plan: Plan,
   group: ProcessGroup,
+  edge: RegisteredContainer,
+  root: ContainerRoot,
   workers: WorkerProcess[],
-  staticRoot: string,
+  allAliases: Set<string>,
   ports: { http: number; https: number },
-  dead: Partial<Record<WorkerKind, string[]>>,
 ): Promise<{ nginx: NginxServer; files: Record<string, string> }> {
-  const prefix = group.subdir("nginx");
-  const tls = { certificatePath: join(prefix, "tls", "cert.pem"), keyPath: join(prefix, "tls", "key.pem") };
-  group.subdir("nginx/tls");
-  await runCommand("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", tls.keyPath, "-out", tls.certificatePath]);
-
-  const upstreams = Object.fromEntries(KINDS.map((k) => [k, [...(dead[k] ?? []), ...workers.filter((w) => w.kind === k).map((w) => w.hostPort)]])) as Record<WorkerKind, string[]>;
-  const rendered = renderNginx(plan.routes, plan.budget, { uploadMaxSize: plan.edge.uploadMaxSize, websocketTimeout: plan.edge.websocketTimeout }, { upstreams, staticRoot, tls, listen: ports, publicHttpsPort: ports.https });
-  const http = loopbackListen(rendered["throat/http.conf"] ?? "", ports);
-  const files = { ...rendered, "throat/http.conf": http };
+  const tlsDir = group.subdir("edge-tls");
+  const tls = { certificatePath: join(tlsDir, "cert.pem"), keyPath: join(tlsDir, "key.pem") };
+  if (!existsSync(tls.certificatePath)) {
+    // The registered certificate is a mock's placeholder: a real one for loopback instead.
+    await runCommand("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", tls.keyPath, "-out", tls.certificatePath]);
+  }
+  const internal = (port: number) => {
+    const p = edge.ports.find((x) => x.internal === port);
+    if (!p) throw new Error(`harness: the edge publishes no port ${port}`);
+    return p;
+  };
+  internal(EDGE_PATHS.httpsPort);
+  internal(EDGE_PATHS.httpPort);
+  const byAlias = new Map(workers.flatMap((w) => w.aliases.map((a) => [a, w.hostPort] as const)));
+  const nginxDir = "/etc/nginx/";
+  const files: Record<string, string> = {};
+  for (const [path, text] of Object.entries(edge.files)) {
+    if (path.startsWith(`${nginxDir}throat/`)) files[path.slice(nginxDir.length)] = text;
+  }
+  const http = files["throat/http.conf"];
+  if (http === undefined) throw new Error("harness: the edge container has no /etc/nginx/throat/http.conf uploaded");
+  const rewritten = root
+    .rewritePaths(http)
+    .replace(/^(\s*server )([^\s:;]+):(\d+)(.*)$/gm, (line, head: string, alias: string, _port: string, rest: string) => {
+      const target = byAlias.get(alias);
+      if (target) return `${head}${target}${rest}`;
+      // A replica this run does not start (options.replicas) is left out.
+      if (allAliases.has(alias)) return `    # ${line.trim()} (not started here)`;
+      throw new Error(`harness: nginx upstream server ${alias} is no worker container's network alias (${[...allAliases].join(", ")})`);
+    })
+    .replaceAll(EDGE_PATHS.tls.certificatePath, tls.certificatePath)
+    .replaceAll(EDGE_PATHS.tls.keyPath, tls.keyPath)
+    .replace(/https:\/\/\$host(:\d+)?\$request_uri/g, `https://$host:${ports.https}$request_uri`);
+  files["throat/http.conf"] = loopbackListen(rewritten, ports);
   const nginx = await startNginx(group, {
     name: "nginx",
     confText: readFileSync(join(PROJECT_ROOT, "nginx", "nginx.conf"), "utf8"),
@@ -229,32 +327,17 @@ async function startEdge(
   return { nginx, files };
 }
 
-/** `listen 8443 ssl` binds every interface; here only loopback may be used. */
+/** `listen 80` binds every interface; here only loopback may be used, on the harness's ports. */
 function loopbackListen(http: string, ports: { http: number; https: number }): string {
   let replaced = 0;
   const out = http.replace(/^(\s*listen )(\d+)\b/gm, (_m, head: string, port: string) => {
     replaced++;
-    return `${head}127.0.0.1:${port}`;
+    const mapped = Number(port) === EDGE_PATHS.httpsPort ? ports.https : Number(port) === EDGE_PATHS.httpPort ? ports.http : undefined;
+    if (mapped === undefined) throw new Error(`harness: the edge listens on ${port}, which it does not publish`);
+    return `${head}127.0.0.1:${mapped}`;
   });
   if (replaced !== 2 || !out.includes(`127.0.0.1:${ports.https} ssl`)) {
-    throw new Error(`harness: expected the rendered http.conf to listen on ${ports.http} and ${ports.https}:\n${http}`);
+    throw new Error(`harness: expected the edge's http.conf to listen on ${EDGE_PATHS.httpPort} and ${EDGE_PATHS.httpsPort} ssl:\n${http}`);
   }
   return out;
-}
-
-/**
- * The plan's migration one-off (`python3 throat.py migration apply`), in a run dir laid out like
- * startGunicorn's (the app's entries + the sync kind's config.yaml), on Debian's Python.
- */
-async function migrate(plan: Plan, group: ProcessGroup, appDir: string, env: Record<string, string>): Promise<void> {
-  const runDir = group.subdir("run-migration");
-  for (const entry of readdirSync(appDir)) if (entry !== "config.yaml" && entry !== "configs") symlinkSync(join(appDir, entry), join(runDir, entry));
-  // Where the image holds it: the migration's command copies configs/$CONFIG_NAME/config.yaml.
-  const config = plan.app.configFiles.sync;
-  group.subdir(`run-migration/configs/${config.name}`);
-  writeFileSync(join(runDir, config.path), config.text);
-  const [program, ...args] = plan.migration.argv;
-  // Debian's python3 (the Flask stack's) first on PATH, for the command's `python3`.
-  const runEnv = { ...env, CONFIG_NAME: plan.migration.configName, PATH: `/usr/bin:${process.env.PATH ?? ""}`, PYTHONDONTWRITEBYTECODE: "1" };
-  await runCommand(program === "python3" ? "/usr/bin/python3" : (program ?? "/usr/bin/python3"), args, { cwd: runDir, env: runEnv, timeoutMs: 300_000 });
 }

@@ -33,6 +33,8 @@ export interface GunicornOptions {
   wsgiModule?: string;
   /** Content of the config.yaml the app sees; default: the appDir's own, if any. */
   configYaml?: string;
+  /** A prepared working directory (a container's root, e2e/lib/containerRoot.ts): used as is. */
+  runDir?: string;
   timeoutMs?: number;
   /**
    * Path requested (any HTTP status accepted) to know a worker has booted:
@@ -82,12 +84,14 @@ export function rewriteGunicornArgv(argv: string[], port: number, wsgiModule?: s
 export async function startGunicorn(group: ProcessGroup, options: GunicornOptions): Promise<GunicornServer> {
   const port = await freePort();
   const argv = rewriteGunicornArgv(options.argv, port, options.wsgiModule);
-  const runDir = group.subdir(`run-${options.name}`);
   const appDir = resolve(options.appDir);
   if (!existsSync(appDir)) throw new Error(`appDir not found: ${appDir}`);
-  for (const entry of readdirSync(appDir)) {
-    if (entry === "config.yaml" && options.configYaml !== undefined) continue;
-    symlinkSync(join(appDir, entry), join(runDir, entry));
+  const runDir = options.runDir ?? group.subdir(`run-${options.name}`);
+  if (!options.runDir) {
+    for (const entry of readdirSync(appDir)) {
+      if (entry === "config.yaml" && options.configYaml !== undefined) continue;
+      symlinkSync(join(appDir, entry), join(runDir, entry));
+    }
   }
   if (options.configYaml !== undefined) writeFileSync(join(runDir, "config.yaml"), options.configYaml);
 
