@@ -73,6 +73,8 @@ export interface WorkerProcess {
   aliases: string[];
   /** Its container's root folder. */
   root: string;
+  /** The environment it runs with (its container's, endpoints on this machine). */
+  env: Record<string, string>;
 }
 
 export interface Harness {
@@ -165,7 +167,9 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     const root = throatRoot(migration);
     const [program, ...args] = migration.command ?? [];
     if (!program) throw new Error("harness: the migration container has no command");
-    await runCommand(program, args, { cwd: root.host(THROAT_WORKDIR), env: { ...env(migration), PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: 300_000 });
+    // Its `python3` is the image's; here, Debian's (where the Flask stack is installed) comes first.
+    const path = `/usr/bin:/bin:${process.env.PATH ?? ""}`;
+    await runCommand(program, args, { cwd: root.host(THROAT_WORKDIR), env: { ...env(migration), PATH: path, PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: 300_000 });
   }
 
   const startWorkers = async (suffix: string): Promise<WorkerProcess[]> => {
@@ -178,14 +182,16 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
         const root = throatRoot(c);
         const workdir = root.host(THROAT_WORKDIR);
         applyConfigName(workdir, c.env.CONFIG_NAME);
+        const processEnv = env(c);
         starts.push(
-          startGunicorn(group, { name, argv: imageCommand(c.env), env: env(c), appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then((server) => ({
+          startGunicorn(group, { name, argv: imageCommand(c.env), env: processEnv, appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then((server) => ({
             kind: service.kind,
             name,
             server,
             hostPort: `127.0.0.1:${server.port}`,
             aliases: c.aliases,
             root: root.root,
+            env: processEnv,
           })),
         );
       });
