@@ -124,6 +124,11 @@ export function planStorage(s: Settings): StoragePlan {
         prefixes: S3_PREFIXES,
         // Throat: upload_fileobj (PutObject, with the ACL header: PutObjectAcl), head_object
         // (GetObject) to find an existing file, delete_object for a sub's deleted upload.
+        // Throat's S3Storage.get/delete name the key without filename_prefix (app/storage.py),
+        // so with prefixes a lookup misses (the file is uploaded again, under the same
+        // content-hash name: harmless) and a delete of a sub's upload is refused (no right
+        // outside the prefixes). Granting the bucket root instead would let the app overwrite
+        // every release's assets; the prefixes keep the rights least.
         appActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"],
         assetActions: ["s3:PutObject"],
       },
