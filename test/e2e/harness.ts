@@ -173,30 +173,28 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   }
 
   const startWorkers = async (suffix: string): Promise<WorkerProcess[]> => {
-    const starts: Promise<WorkerProcess>[] = [];
-    for (const service of plan.workers) {
+    // Every container's root first: a wiring mistake fails before any process starts.
+    const prepared = plan.workers.flatMap((service) => {
       const registered = stack.byTier("worker").filter((c) => c.kind === service.kind);
       const count = options.replicas?.[service.kind] ?? registered.length;
-      registered.slice(0, count).forEach((c, i) => {
-        const name = `${service.kind}-${i}${suffix}`;
+      return registered.slice(0, count).map((c, i) => {
         const root = throatRoot(c);
         const workdir = root.host(THROAT_WORKDIR);
         applyConfigName(workdir, c.env.CONFIG_NAME);
-        const processEnv = env(c);
-        starts.push(
-          startGunicorn(group, { name, argv: imageCommand(c.env), env: processEnv, appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then((server) => ({
-            kind: service.kind,
-            name,
-            server,
-            hostPort: `127.0.0.1:${server.port}`,
-            aliases: c.aliases,
-            root: root.root,
-            env: processEnv,
-          })),
-        );
+        return { kind: service.kind, name: `${service.kind}-${i}${suffix}`, c, root, workdir, processEnv: env(c) };
       });
-    }
-    return Promise.all(starts);
+    });
+    // allSettled: a failed boot must not leave the others' promises unobserved.
+    const results = await Promise.allSettled(
+      prepared.map(({ kind, name, c, root, workdir, processEnv }) =>
+        startGunicorn(group, { name, argv: imageCommand(c.env), env: processEnv, appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then(
+          (server): WorkerProcess => ({ kind, name, server, hostPort: `127.0.0.1:${server.port}`, aliases: c.aliases, root: root.root, env: processEnv }),
+        ),
+      ),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    return results.map((r) => (r as PromiseFulfilledResult<WorkerProcess>).value);
   };
   let workers = await startWorkers("");
 
