@@ -72,6 +72,8 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
   app: both,
   ...Object.fromEntries(["server", "port", "useTls", "username", "defaultFrom"].map((k) => [`mail.${k}`, both])),
   mailPassword: both,
+  // Both targets keep user files on destroy when asked (docker volumes, the S3 bucket).
+  "storage.retainOnDelete": both,
   "redis.nodeType": prodOnly,
   "aws.vpcId": prodOnly,
   "aws.publicSubnetIds": prodOnly,

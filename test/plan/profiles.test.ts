@@ -76,6 +76,7 @@ const SAMPLES: Record<string, Sample> = {
   "mail.username": { value: "throat", with: { ...MAIL_BASE, mailPassword: "smtp-pw" } },
   "mail.defaultFrom": { value: "forum@example.net", with: { "mail.server": "smtp.example.net" } },
   mailPassword: { value: "smtp-pw", with: { ...MAIL_BASE, "mail.username": "throat" }, seen: (s) => s.secrets.mailPassword, expected: true },
+  "storage.retainOnDelete": { value: true },
   "redis.nodeType": { value: "cache.r6g.large" },
   "aws.vpcId": { value: "vpc-0abc1234", with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
   "aws.publicSubnetIds": { value: SUBNETS.publicSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
