@@ -9,7 +9,7 @@
 /**
  * Every config.yaml key the stack sets itself, with what to use instead. A key lies in this list
  * when its path or one of its parents is listed (`database` covers `database.host`).
- * The storage half of the stack adds `storage` here when it manages the store.
+ * The storage half (plan/storage.ts) manages the store on both profiles, so it owns `storage`.
  */
 export const STACK_OWNED_KEYS: Readonly<Record<string, string>> = {
   database: "throat:database and throat:pool: the stack runs the database and sizes the pools",
@@ -26,6 +26,9 @@ export const STACK_OWNED_KEYS: Readonly<Record<string, string>> = {
   "cache.type": "nothing: the stack caches in its Redis",
   "cache.redis_url": "nothing: the stack caches in its Redis (CACHE_REDIS_URL)",
   mail: "throat:mail and throat:mailPassword (a secret)",
+  // plan/storage.ts: the volumes (test) or the bucket and its CDN (prod), and their URLs.
+  storage:
+    "throat:storage: the stack keeps user files itself (Docker volumes on test, S3 behind CloudFront on prod) and sets their URLs; storage.sub_css_max_file_size is set in Throat's admin interface",
 };
 
 /**

@@ -22,6 +22,8 @@ import { EDGE_PATHS } from "../../components/plan/names";
 import type { WorkerKind } from "../../components/settings";
 import { applyConfigName, type ContainerRoot, containerRoot, VolumeStore } from "./lib/containerRoot";
 import { imageCommand, type RegisteredContainer, registeredDockerStack } from "./lib/registered";
+
+export { MAIL_PASSWORD } from "./lib/registered";
 import {
   freePort,
   type GunicornServer,
@@ -60,6 +62,8 @@ export interface HarnessOptions {
   bootTimeoutMs?: number;
   /** Added to every Throat process's environment (the real Throat's PYTHONPATH of stubs). */
   extraEnv?: Record<string, string>;
+  /** PYTHONPATH of every app process (the real Throat needs its stubs first on the path). */
+  pythonPath?: string;
 }
 
 export interface WorkerProcess {
@@ -157,7 +161,11 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     [`${stack.one("redis").name}:${REDIS_PORT}`, redis],
   ]);
   if (pgbouncer) network.set(`${stack.one("pgbouncer").name}:${PGBOUNCER_PORT}`, pgbouncer);
-  const env = (c: RegisteredContainer) => ({ ...onThisMachine(c, network), ...(options.extraEnv ?? {}) });
+  const env = (c: RegisteredContainer) => ({
+    ...onThisMachine(c, network),
+    ...(options.pythonPath ? { PYTHONPATH: options.pythonPath } : {}),
+    ...(options.extraEnv ?? {}),
+  });
   const volumes = new VolumeStore(group.subdir("volumes"));
   let generation = 0;
   const throatRoot = (c: RegisteredContainer) => containerRoot(group.subdir(`root-${c.name}-${generation}`), { [THROAT_WORKDIR]: appDir }, c.files, c.mounts, volumes);

@@ -126,3 +126,9 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     expect(() => execFileSync("/bin/sh", ["-c", local], { env: { ...env, STORAGE_CONTAINER: undefined }, stdio: "pipe" })).toThrow(/KeyError: 'STORAGE_CONTAINER'/);
   });
 });
+
+describe("throat:app cannot take the store over", () => {
+  test("a storage key in throat:app is refused, naming throat:storage", () => {
+    expect(() => plan("test-alice", { app: { storage: { provider: "S3" } } })).toThrow(/throat:app\.storage: the stack sets storage itself; use throat:storage/);
+  });
+});

@@ -30,6 +30,7 @@ describe("the keys the stack owns", () => {
         "cache.type",
         "cache.redis_url",
         "mail",
+        "storage",
       ].sort(),
     );
   });

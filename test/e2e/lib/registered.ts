@@ -37,10 +37,27 @@ export interface RegisteredStack {
   one(tier: string): RegisteredContainer;
 }
 
+/** The SMTP password a plan with throat:mailPassword hands the app as MAIL_PASSWORD. */
+export const MAIL_PASSWORD = "e2e-smtp-password";
+
+/**
+ * The secrets the plan says the stack config holds, as a stack file would give them (the
+ * target reads them from the config, marked secret): test values.
+ */
+function secretConfig(plan: Plan): { config: Record<string, string>; secretKeys: string[] } {
+  const s = plan.settings;
+  const config: Record<string, string> = {};
+  if (s.secrets.secretKey) config["throat:secretKey"] = "e2e-secret-key-of-some-length";
+  if (s.secrets.mailPassword) config["throat:mailPassword"] = MAIL_PASSWORD;
+  if (s.secrets.tlsKey) config["throat:tlsKey"] = "e2e placeholder: the harness makes its own certificate";
+  if (s.tlsCertificate) config["throat:tlsCertificate"] = s.tlsCertificate;
+  return { config, secretKeys: Object.keys(config).filter((k) => k !== "throat:tlsCertificate") };
+}
+
 export async function registeredDockerStack(plan: Plan): Promise<RegisteredStack> {
   const run = await runProgram({
     stack: plan.settings.stack,
-    config: {},
+    ...secretConfig(plan),
     program: async () => {
       const { DockerStack } = await import("../../../components/docker");
       new DockerStack("throat", { plan });
