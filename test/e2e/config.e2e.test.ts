@@ -87,7 +87,9 @@ describe("the app's configuration, per worker kind", () => {
     // One more sync process on the same database and Redis with an edited config.yaml.
     const startWith = async (name: string, edit: (values: Record<string, Record<string, unknown>>) => void, envEdit: Record<string, string> = {}) => {
       const service = p.workers.find((w) => w.kind === "sync")!;
-      const values = parse(p.app.configFiles.sync.text);
+      // The running sync container's config.yaml: the plan's, its paths in that container's root
+      // (the storage folders Throat creates at start exist only there).
+      const values = parse(readFileSync(join(h.byKind("sync")[0]!.server.runDir, "config.yaml"), "utf8"));
       edit(values);
       const db = h.pgbouncer ?? h.postgres;
       const endpoints = { databaseHost: db.host, databasePort: String(db.port), redisHost: h.redis.host, redisPort: String(h.redis.port) };
