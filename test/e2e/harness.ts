@@ -64,6 +64,11 @@ export interface HarnessOptions {
   extraEnv?: Record<string, string>;
   /** PYTHONPATH of every app process (the real Throat needs its stubs first on the path). */
   pythonPath?: string;
+  /**
+   * Upstream addresses nginx lists before the live ones though nothing there answers: what the
+   * edge holds while a replaced worker's old address is gone (Docker DNS answered both).
+   */
+  deadUpstreams?: Partial<Record<WorkerKind, string[]>>;
 }
 
 export interface WorkerProcess {
@@ -213,7 +218,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const staticRoot = edgeRoot.host(EDGE_PATHS.staticRoot);
   const httpsUrl = `https://127.0.0.1:${ports.https}`;
   const startEdgeNow = async () => {
-    const edge = await startEdge(group, edgeContainer, edgeRoot, workers, allAliases, ports);
+    const edge = await startEdge(group, edgeContainer, edgeRoot, workers, allAliases, ports, options.deadUpstreams ?? {});
     await group.untilReady("nginx", waitForHttp(`${httpsUrl}/nginx-health`, { expectStatus: 200, timeoutMs: 30_000 }));
     return edge;
   };
@@ -294,6 +299,7 @@ async function startEdge(
   workers: WorkerProcess[],
   allAliases: Set<string>,
   ports: { http: number; https: number },
+  dead: Partial<Record<WorkerKind, string[]>>,
 ): Promise<{ nginx: NginxServer; files: Record<string, string> }> {
   const tlsDir = group.subdir("edge-tls");
   const tls = { certificatePath: join(tlsDir, "cert.pem"), keyPath: join(tlsDir, "key.pem") };
@@ -324,6 +330,12 @@ async function startEdge(
       // A replica this run does not start (options.replicas) is left out.
       if (allAliases.has(alias)) return `    # ${line.trim()} (not started here)`;
       throw new Error(`harness: nginx upstream server ${alias} is no worker container's network alias (${[...allAliases].join(", ")})`);
+    })
+    // Dead addresses first in their kind's upstream, with the same server parameters.
+    .replace(/^(upstream throat_(\w+) \{\n(?:\s*ip_hash;\n)?)(\s*server \S+)(.*)$/gm, (block, head: string, kind: string, first: string, rest: string) => {
+      const extra = dead[kind as WorkerKind] ?? [];
+      const indent = /^\s*/.exec(first)![0];
+      return `${head}${extra.map((a) => `${indent}server ${a}${rest}\n`).join("")}${first}${rest}`;
     })
     .replaceAll(EDGE_PATHS.tls.certificatePath, tls.certificatePath)
     .replaceAll(EDGE_PATHS.tls.keyPath, tls.keyPath)
