@@ -21,10 +21,11 @@ const check = (rs: Registered[]) => messages(rs, [privateBuckets]);
 const without = (type: string) => run.resources.filter((r) => !(r.type === type && r.name === NAME));
 const edited = (type: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>) =>
   run.resources.map((r) => (r.type === type && r.name === NAME ? { ...r, inputs: change(structuredClone(r.inputs)) } : r));
-const bucket = () => run.resources.find((r) => r.type === BUCKET)!;
+const bucket = () => run.resources.find((r) => r.type === BUCKET && r.name === NAME)!;
 
 test("the prod stack's bucket passes", async () => {
-  expect(run.resources.filter((r) => r.type === BUCKET)).toHaveLength(1);
+  // The user files' bucket, and the ALB's access-log bucket: both pass.
+  expect(run.resources.filter((r) => r.type === BUCKET).map((r) => r.name).sort()).toEqual(["throat-prod-alb-logs", NAME]);
   expect(await check(run.resources)).toEqual([]);
 });
 
