@@ -8,7 +8,9 @@ import { readPreviousDeployment } from "./components/previous";
 export = async () => {
   let plan;
   try {
-    const secretKeys = Object.keys(pulumi.runtime.allConfig()).filter((k) => (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k));
+    const secretKeys = Object.keys(pulumi.runtime.allConfig()).filter((k) =>
+      (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
+    );
     // Validated first, so a config error registers nothing (not even the reference below);
     // then again against what runs now, for the rollout's own budget (components/previous.ts).
     planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys);

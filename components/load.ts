@@ -18,7 +18,12 @@ export class StackConfigError extends Error {
 }
 
 /** Builds the plan; any problem with the input becomes a StackConfigError listing them all. */
-export function planFromConfig(stack: string, raw: Record<string, string>, secretKeys: readonly string[], previous?: PreviousDeployment): Plan {
+export function planFromConfig(
+  stack: string,
+  raw: Record<string, string>,
+  secretKeys: readonly string[],
+  previous?: PreviousDeployment,
+): Plan {
   try {
     const isFile = (p: string) => statSync(path.resolve(PROJECT_ROOT, p), { throwIfNoEntry: false })?.isFile() ?? false;
     const settings = parseSettings(stack, raw, secretKeys, { isFile });
@@ -27,12 +32,16 @@ export function planFromConfig(stack: string, raw: Record<string, string>, secre
     try {
       routeList = readFileSync(routeListPath, "utf8");
     } catch (e) {
-      throw new PlanError("throat:routeList", `throat:routeList: cannot read ${settings.routeList} (${(e as NodeJS.ErrnoException).code}); point it at the output of ./throat.py route list, relative to the project`);
+      throw new PlanError(
+        "throat:routeList",
+        `throat:routeList: cannot read ${settings.routeList} (${(e as NodeJS.ErrnoException).code}); point it at the output of ./throat.py route list, relative to the project`,
+      );
     }
     return buildPlan(settings, routeList, previous);
   } catch (e) {
     if (e instanceof SettingsError) throw new StackConfigError(e.message);
-    if (e instanceof PlanError || e instanceof BudgetError) throw new StackConfigError(`Stack "${stack}": ${e.message}`);
+    if (e instanceof PlanError || e instanceof BudgetError)
+      throw new StackConfigError(`Stack "${stack}": ${e.message}`);
     throw e;
   }
 }

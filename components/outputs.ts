@@ -31,9 +31,22 @@ export function stackOutputs(plan: Plan, target: TargetOutputs) {
       peak: b.server.peak,
       free: b.server.free,
       poolSizes: b.poolSizes,
-      ...(b.pgbouncer ? { pgbouncerClientPeak: b.pgbouncer.peak, pgbouncerMaxClientConnections: b.pgbouncer.maxClientConnections } : {}),
+      ...(b.pgbouncer
+        ? { pgbouncerClientPeak: b.pgbouncer.peak, pgbouncerMaxClientConnections: b.pgbouncer.maxClientConnections }
+        : {}),
     },
-    workers: Object.fromEntries(plan.workers.map((w) => [w.kind, { min: w.replicas.min, max: w.replicas.max, processes: w.processes, threads: w.threads, workerConnections: w.workerConnections ?? null }])),
+    workers: Object.fromEntries(
+      plan.workers.map((w) => [
+        w.kind,
+        {
+          min: w.replicas.min,
+          max: w.replicas.max,
+          processes: w.processes,
+          threads: w.threads,
+          workerConnections: w.workerConnections ?? null,
+        },
+      ]),
+    ),
     capacity: b.capacity,
     trustedProxyCount: plan.proxies.trustedProxyCount,
     /** The next deploy reads these back (components/previous.ts): the data's PostgreSQL major. */

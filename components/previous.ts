@@ -22,7 +22,9 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment | und
     }
   } catch (e) {
     // A backend that cannot answer costs the rollout check, not the deploy; say so.
-    pulumi.log.warn(`could not read this stack's last outputs (${(e as Error).message}): the budget of the rollout from what runs now is not checked this time`);
+    pulumi.log.warn(
+      `could not read this stack's last outputs (${(e as Error).message}): the budget of the rollout from what runs now is not checked this time`,
+    );
     return undefined;
   }
   return previousFromOutputs(outputs);

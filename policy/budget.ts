@@ -32,19 +32,28 @@
 //   runs for real at `pulumi up`.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { ecsLines, rdsLimit } from "./budgetAws";
-import { dockerWorkerLines, pgbouncerContainers, pgbouncerLine, postgresContainers, postgresLimit } from "./budgetDocker";
+import {
+  dockerWorkerLines,
+  pgbouncerContainers,
+  pgbouncerLine,
+  postgresContainers,
+  postgresLimit,
+} from "./budgetDocker";
 import { Limit, Line, MIGRATIONS, overBudget } from "./budgetLines";
 import { T } from "./types";
 
 const FIX = {
   aws: "lower the services' maximum tasks or connections per task (throat:workers.<kind>.replicas, processes, threads, poolSize), lower the deploy surge (throat:deploy.maxPercent), or raise max_connections (throat:database.maxConnections).",
-  docker: "lower the worker replicas or connections per container (throat:workers.<kind>.replicas, processes, threads, poolSize), replace workers delete-first (throat:deploy.maxPercent below 200), or raise max_connections (throat:database.maxConnections).",
-  pgbouncer: "lower PgBouncer's pool (throat:database.pgbouncer.poolSize) or raise max_connections (throat:database.maxConnections).",
+  docker:
+    "lower the worker replicas or connections per container (throat:workers.<kind>.replicas, processes, threads, poolSize), replace workers delete-first (throat:deploy.maxPercent below 200), or raise max_connections (throat:database.maxConnections).",
+  pgbouncer:
+    "lower PgBouncer's pool (throat:database.pgbouncer.poolSize) or raise max_connections (throat:database.maxConnections).",
 };
 
 export const connectionBudget: StackValidationPolicy = {
   name: "database-connection-budget",
-  description: "The connections the worker services can open at the peak of a deploy, plus migrations, fit the database's max_connections minus its reserved slots.",
+  description:
+    "The connections the worker services can open at the peak of a deploy, plus migrations, fit the database's max_connections minus its reserved slots.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const { resources } = args;
@@ -65,7 +74,8 @@ export const connectionBudget: StackValidationPolicy = {
       const lines = bouncers.length
         ? bouncers.map((b) => pgbouncerLine(b, reportViolation)).filter((l): l is Line => !!l)
         : dockerWorkerLines(resources, reportViolation);
-      for (const server of servers) check(postgresLimit(server), [...lines, MIGRATIONS], bouncers.length ? FIX.pgbouncer : FIX.docker);
+      for (const server of servers)
+        check(postgresLimit(server), [...lines, MIGRATIONS], bouncers.length ? FIX.pgbouncer : FIX.docker);
     }
   },
 };

@@ -18,16 +18,24 @@ const command = (r: PolicyResource) => list(known(read(r.props, "command"))).map
 
 /** A container replaced create-before-delete runs twice during the replacement. */
 const copies = (r: PolicyResource) => (r.opts.deleteBeforeReplace === false ? 2 : 1);
-const copiesDetail = (r: PolicyResource) => (copies(r) === 2 ? "2 (replaced create-before-delete)" : "1 (replaced delete-first)");
+const copiesDetail = (r: PolicyResource) =>
+  copies(r) === 2 ? "2 (replaced create-before-delete)" : "1 (replaced delete-first)";
 
 export function postgresContainers(resources: PolicyResource[]): PolicyResource[] {
-  return containers(resources).filter((r) => command(r)[0] === "postgres" || dockerLabels(r.props).get(DOCKER_TIER_LABEL) === "database");
+  return containers(resources).filter(
+    (r) => command(r)[0] === "postgres" || dockerLabels(r.props).get(DOCKER_TIER_LABEL) === "database",
+  );
 }
 
 export function postgresLimit(r: PolicyResource): Limit {
   const settings = postgresSettings(command(r));
   const get = (k: keyof typeof POSTGRES_DEFAULTS) => integer(settings.get(k)) ?? POSTGRES_DEFAULTS[k];
-  return { database: r, what: `PostgreSQL container ${dockerName(r)}`, maxConnections: get("max_connections"), reserved: get("superuser_reserved_connections") + get("reserved_connections") };
+  return {
+    database: r,
+    what: `PostgreSQL container ${dockerName(r)}`,
+    maxConnections: get("max_connections"),
+    reserved: get("superuser_reserved_connections") + get("reserved_connections"),
+  };
 }
 
 /** Run-time settings on a postgres command line: `-c name=value`, `-cname=value`, `--name=value`, `-N n`. */
@@ -47,7 +55,8 @@ export function postgresSettings(args: string[]): Map<string, string> {
   return settings;
 }
 
-export const pgbouncerContainers = (resources: PolicyResource[]) => containers(resources).filter((r) => dockerName(r).endsWith("-pgbouncer"));
+export const pgbouncerContainers = (resources: PolicyResource[]) =>
+  containers(resources).filter((r) => dockerName(r).endsWith("-pgbouncer"));
 
 /**
  * PgBouncer's server side: max_db_connections when it caps the database, else default_pool_size
@@ -58,14 +67,25 @@ export function pgbouncerLine(r: PolicyResource, reportViolation: ReportViolatio
   const ini = uploads.find((u) => text(u.file)?.endsWith("pgbouncer.ini"));
   const content = ini && text(known(ini.content));
   if (content === undefined) {
-    reportViolation(`PgBouncer container ${dockerName(r)}: no pgbouncer.ini among its uploads, so its server-side pool cannot be checked against PostgreSQL's limit. Upload the ini the stack renders (components/docker/pgbouncer.ts).`, r.urn);
+    reportViolation(
+      `PgBouncer container ${dockerName(r)}: no pgbouncer.ini among its uploads, so its server-side pool cannot be checked against PostgreSQL's limit. Upload the ini the stack renders (components/docker/pgbouncer.ts).`,
+      r.urn,
+    );
     return undefined;
   }
   const settings = iniSection(content, "pgbouncer");
   const cap = integer(settings.get("max_db_connections"));
-  const pool = cap && cap > 0 ? cap : (integer(settings.get("default_pool_size")) ?? PGBOUNCER_DEFAULTS.default_pool_size) + (integer(settings.get("reserve_pool_size")) ?? PGBOUNCER_DEFAULTS.reserve_pool_size);
+  const pool =
+    cap && cap > 0
+      ? cap
+      : (integer(settings.get("default_pool_size")) ?? PGBOUNCER_DEFAULTS.default_pool_size) +
+        (integer(settings.get("reserve_pool_size")) ?? PGBOUNCER_DEFAULTS.reserve_pool_size);
   const source = cap && cap > 0 ? "max_db_connections" : "default_pool_size + reserve_pool_size";
-  return { consumer: dockerName(r), detail: `pool ${pool} (${source}) x ${copiesDetail(r)}`, connections: pool * copies(r) };
+  return {
+    consumer: dockerName(r),
+    detail: `pool ${pool} (${source}) x ${copiesDetail(r)}`,
+    connections: pool * copies(r),
+  };
 }
 
 function iniSection(content: string, section: string): Map<string, string> {
@@ -76,7 +96,8 @@ function iniSection(content: string, section: string): Map<string, string> {
     if (!line || line.startsWith(";") || line.startsWith("#")) continue;
     const header = /^\[(.+)\]$/.exec(line);
     if (header) current = (header[1] ?? "").trim().toLowerCase();
-    else if (current === section && line.includes("=")) values.set(line.slice(0, line.indexOf("=")).trim().toLowerCase(), line.slice(line.indexOf("=") + 1).trim());
+    else if (current === section && line.includes("="))
+      values.set(line.slice(0, line.indexOf("=")).trim().toLowerCase(), line.slice(line.indexOf("=") + 1).trim());
   }
   return values;
 }
@@ -88,15 +109,26 @@ export function dockerWorkerLines(resources: PolicyResource[], reportViolation: 
     const declared = known(dockerLabels(c.props).get(DOCKER_CONNECTIONS_LABEL));
     if (declared === undefined) {
       const kind = dockerEnv(c.props).env.get("WORKER_TYPE");
-      if (kind) reportViolation(`Docker container ${dockerName(c)} runs Throat (WORKER_TYPE ${kind}) but declares no ${DOCKER_CONNECTIONS_LABEL} label: label it with the connections it opens at most (components/docker/workers.ts sets it from the plan).`, c.urn);
+      if (kind)
+        reportViolation(
+          `Docker container ${dockerName(c)} runs Throat (WORKER_TYPE ${kind}) but declares no ${DOCKER_CONNECTIONS_LABEL} label: label it with the connections it opens at most (components/docker/workers.ts sets it from the plan).`,
+          c.urn,
+        );
       continue;
     }
     const perContainer = integer(declared);
     if (perContainer === undefined) {
-      reportViolation(`Docker container ${dockerName(c)}: label ${DOCKER_CONNECTIONS_LABEL} must be a whole number (got ${JSON.stringify(declared)}).`, c.urn);
+      reportViolation(
+        `Docker container ${dockerName(c)}: label ${DOCKER_CONNECTIONS_LABEL} must be a whole number (got ${JSON.stringify(declared)}).`,
+        c.urn,
+      );
       continue;
     }
-    lines.push({ consumer: dockerName(c), detail: `${perContainer} x ${copiesDetail(c)}`, connections: perContainer * copies(c) });
+    lines.push({
+      consumer: dockerName(c),
+      detail: `${perContainer} x ${copiesDetail(c)}`,
+      connections: perContainer * copies(c),
+    });
   }
   return lines;
 }

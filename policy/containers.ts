@@ -34,7 +34,8 @@ export function ecsContainers(props: unknown): Parsed<EcsContainer[]> {
 function ecsContainer(c: unknown, index: number): EcsContainer {
   const def = (c && typeof c === "object" ? c : {}) as Record<string, unknown>;
   const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-  const entries = (v: unknown) => (Array.isArray(v) ? v.filter((e): e is Record<string, unknown> => !!e && typeof e === "object") : []);
+  const entries = (v: unknown) =>
+    Array.isArray(v) ? v.filter((e): e is Record<string, unknown> => !!e && typeof e === "object") : [];
   return {
     name: typeof def.name === "string" ? def.name : `#${index}`,
     environment: entries(def.environment).map((e) => ({ name: String(e.name), value: String(e.value ?? "") })),

@@ -32,9 +32,12 @@ function attempt(get: () => unknown): Data {
 }
 
 function plain(value: unknown): Data {
-  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => attempt(() => (value as unknown[])[i]));
-  if (value && typeof value === "object") return Object.fromEntries(Object.keys(value).map((k) => [k, attempt(() => (value as Record<string, unknown>)[k])]));
-  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value as string | number | boolean | null;
+  if (Array.isArray(value))
+    return Array.from({ length: value.length }, (_, i) => attempt(() => (value as unknown[])[i]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.keys(value).map((k) => [k, attempt(() => (value as Record<string, unknown>)[k])]));
+  if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return value as string | number | boolean | null;
   return undefined;
 }
 
@@ -64,7 +67,11 @@ export function firstUnknown(d: Data): Unknown | undefined {
   if (isUnknown(d)) return d;
   if (Array.isArray(d)) return d.map(firstUnknown).find((u) => u);
   const r = record(d);
-  return r ? Object.values(r).map(firstUnknown).find((u) => u) : undefined;
+  return r
+    ? Object.values(r)
+        .map(firstUnknown)
+        .find((u) => u)
+    : undefined;
 }
 
 /** `d` itself; an unknown value ends the check (the engine reports it as not decidable at preview). */

@@ -16,31 +16,44 @@ export const databasePrivateAndEncrypted: ResourceValidationPolicy = {
   validateResource: (args, reportViolation) => {
     if (args.type !== T.rdsInstance) return;
     if (prop(args, "publiclyAccessible") === true) {
-      reportViolation(`${subject(args)} is publicly accessible: set publiclyAccessible: false. It belongs in the private subnets, reachable only from the app's security groups.`);
+      reportViolation(
+        `${subject(args)} is publicly accessible: set publiclyAccessible: false. It belongs in the private subnets, reachable only from the app's security groups.`,
+      );
     }
     if (prop(args, "storageEncrypted") !== true) {
-      reportViolation(`${subject(args)} does not encrypt its storage: set storageEncrypted: true (chosen at creation only: an existing instance is migrated by restoring an encrypted snapshot copy).`);
+      reportViolation(
+        `${subject(args)} does not encrypt its storage: set storageEncrypted: true (chosen at creation only: an existing instance is migrated by restoring an encrypted snapshot copy).`,
+      );
     }
   },
 };
 
 export const databaseKeepsData: ResourceValidationPolicy = {
   name: "rds-keeps-data",
-  description: "The database keeps its data: deletion protection on, backups retained for at least a day, a final snapshot on deletion.",
+  description:
+    "The database keeps its data: deletion protection on, backups retained for at least a day, a final snapshot on deletion.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== T.rdsInstance) return;
     if (prop(args, "deletionProtection") !== true) {
-      reportViolation(`${subject(args)} has no deletion protection: set deletionProtection: true, so AWS refuses to delete the database.`);
+      reportViolation(
+        `${subject(args)} has no deletion protection: set deletionProtection: true, so AWS refuses to delete the database.`,
+      );
     }
     const retention = integer(prop(args, "backupRetentionPeriod"));
     if (retention === undefined || retention < 1) {
-      reportViolation(`${subject(args)} keeps no automated backups (backupRetentionPeriod ${retention ?? "unset"}): set backupRetentionPeriod to at least 1 day (throat:database.backupRetentionDays).`);
+      reportViolation(
+        `${subject(args)} keeps no automated backups (backupRetentionPeriod ${retention ?? "unset"}): set backupRetentionPeriod to at least 1 day (throat:database.backupRetentionDays).`,
+      );
     }
     if (prop(args, "skipFinalSnapshot") === true) {
-      reportViolation(`${subject(args)} skips its final snapshot: set skipFinalSnapshot: false and a finalSnapshotIdentifier, so deleting it leaves a snapshot to restore.`);
+      reportViolation(
+        `${subject(args)} skips its final snapshot: set skipFinalSnapshot: false and a finalSnapshotIdentifier, so deleting it leaves a snapshot to restore.`,
+      );
     } else if (!text(prop(args, "finalSnapshotIdentifier"))) {
-      reportViolation(`${subject(args)} takes a final snapshot but names none: set finalSnapshotIdentifier (AWS refuses to delete the instance without it).`);
+      reportViolation(
+        `${subject(args)} takes a final snapshot but names none: set finalSnapshotIdentifier (AWS refuses to delete the instance without it).`,
+      );
     }
   },
 };

@@ -33,7 +33,8 @@ interface Opening {
 
 export const internetIngress: StackValidationPolicy = {
   name: "internet-ingress-load-balancer-web-only",
-  description: "Only TCP 80 and 443 on the load balancer's security groups are open to the internet; on Docker only the edge publishes ports.",
+  description:
+    "Only TCP 80 and 443 on the load balancer's security groups are open to the internet; on Docker only the edge publishes ports.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
@@ -45,15 +46,22 @@ export const internetIngress: StackValidationPolicy = {
       lbUnknown ??= refs.unknown;
     }
     // Named by the resources they came from; by id only when the stack does not create them.
-    const names = (g: GroupRefs) => (g.urns.size ? [...g.urns].map((u) => byUrn.get(u)?.name ?? u) : [...g.ids]).join(", ") || "an unknown group";
+    const names = (g: GroupRefs) =>
+      (g.urns.size ? [...g.urns].map((u) => byUrn.get(u)?.name ?? u) : [...g.ids]).join(", ") || "an unknown group";
 
     for (const o of args.resources.flatMap(openings)) {
       const what = describe(o);
       if (!isWeb(o)) {
-        reportViolation(`${o.subject} opens ${what} to ${o.source}: only TCP 80 and 443 may be open to the internet, and only on the load balancer's security group. Remove it, or allow the port from a security group (referencedSecurityGroupId) or a private CIDR.`, o.rule.urn);
+        reportViolation(
+          `${o.subject} opens ${what} to ${o.source}: only TCP 80 and 443 may be open to the internet, and only on the load balancer's security group. Remove it, or allow the port from a security group (referencedSecurityGroupId) or a private CIDR.`,
+          o.rule.urn,
+        );
       } else if (![...o.group.urns, ...o.group.ids].some((g) => lbGroups.has(g))) {
         if (lbUnknown) throw lbUnknown.error;
-        reportViolation(`${o.subject} opens ${what} to ${o.source} on security group ${names(o.group)}, which no load balancer uses: only the load balancer's security group may accept traffic from the internet. Send the traffic through the ALB and allow it from the ALB's security group.`, o.rule.urn);
+        reportViolation(
+          `${o.subject} opens ${what} to ${o.source} on security group ${names(o.group)}, which no load balancer uses: only the load balancer's security group may accept traffic from the internet. Send the traffic through the ALB and allow it from the ALB's security group.`,
+          o.rule.urn,
+        );
       }
     }
     dockerExposure(args.resources, reportViolation);
@@ -74,17 +82,37 @@ function openings(r: PolicyResource): Opening[] {
       return list(ingress).flatMap((rule) => {
         const o = record(rule) ?? {};
         const cidrs = [...list(known(o.cidrBlocks)), ...list(known(o.ipv6CidrBlocks))];
-        return internetSources(cidrs).map((source) => ({ rule: r, subject: `Security group ${r.name} (inline ingress)`, protocol: proto(known(o.protocol)), from: integer(known(o.fromPort)), to: integer(known(o.toPort)), source, group: self() }));
+        return internetSources(cidrs).map((source) => ({
+          rule: r,
+          subject: `Security group ${r.name} (inline ingress)`,
+          protocol: proto(known(o.protocol)),
+          from: integer(known(o.fromPort)),
+          to: integer(known(o.toPort)),
+          source,
+          group: self(),
+        }));
       });
     }
     case T.ingressRule: {
       const cidrs = [known(read(r.props, "cidrIpv4")), known(read(r.props, "cidrIpv6"))];
-      return internetSources(cidrs).map((source) => ({ rule: r, subject: `Ingress rule ${r.name}`, ...ports(r, "ipProtocol"), source, group: targetGroup(r) }));
+      return internetSources(cidrs).map((source) => ({
+        rule: r,
+        subject: `Ingress rule ${r.name}`,
+        ...ports(r, "ipProtocol"),
+        source,
+        group: targetGroup(r),
+      }));
     }
     case T.securityGroupRule: {
       if (known(read(r.props, "type")) !== "ingress") return [];
       const cidrs = [...list(known(read(r.props, "cidrBlocks"))), ...list(known(read(r.props, "ipv6CidrBlocks")))];
-      return internetSources(cidrs).map((source) => ({ rule: r, subject: `Security group rule ${r.name}`, ...ports(r, "protocol"), source, group: targetGroup(r) }));
+      return internetSources(cidrs).map((source) => ({
+        rule: r,
+        subject: `Security group rule ${r.name}`,
+        ...ports(r, "protocol"),
+        source,
+        group: targetGroup(r),
+      }));
     }
     default:
       return [];
@@ -92,7 +120,11 @@ function openings(r: PolicyResource): Opening[] {
 }
 
 function ports(r: PolicyResource, protocolKey: string) {
-  return { protocol: proto(known(read(r.props, protocolKey))), from: integer(known(read(r.props, "fromPort"))), to: integer(known(read(r.props, "toPort"))) };
+  return {
+    protocol: proto(known(read(r.props, protocolKey))),
+    from: integer(known(read(r.props, "fromPort"))),
+    to: integer(known(read(r.props, "toPort"))),
+  };
 }
 
 /** The group a standalone rule opens; unknown only if neither its origin nor its id can be seen. */
@@ -158,10 +190,16 @@ function dockerExposure(resources: PolicyResource[], reportViolation: ReportViol
       return `${integer(port.external) ?? "any"}:${integer(port.internal) ?? "?"}`;
     });
     if (published.length) {
-      reportViolation(`Docker container ${dockerName(c)} publishes ports ${published.join(", ")} on the host: only the edge container (label ${DOCKER_TIER_LABEL}=edge) publishes ports; every other container is reached over the stack's network. Remove its ports.`, c.urn);
+      reportViolation(
+        `Docker container ${dockerName(c)} publishes ports ${published.join(", ")} on the host: only the edge container (label ${DOCKER_TIER_LABEL}=edge) publishes ports; every other container is reached over the stack's network. Remove its ports.`,
+        c.urn,
+      );
     }
     if (known(read(c.props, "networkMode")) === "host") {
-      reportViolation(`Docker container ${dockerName(c)} uses the host's network (networkMode host), which exposes every port it listens on: only the edge is reachable from outside. Attach it to the stack's network instead.`, c.urn);
+      reportViolation(
+        `Docker container ${dockerName(c)} uses the host's network (networkMode host), which exposes every port it listens on: only the edge is reachable from outside. Attach it to the stack's network instead.`,
+        c.urn,
+      );
     }
   }
 }

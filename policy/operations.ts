@@ -12,7 +12,10 @@ const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBl
 const ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
 /** `source.a.b...`, undefined where a level is missing (read() expects an object at each level). */
 const at = (source: unknown, ...path: string[]): Data =>
-  path.reduce<Data>((d, k) => (record(d) ? read(d, k) : undefined), record(source as Data) ? (source as Data) : undefined);
+  path.reduce<Data>(
+    (d, k) => (record(d) ? read(d, k) : undefined),
+    record(source as Data) ? (source as Data) : undefined,
+  );
 
 const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
@@ -62,7 +65,10 @@ export const prodAlarms: StackValidationPolicy = {
     for (const a of alarms) {
       if (list(read(a.props, "alarmActions")).length) continue;
       const name = text(read(a.props, "name")) ?? a.name;
-      reportViolation(`Alarm ${name} notifies nobody: give it alarmActions (the stack's SNS topic; throat:alerts.email subscribes an address).`, a.urn);
+      reportViolation(
+        `Alarm ${name} notifies nobody: give it alarmActions (the stack's SNS topic; throat:alerts.email subscribes an address).`,
+        a.urn,
+      );
     }
   },
 };
@@ -77,7 +83,8 @@ export const logBucketsPrivateAndEncrypted: StackValidationPolicy = {
     for (const lb of args.resources.filter((r) => LOAD_BALANCERS.includes(r.type))) {
       if (at(lb.props, "accessLogs", "enabled") !== true) continue;
       for (const bucket of (lb.propertyDependencies.accessLogs ?? []).filter((d) => d.type === BUCKET)) {
-        const of = (type: string) => args.resources.filter((r) => r.type === type && dependsOnProp(r, "bucket", bucket));
+        const of = (type: string) =>
+          args.resources.filter((r) => r.type === type && dependsOnProp(r, "bucket", bucket));
         const blocked = of(PUBLIC_ACCESS_BLOCK).some((b) => BLOCK_FLAGS.every((f) => read(b.props, f) === true));
         if (!blocked) {
           reportViolation(
@@ -87,7 +94,9 @@ export const logBucketsPrivateAndEncrypted: StackValidationPolicy = {
           );
         }
         const algorithms = of(ENCRYPTION).flatMap((e) =>
-          list(read(e.props, "rules")).map((rule) => text(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm"))),
+          list(read(e.props, "rules")).map((rule) =>
+            text(at(rule, "applyServerSideEncryptionByDefault", "sseAlgorithm")),
+          ),
         );
         if (!algorithms.length) {
           reportViolation(

@@ -9,4 +9,14 @@ import { privateBuckets } from "./storage";
 import { taskDefinitionSecrets } from "./taskSecrets";
 import { asyncWorkerConnections } from "./workerConnections";
 
-export const policies: Policies = [databasePrivateAndEncrypted, databaseKeepsData, internetIngress, taskDefinitionSecrets, asyncWorkerConnections, connectionBudget, prodAlarms, logBucketsPrivateAndEncrypted, privateBuckets];
+export const policies: Policies = [
+  databasePrivateAndEncrypted,
+  databaseKeepsData,
+  internetIngress,
+  taskDefinitionSecrets,
+  asyncWorkerConnections,
+  connectionBudget,
+  prodAlarms,
+  logBucketsPrivateAndEncrypted,
+  privateBuckets,
+];

@@ -24,7 +24,8 @@ const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-r
 
 export const privateBuckets: StackValidationPolicy = {
   name: "s3-bucket-not-public",
-  description: "Every S3 bucket blocks public access (all four switches), has ACLs disabled, and no ACL or bucket policy opens it to everyone.",
+  description:
+    "Every S3 bucket blocks public access (all four switches), has ACLs disabled, and no ACL or bucket policy opens it to everyone.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const buckets = args.resources.filter((r) => BUCKETS.includes(r.type));
@@ -35,28 +36,44 @@ export const privateBuckets: StackValidationPolicy = {
       const subject = `S3 bucket ${bucket.name}`;
       const report: ReportViolation = (message) => reportViolation(`${subject} ${message}`, bucket.urn);
       const acl = text(known(read(bucket.props, "acl")));
-      if (acl && PUBLIC_CANNED_ACLS.includes(acl)) report(`has the canned ACL "${acl}": remove it; readers get files through CloudFront (origin access control), never from the bucket.`);
+      if (acl && PUBLIC_CANNED_ACLS.includes(acl))
+        report(
+          `has the canned ACL "${acl}": remove it; readers get files through CloudFront (origin access control), never from the bucket.`,
+        );
 
       const blocks = of([PUBLIC_ACCESS_BLOCK])(bucket);
-      if (!blocks.length) report("has no public access block: add an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.");
+      if (!blocks.length)
+        report(
+          "has no public access block: add an aws.s3.BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
+        );
       for (const block of blocks) {
         const off = SWITCHES.filter((k) => known(read(block.props, k)) !== true);
-        if (off.length) report(`has public access block ${block.name} with ${off.join(", ")} not true: set all four to true.`);
+        if (off.length)
+          report(`has public access block ${block.name} with ${off.join(", ")} not true: set all four to true.`);
       }
 
-      const enforced = of(OWNERSHIP)(bucket).some((o) => text(known(read(record(known(read(o.props, "rule"))) ?? {}, "objectOwnership"))) === "BucketOwnerEnforced");
-      if (!enforced) report("keeps ACLs enabled: add aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced, so no object ACL can make a file public.");
+      const enforced = of(OWNERSHIP)(bucket).some(
+        (o) =>
+          text(known(read(record(known(read(o.props, "rule"))) ?? {}, "objectOwnership"))) === "BucketOwnerEnforced",
+      );
+      if (!enforced)
+        report(
+          "keeps ACLs enabled: add aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced, so no object ACL can make a file public.",
+        );
 
       for (const a of of(ACLS)(bucket)) {
         const canned = text(known(read(a.props, "acl")));
         const grants = list(known(read(record(known(read(a.props, "accessControlPolicy"))) ?? {}, "grants")));
         const publicGrant = grants.some((g) => /AllUsers|AuthenticatedUsers/.test(JSON.stringify(g)));
-        if ((canned && PUBLIC_CANNED_ACLS.includes(canned)) || publicGrant) report(`has ACL ${a.name} that grants public access: remove it.`);
+        if ((canned && PUBLIC_CANNED_ACLS.includes(canned)) || publicGrant)
+          report(`has ACL ${a.name} that grants public access: remove it.`);
       }
 
       for (const p of of(POLICIES)(bucket)) {
         for (const statement of publicStatements(known(read(p.props, "policy")))) {
-          report(`has bucket policy ${p.name} allowing everyone (${statement}): name the principal (for CloudFront: Service cloudfront.amazonaws.com with an AWS:SourceArn condition).`);
+          report(
+            `has bucket policy ${p.name} allowing everyone (${statement}): name the principal (for CloudFront: Service cloudfront.amazonaws.com with an AWS:SourceArn condition).`,
+          );
         }
       }
     }
@@ -85,7 +102,10 @@ function publicStatements(policy: Data): string[] {
   const statements = [(doc as { Statement?: unknown }).Statement ?? []].flat() as Array<Record<string, unknown>>;
   return statements
     .filter((s) => s.Effect === "Allow" && isEveryone(s.Principal) && !s.Condition)
-    .map((s) => `${s.Sid ? `${String(s.Sid)}: ` : ""}${JSON.stringify(s.Action)} for Principal ${JSON.stringify(s.Principal)}`);
+    .map(
+      (s) =>
+        `${s.Sid ? `${String(s.Sid)}: ` : ""}${JSON.stringify(s.Action)} for Principal ${JSON.stringify(s.Principal)}`,
+    );
 }
 
 function isEveryone(principal: unknown): boolean {

@@ -38,21 +38,27 @@ const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i;
 
 export const taskDefinitionSecrets: ResourceValidationPolicy = {
   name: "task-definition-secrets-not-in-environment",
-  description: "No secret in an ECS task definition's plain environment; Throat's containers get DATABASE_PASSWORD and APP_SECRET_KEY through `secrets`.",
+  description:
+    "No secret in an ECS task definition's plain environment; Throat's containers get DATABASE_PASSWORD and APP_SECRET_KEY through `secrets`.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== T.taskDefinition) return;
     const family = text(read(args.props, "family")) ?? args.name;
     const parsed = ecsContainers(args.props);
     if ("unknown" in parsed) throw parsed.unknown.error;
-    if ("invalid" in parsed) return reportViolation(`Task definition ${family}: ${parsed.invalid}; this policy cannot check its environment.`);
+    if ("invalid" in parsed)
+      return reportViolation(`Task definition ${family}: ${parsed.invalid}; this policy cannot check its environment.`);
     for (const c of parsed.ok) {
       const where = `Task definition ${family}, container ${c.name}`;
       for (const { name, value } of c.environment) {
         if (looksSecret(name)) {
-          reportViolation(`${where}: ${name} is in the plain environment, where anyone allowed to describe the task definition reads it. Pass it through the container's secrets (valueFrom: a Secrets Manager ARN) instead.`);
+          reportViolation(
+            `${where}: ${name} is in the plain environment, where anyone allowed to describe the task definition reads it. Pass it through the container's secrets (valueFrom: a Secrets Manager ARN) instead.`,
+          );
         } else if (URL_WITH_PASSWORD.test(value)) {
-          reportViolation(`${where}: ${name} is a URL with a password in it. Leave the password out of the URL and pass it through the container's secrets.`);
+          reportViolation(
+            `${where}: ${name} is a URL with a password in it. Leave the password out of the URL and pass it through the container's secrets.`,
+          );
         }
       }
       const env = envOfEcs(c);
@@ -60,7 +66,9 @@ export const taskDefinitionSecrets: ResourceValidationPolicy = {
       for (const secret of THROAT_SECRETS) {
         // One in the plain environment is reported above, with its fix.
         if (!c.secretNames.includes(secret) && !env.has(secret)) {
-          reportViolation(`${where} runs Throat but does not get ${secret} through its secrets: add it (valueFrom: the Secrets Manager ARN that holds it).`);
+          reportViolation(
+            `${where} runs Throat but does not get ${secret} through its secrets: add it (valueFrom: the Secrets Manager ARN that holds it).`,
+          );
         }
       }
     }

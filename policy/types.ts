@@ -13,4 +13,7 @@ export const T = {
 } as const;
 
 /** aws.lb and its older alias aws.alb register the same load balancer under two tokens. */
-export const LOAD_BALANCERS: readonly string[] = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+export const LOAD_BALANCERS: readonly string[] = [
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:alb/loadBalancer:LoadBalancer",
+];

@@ -19,15 +19,19 @@ export function workerConnectionsProblem(env: Map<string, string>): string | und
   if (kind === undefined || !ASYNC_KINDS.includes(kind)) return undefined;
   const fix = `Set WORKER_CONNECTIONS to at most the pool size (throat:workers.${kind}.workerConnections).`;
   const value = env.get("WORKER_CONNECTIONS");
-  if (value === undefined) return `runs a ${kind} worker without WORKER_CONNECTIONS, so gunicorn accepts its default of ${GUNICORN_DEFAULT} concurrent requests, far more than the database pool serves. ${fix}`;
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) return `runs a ${kind} worker with WORKER_CONNECTIONS "${value}", which is not a positive integer. ${fix}`;
-  if (Number(value) === GUNICORN_DEFAULT) return `runs a ${kind} worker with WORKER_CONNECTIONS ${GUNICORN_DEFAULT}, gunicorn's default, far more than the database pool serves. ${fix}`;
+  if (value === undefined)
+    return `runs a ${kind} worker without WORKER_CONNECTIONS, so gunicorn accepts its default of ${GUNICORN_DEFAULT} concurrent requests, far more than the database pool serves. ${fix}`;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    return `runs a ${kind} worker with WORKER_CONNECTIONS "${value}", which is not a positive integer. ${fix}`;
+  if (Number(value) === GUNICORN_DEFAULT)
+    return `runs a ${kind} worker with WORKER_CONNECTIONS ${GUNICORN_DEFAULT}, gunicorn's default, far more than the database pool serves. ${fix}`;
   return undefined;
 }
 
 export const asyncWorkerConnections: ResourceValidationPolicy = {
   name: "async-workers-set-worker-connections",
-  description: "gevent and socketio workers set WORKER_CONNECTIONS to a positive integer other than gunicorn's default 1000.",
+  description:
+    "gevent and socketio workers set WORKER_CONNECTIONS to a positive integer other than gunicorn's default 1000.",
   enforcementLevel: "mandatory",
   validateResource: [
     (args, reportViolation) => {

@@ -34,7 +34,11 @@ async function main() {
   print("offline plan", results.offlinePlan);
 
   const jest = path.join(PROJECT_ROOT, "node_modules/.bin/jest");
-  results.unitSuite = summarize(Array.from({ length: Math.min(rounds, 3) }, () => measure(jest, ["--selectProjects", "unit", "--silent"], { cwd: PROJECT_ROOT })));
+  results.unitSuite = summarize(
+    Array.from({ length: Math.min(rounds, 3) }, () =>
+      measure(jest, ["--selectProjects", "unit", "--silent"], { cwd: PROJECT_ROOT }),
+    ),
+  );
   print("unit test suite (jest, unit project)", results.unitSuite);
   if (process.env.BENCH_FULL_SUITE === "1") {
     results.fullSuite = summarize([measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT })]);

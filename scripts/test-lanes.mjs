@@ -10,7 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const jest = join(root, "node_modules", ".bin", "jest");
 const lane = (project) =>
   new Promise((resolve) => {
-    const child = spawn(jest, ["--selectProjects", project, "--maxWorkers", "1", ...process.argv.slice(2)], { cwd: root, stdio: "inherit" });
+    const child = spawn(jest, ["--selectProjects", project, "--maxWorkers", "1", ...process.argv.slice(2)], {
+      cwd: root,
+      stdio: "inherit",
+    });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 

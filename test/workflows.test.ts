@@ -11,17 +11,39 @@ import { commentMarker } from "../scripts/lib/diffRender";
 
 const dir = path.join(PROJECT_ROOT, ".github/workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
-const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+};
 
-interface Step { uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> }
-interface Job { steps: Step[]; if?: string; "runs-on": unknown; needs?: string | string[]; permissions?: Record<string, string> }
-interface Workflow { name: string; on: unknown; permissions?: Record<string, string>; concurrency?: { group: string; "cancel-in-progress"?: boolean }; env?: Record<string, string>; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  steps: Step[];
+  if?: string;
+  "runs-on": unknown;
+  needs?: string | string[];
+  permissions?: Record<string, string>;
+}
+interface Workflow {
+  name: string;
+  on: unknown;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+  env?: Record<string, string>;
+  jobs: Record<string, Job>;
+}
 
 const workflows = Object.fromEntries(files.map((f) => [f, parse(readFileSync(path.join(dir, f), "utf8")) as Workflow]));
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 const pulumiSteps = (w: Workflow) => steps(w).filter((s) => s.uses?.startsWith("pulumi/actions@"));
 /** Replaces GitHub expressions by a sample value, as a run would (a PR number). */
-const expand = (text: string, w: Workflow) => text.replace(/\$\{\{\s*env\.(\w+)\s*\}\}/g, (_m, k: string) => w.env?.[k] ?? "").replace(/\$\{\{[^}]*\}\}/g, "123");
+const expand = (text: string, w: Workflow) =>
+  text.replace(/\$\{\{\s*env\.(\w+)\s*\}\}/g, (_m, k: string) => w.env?.[k] ?? "").replace(/\$\{\{[^}]*\}\}/g, "123");
 
 describe("GitHub workflows", () => {
   it("exist for pull requests, deploys and test servers", () => {
@@ -31,8 +53,10 @@ describe("GitHub workflows", () => {
   it.each(files)("%s refers only to npm scripts, files and policy packs that exist", (file) => {
     const w = workflows[file]!;
     for (const s of steps(w)) {
-      for (const m of (s.run ?? "").matchAll(/npm run (?:--silent )?([\w:-]+)/g)) expect(Object.keys(pkg.scripts)).toContain(m[1]);
-      for (const m of (s.run ?? "").matchAll(/bash (\S+\.sh)/g)) expect(existsSync(path.join(PROJECT_ROOT, m[1]!))).toBe(true);
+      for (const m of (s.run ?? "").matchAll(/npm run (?:--silent )?([\w:-]+)/g))
+        expect(Object.keys(pkg.scripts)).toContain(m[1]);
+      for (const m of (s.run ?? "").matchAll(/bash (\S+\.sh)/g))
+        expect(existsSync(path.join(PROJECT_ROOT, m[1]!))).toBe(true);
       const pack = s.with?.policyPacks;
       if (pack) expect(existsSync(path.join(PROJECT_ROOT, String(pack), "PulumiPolicy.yaml"))).toBe(true);
     }
@@ -42,7 +66,16 @@ describe("GitHub workflows", () => {
     const w = workflows[file]!;
     for (const s of pulumiSteps(w)) {
       const stack = expand(String(s.with?.["stack-name"]), w);
-      const config: Record<string, string> = stack === "prod" ? { "throat:siteName": "x", "throat:image": "registry.example.org/throat:1", "throat:edge": JSON.stringify({ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" }) } : {};
+      const config: Record<string, string> =
+        stack === "prod"
+          ? {
+              "throat:siteName": "x",
+              "throat:image": "registry.example.org/throat:1",
+              "throat:edge": JSON.stringify({
+                certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test",
+              }),
+            }
+          : {};
       expect(() => parseSettings(stack, config)).not.toThrow();
     }
   });
@@ -61,7 +94,12 @@ describe("GitHub workflows", () => {
     expect(w.jobs.preview!.needs).toBe("test");
     expect(steps(w).some((s) => s.run === "npm test")).toBe(true);
     const preview = pulumiSteps(w)[0]!;
-    expect(preview.with).toMatchObject({ command: "preview", "stack-name": "prod", "comment-on-pr": true, "edit-pr-comment": true });
+    expect(preview.with).toMatchObject({
+      command: "preview",
+      "stack-name": "prod",
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+    });
     // Credentials and a Pulumi token: never given to pull requests from forks.
     expect(w.jobs.preview!.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(w.jobs.preview!.permissions).toMatchObject({ "id-token": "write", "pull-requests": "write" });
@@ -77,14 +115,23 @@ describe("GitHub workflows", () => {
     expect(job.if).toBeUndefined();
     expect(job.needs).toBeUndefined(); // not held back by a failing test
     const diff = job.steps.find((s) => s.run?.includes("--diff"))!;
-    expect(diff.run).toContain('npm run --silent plan -- --stack prod --diff "$BASE_SHA" --markdown > plan-diff/comment.md');
+    expect(diff.run).toContain(
+      'npm run --silent plan -- --stack prod --diff "$BASE_SHA" --markdown > plan-diff/comment.md',
+    );
     expect(diff.env).toMatchObject({ BASE_SHA: "${{ github.event.pull_request.base.sha }}" });
     // Exit 2 means "changed", not failed; exit 1 fails the job.
     expect(diff.run).toMatch(/\[ "\$status" -ne 0 \] && \[ "\$status" -ne 2 \]; then exit "\$status"/);
     expect(diff.run).toContain('cat plan-diff/comment.md >> "$GITHUB_STEP_SUMMARY"');
     expect(job.steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
-    expect(steps(w).some((s) => s.run?.includes("GITHUB_STEP_SUMMARY") && s.run.includes("npm run --silent plan -- --stack prod\n"))).toBe(true);
-    expect(job.steps.find((s) => s.uses === "actions/upload-artifact@v4")?.with).toMatchObject({ name: "plan-diff", path: "plan-diff/" });
+    expect(
+      steps(w).some(
+        (s) => s.run?.includes("GITHUB_STEP_SUMMARY") && s.run.includes("npm run --silent plan -- --stack prod\n"),
+      ),
+    ).toBe(true);
+    expect(job.steps.find((s) => s.uses === "actions/upload-artifact@v4")?.with).toMatchObject({
+      name: "plan-diff",
+      path: "plan-diff/",
+    });
     const comment = job.steps.find((s) => s.uses === "actions/github-script@v7")!;
     expect(comment.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(comment.with?.script).toContain('require("./.github/scripts/plan-diff-comment.js")');
@@ -102,29 +149,52 @@ describe("GitHub workflows", () => {
       expect(s.with?.repository).toBeUndefined();
     }
     expect(JSON.stringify(job)).not.toMatch(/head_sha\s*\}\}"?,?\s*"?(ref|repository)|head_branch|npm (ci|run|test)/);
-    expect(job.steps.find((s) => s.uses === "actions/download-artifact@v4")?.with).toEqual({ name: "plan-diff", path: "plan-diff", "run-id": "${{ github.event.workflow_run.id }}", "github-token": "${{ github.token }}" });
+    expect(job.steps.find((s) => s.uses === "actions/download-artifact@v4")?.with).toEqual({
+      name: "plan-diff",
+      path: "plan-diff",
+      "run-id": "${{ github.event.workflow_run.id }}",
+      "github-token": "${{ github.token }}",
+    });
     const script = String(job.steps.find((s) => s.uses === "actions/github-script@v7")!.with!.script);
     expect(script).toMatch(/\/\^\[0-9\]\+\$\/\.test\(number\)/);
     expect(script).toContain("pr.head.sha !== process.env.HEAD_SHA");
   });
 
   it("the comment script edits the bot's plan-diff comment, or creates one, and keeps within GitHub's limit", async () => {
-    interface Comment { id: number; user: { type: string }; body: string }
+    interface Comment {
+      id: number;
+      user: { type: string };
+      body: string;
+    }
     const script = createRequire(__filename)("../.github/scripts/plan-diff-comment.js") as {
-      postPlanDiff(a: { github: unknown; owner: string; repo: string; issueNumber: number; markdown: string }): Promise<string>;
+      postPlanDiff(a: {
+        github: unknown;
+        owner: string;
+        repo: string;
+        issueNumber: number;
+        markdown: string;
+      }): Promise<string>;
       MARKER: string;
       MAX_BODY: number;
     };
     expect(commentMarker("prod").startsWith(script.MARKER)).toBe(true);
-    const comments: Comment[] = [{ id: 1, user: { type: "User" }, body: `${commentMarker("prod")}\nquoted by a person` }];
+    const comments: Comment[] = [
+      { id: 1, user: { type: "User" }, body: `${commentMarker("prod")}\nquoted by a person` },
+    ];
     const calls: string[] = [];
     const github = {
       paginate: async (_f: unknown, args: { issue_number: number }) => (args.issue_number === 7 ? comments : []),
       rest: {
         issues: {
           listComments: () => undefined,
-          createComment: async (a: { body: string }) => (calls.push("create"), comments.push({ id: 2, user: { type: "Bot" }, body: a.body })),
-          updateComment: async (a: { comment_id: number; body: string }) => (calls.push(`update ${a.comment_id}`), (comments.find((c) => c.id === a.comment_id)!.body = a.body)),
+          createComment: async (a: { body: string }) => (
+            calls.push("create"),
+            comments.push({ id: 2, user: { type: "Bot" }, body: a.body })
+          ),
+          updateComment: async (a: { comment_id: number; body: string }) => (
+            calls.push(`update ${a.comment_id}`),
+            (comments.find((c) => c.id === a.comment_id)!.body = a.body)
+          ),
         },
       },
     };
@@ -141,14 +211,19 @@ describe("GitHub workflows", () => {
   it("deploys never overlap", () => {
     const w = workflows["deploy.yml"]!;
     expect(w.concurrency).toEqual({ group: "deploy-prod", "cancel-in-progress": false });
-    expect(pulumiSteps(w).map((s) => s.with)).toEqual([expect.objectContaining({ command: "up", "stack-name": "prod" })]);
+    expect(pulumiSteps(w).map((s) => s.with)).toEqual([
+      expect.objectContaining({ command: "up", "stack-name": "prod" }),
+    ]);
     expect(w.jobs.up!.needs).toBe("test");
   });
 
   it("test servers come up per pull request and are destroyed and removed when it closes", () => {
     const w = workflows["test-server.yml"]!;
     expect(expand(w.env!.STACK!, w)).toBe("test-pr-123");
-    const [up, down] = [pulumiSteps(w).find((s) => s.with?.command === "up"), pulumiSteps(w).find((s) => s.with?.command === "destroy")];
+    const [up, down] = [
+      pulumiSteps(w).find((s) => s.with?.command === "up"),
+      pulumiSteps(w).find((s) => s.with?.command === "destroy"),
+    ];
     expect(up?.with).toMatchObject({ upsert: true });
     expect(down?.with).toMatchObject({ remove: true });
     expect(w.jobs.down!.if).toContain("closed");
@@ -159,7 +234,9 @@ describe("GitHub workflows", () => {
     const sameRepo = "github.event.pull_request.head.repo.full_name == github.repository";
     for (const [name, job] of Object.entries(w.jobs)) {
       // Every pull_request path of the condition requires a branch of this repository.
-      const paths = String(job.if).split("||").filter((p) => p.includes("pull_request") || p.includes("action"));
+      const paths = String(job.if)
+        .split("||")
+        .filter((p) => p.includes("pull_request") || p.includes("action"));
       expect({ name, paths: paths.map((p) => p.includes(sameRepo)) }).toEqual({ name, paths: paths.map(() => true) });
     }
   });

@@ -9,15 +9,23 @@ const MAX_BODY = 65000;
 
 function commentBody(markdown) {
   let body = markdown.startsWith(MARKER) ? markdown : `${MARKER} -->\n${markdown}`;
-  if (body.length > MAX_BODY) body = `${body.slice(0, MAX_BODY)}\n\n… (cut to fit a comment: the whole diff is in the workflow run's summary)`;
+  if (body.length > MAX_BODY)
+    body = `${body.slice(0, MAX_BODY)}\n\n… (cut to fit a comment: the whole diff is in the workflow run's summary)`;
   return body;
 }
 
 /** `github`: an Octokit (actions/github-script's). Returns what it did: "created" or "updated". */
 async function postPlanDiff({ github, owner, repo, issueNumber, markdown }) {
   const body = commentBody(markdown);
-  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-  const previous = comments.find((c) => c.user && c.user.type === "Bot" && typeof c.body === "string" && c.body.startsWith(MARKER));
+  const comments = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  const previous = comments.find(
+    (c) => c.user && c.user.type === "Bot" && typeof c.body === "string" && c.body.startsWith(MARKER),
+  );
   if (previous) {
     await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
     return "updated";

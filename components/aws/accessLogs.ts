@@ -25,49 +25,82 @@ export class AccessLogs extends pulumi.ComponentResource {
     const parent = { parent: this };
     // Auto-named: bucket names are global. Not forceDestroy: logs are evidence, deleted by age only.
     const bucket = new s3.Bucket(`${prefix}-alb-logs`, {}, parent);
-    const block = new s3.BucketPublicAccessBlock(`${prefix}-alb-logs`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, parent);
-    const encryption = new s3.BucketServerSideEncryptionConfiguration(`${prefix}-alb-logs`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    }, parent);
-    new s3.BucketOwnershipControls(`${prefix}-alb-logs`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new s3.BucketLifecycleConfiguration(`${prefix}-alb-logs`, {
-      bucket: bucket.id,
-      rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.settings.aws.accessLogDays } }],
-    }, parent);
+    const block = new s3.BucketPublicAccessBlock(
+      `${prefix}-alb-logs`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      parent,
+    );
+    const encryption = new s3.BucketServerSideEncryptionConfiguration(
+      `${prefix}-alb-logs`,
+      {
+        bucket: bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+      },
+      parent,
+    );
+    new s3.BucketOwnershipControls(
+      `${prefix}-alb-logs`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      parent,
+    );
+    new s3.BucketLifecycleConfiguration(
+      `${prefix}-alb-logs`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-access-logs",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: args.settings.aws.accessLogDays },
+          },
+        ],
+      },
+      parent,
+    );
     const account = getCallerIdentityOutput({}, parent).accountId;
     const elbAccount = getServiceAccountOutput({}, parent).arn;
     const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
-    const policy = new s3.BucketPolicy(`${prefix}-alb-logs`, {
-      bucket: bucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Sid: "ElbAccountWrites", Effect: "Allow", Principal: { AWS: elbAccount }, Action: "s3:PutObject", Resource: logObjects },
-          {
-            Sid: "ElbServiceWrites",
-            Effect: "Allow",
-            Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: logObjects,
-          },
-          {
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-    }, { parent: this, dependsOn: [block] });
+    const policy = new s3.BucketPolicy(
+      `${prefix}-alb-logs`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "ElbAccountWrites",
+              Effect: "Allow",
+              Principal: { AWS: elbAccount },
+              Action: "s3:PutObject",
+              Resource: logObjects,
+            },
+            {
+              Sid: "ElbServiceWrites",
+              Effect: "Allow",
+              Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: logObjects,
+            },
+            {
+              Sid: "TlsOnly",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+      { parent: this, dependsOn: [block] },
+    );
     this.bucketName = bucket.bucket;
     this.ready = [policy, encryption];
     this.registerOutputs({ bucketName: this.bucketName });

@@ -52,104 +52,209 @@ export class Alarms extends pulumi.ComponentResource {
     const prefix = plan.settings.namePrefix;
     const parent = { parent: this };
     const topic = new sns.Topic(`${prefix}-alarms`, { name: `${prefix}-alarms` }, parent);
-    if (a.email) new sns.TopicSubscription(`${prefix}-alarms-email`, { topic: topic.arn, protocol: "email", endpoint: a.email }, parent);
+    if (a.email)
+      new sns.TopicSubscription(
+        `${prefix}-alarms-email`,
+        { topic: topic.arn, protocol: "email", endpoint: a.email },
+        parent,
+      );
     const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
 
     // One alarm on one metric. `when` is the comparison (">=", ">", "<") with the threshold.
-    const ops = { ">=": "GreaterThanOrEqualToThreshold", ">": "GreaterThanThreshold", "<": "LessThanThreshold" } as const;
-    const simple = (id: string, description: string, metric: MetricSpec, when: keyof typeof ops, threshold: number, extra: Partial<cloudwatch.MetricAlarmArgs> = {}) =>
-      this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-${id}`, {
-        name: `${prefix}-${id}`,
-        alarmDescription: description,
-        namespace: metric.namespace,
-        metricName: metric.metricName,
-        statistic: metric.statistic,
-        dimensions: metric.dimensions,
-        period: PERIOD,
-        evaluationPeriods: EVALUATION_PERIODS,
-        comparisonOperator: ops[when],
-        threshold,
-        treatMissingData: "missing",
-        ...actions,
-        ...extra,
-      }, parent));
+    const ops = {
+      ">=": "GreaterThanOrEqualToThreshold",
+      ">": "GreaterThanThreshold",
+      "<": "LessThanThreshold",
+    } as const;
+    const simple = (
+      id: string,
+      description: string,
+      metric: MetricSpec,
+      when: keyof typeof ops,
+      threshold: number,
+      extra: Partial<cloudwatch.MetricAlarmArgs> = {},
+    ) =>
+      this.alarms.push(
+        new cloudwatch.MetricAlarm(
+          `${prefix}-${id}`,
+          {
+            name: `${prefix}-${id}`,
+            alarmDescription: description,
+            namespace: metric.namespace,
+            metricName: metric.metricName,
+            statistic: metric.statistic,
+            dimensions: metric.dimensions,
+            period: PERIOD,
+            evaluationPeriods: EVALUATION_PERIODS,
+            comparisonOperator: ops[when],
+            threshold,
+            treatMissingData: "missing",
+            ...actions,
+            ...extra,
+          },
+          parent,
+        ),
+      );
     // An alarm on a metric-math expression over `metrics` (ids -> metric), which must return one series.
-    const math = (id: string, description: string, metrics: Record<string, MetricSpec>, expression: string, threshold: number, treatMissingData: string) =>
-      this.alarms.push(new cloudwatch.MetricAlarm(`${prefix}-${id}`, {
-        name: `${prefix}-${id}`,
-        alarmDescription: description,
-        metricQueries: [
-          ...Object.entries(metrics).map(([queryId, m]) => ({
-            id: queryId,
-            returnData: false,
-            metric: { namespace: m.namespace, metricName: m.metricName, stat: m.statistic, period: PERIOD, dimensions: m.dimensions },
-          })),
-          { id: "result", label: description, returnData: true, expression },
-        ],
-        evaluationPeriods: EVALUATION_PERIODS,
-        comparisonOperator: ops[">"],
-        threshold,
-        treatMissingData,
-        ...actions,
-      }, parent));
-    const metric = (namespace: string, metricName: string, statistic: MetricSpec["statistic"], dimensions: Dimensions): MetricSpec =>
-      ({ namespace, metricName, statistic, dimensions });
+    const math = (
+      id: string,
+      description: string,
+      metrics: Record<string, MetricSpec>,
+      expression: string,
+      threshold: number,
+      treatMissingData: string,
+    ) =>
+      this.alarms.push(
+        new cloudwatch.MetricAlarm(
+          `${prefix}-${id}`,
+          {
+            name: `${prefix}-${id}`,
+            alarmDescription: description,
+            metricQueries: [
+              ...Object.entries(metrics).map(([queryId, m]) => ({
+                id: queryId,
+                returnData: false,
+                metric: {
+                  namespace: m.namespace,
+                  metricName: m.metricName,
+                  stat: m.statistic,
+                  period: PERIOD,
+                  dimensions: m.dimensions,
+                },
+              })),
+              { id: "result", label: description, returnData: true, expression },
+            ],
+            evaluationPeriods: EVALUATION_PERIODS,
+            comparisonOperator: ops[">"],
+            threshold,
+            treatMissingData,
+            ...actions,
+          },
+          parent,
+        ),
+      );
+    const metric = (
+      namespace: string,
+      metricName: string,
+      statistic: MetricSpec["statistic"],
+      dimensions: Dimensions,
+    ): MetricSpec => ({ namespace, metricName, statistic, dimensions });
     const settings = plan.settings;
 
     const db = { DBInstanceIdentifier: args.databaseId };
-    simple("db-connections",
+    simple(
+      "db-connections",
       `PostgreSQL connections at ${settings.alerts.databaseConnectionsPercent}% of the budget's peak of ${plan.budget.server.peak}` +
         ` (max_connections ${plan.budget.database.maxConnections}): something holds more connections than the plan counted`,
-      metric("AWS/RDS", "DatabaseConnections", "Maximum", db), ">=", a.databaseConnections);
-    simple("db-free-storage",
+      metric("AWS/RDS", "DatabaseConnections", "Maximum", db),
+      ">=",
+      a.databaseConnections,
+    );
+    simple(
+      "db-free-storage",
       `PostgreSQL free storage below ${settings.alerts.freeStoragePercent}% of ${settings.database.allocatedStorage} GiB: raise throat:database.allocatedStorage`,
-      metric("AWS/RDS", "FreeStorageSpace", "Minimum", db), "<", a.freeStorageBytes);
-    simple("db-cpu", `PostgreSQL CPU above ${a.cpuPercent}%: a larger throat:database.instanceClass, or a slow query`,
-      metric("AWS/RDS", "CPUUtilization", "Average", db), ">", a.cpuPercent, { evaluationPeriods: 15 });
+      metric("AWS/RDS", "FreeStorageSpace", "Minimum", db),
+      "<",
+      a.freeStorageBytes,
+    );
+    simple(
+      "db-cpu",
+      `PostgreSQL CPU above ${a.cpuPercent}%: a larger throat:database.instanceClass, or a slow query`,
+      metric("AWS/RDS", "CPUUtilization", "Average", db),
+      ">",
+      a.cpuPercent,
+      { evaluationPeriods: 15 },
+    );
 
     // 5xx answers of the load balancer itself (no healthy target, timeouts) and of the targets.
     // No requests at all is not an error rate: missing data does not breach.
     const alb = { LoadBalancer: args.loadBalancerArnSuffix };
-    math("http-5xx", `More than ${a.http5xxPercent}% of requests answered 5xx (by the ALB or by gunicorn)`, {
-      elb5xx: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb),
-      target5xx: metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb),
-      requests: metric("AWS/ApplicationELB", "RequestCount", "Sum", alb),
-    }, "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests", a.http5xxPercent, "notBreaching");
+    math(
+      "http-5xx",
+      `More than ${a.http5xxPercent}% of requests answered 5xx (by the ALB or by gunicorn)`,
+      {
+        elb5xx: metric("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb),
+        target5xx: metric("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", alb),
+        requests: metric("AWS/ApplicationELB", "RequestCount", "Sum", alb),
+      },
+      "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests",
+      a.http5xxPercent,
+      "notBreaching",
+    );
 
     for (const { tier, minRunning } of a.services) {
       const tg = { TargetGroup: args.targetGroupArnSuffixes[tier], LoadBalancer: args.loadBalancerArnSuffix };
-      simple(`${tier}-unhealthy`, `${tier}: the ALB sees unhealthy tasks`,
-        metric("AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", tg), ">", 0);
+      simple(
+        `${tier}-unhealthy`,
+        `${tier}: the ALB sees unhealthy tasks`,
+        metric("AWS/ApplicationELB", "UnHealthyHostCount", "Maximum", tg),
+        ">",
+        0,
+      );
       const service = { ClusterName: args.clusterName, ServiceName: args.serviceNames[tier] };
       if (a.runningTasks === "containerInsights") {
-        math(`${tier}-running`, `${tier}: fewer tasks running than desired`, {
-          desired: metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
-          running: metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service),
-        }, "desired - running", 0, "breaching");
+        math(
+          `${tier}-running`,
+          `${tier}: fewer tasks running than desired`,
+          {
+            desired: metric("ECS/ContainerInsights", "DesiredTaskCount", "Average", service),
+            running: metric("ECS/ContainerInsights", "RunningTaskCount", "Average", service),
+          },
+          "desired - running",
+          0,
+          "breaching",
+        );
       } else {
         // A service with no healthy task publishes no HealthyHostCount at all: missing breaches.
-        simple(`${tier}-running`, `${tier}: fewer than ${minRunning} healthy tasks (its minimum)`,
-          metric("AWS/ApplicationELB", "HealthyHostCount", "Minimum", tg), "<", minRunning, { treatMissingData: "breaching" });
+        simple(
+          `${tier}-running`,
+          `${tier}: fewer than ${minRunning} healthy tasks (its minimum)`,
+          metric("AWS/ApplicationELB", "HealthyHostCount", "Minimum", tg),
+          "<",
+          minRunning,
+          { treatMissingData: "breaching" },
+        );
       }
-      simple(`${tier}-cpu`, `${tier}: CPU above ${a.cpuPercent}% (at its maximum replicas, raise them or the task size)`,
-        metric("AWS/ECS", "CPUUtilization", "Average", service), ">", a.cpuPercent, { evaluationPeriods: 15 });
+      simple(
+        `${tier}-cpu`,
+        `${tier}: CPU above ${a.cpuPercent}% (at its maximum replicas, raise them or the task size)`,
+        metric("AWS/ECS", "CPUUtilization", "Average", service),
+        ">",
+        a.cpuPercent,
+        { evaluationPeriods: 15 },
+      );
     }
 
     for (let i = 1; i <= a.redisNodes; i++) {
       const node = pulumi.interpolate`${args.redisGroupId}-${String(i).padStart(3, "0")}`;
-      simple(`redis-memory-${i}`,
+      simple(
+        `redis-memory-${i}`,
         `Redis node ${i}: memory above ${a.redisMemoryPercent}% (sessions and the socket.io queue are evicted or refused): a larger throat:redis.nodeType`,
-        metric("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum", { CacheClusterId: node }), ">", a.redisMemoryPercent);
+        metric("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum", { CacheClusterId: node }),
+        ">",
+        a.redisMemoryPercent,
+      );
     }
 
-    simple("migration-errors", "The migration runner failed: pulumi up stopped before the services (read /ecs/<prefix>/migrate)",
-      metric("AWS/Lambda", "Errors", "Sum", { FunctionName: args.migrationFunctionName }), ">", 0,
-      { period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" });
+    simple(
+      "migration-errors",
+      "The migration runner failed: pulumi up stopped before the services (read /ecs/<prefix>/migrate)",
+      metric("AWS/Lambda", "Errors", "Sum", { FunctionName: args.migrationFunctionName }),
+      ">",
+      0,
+      { period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" },
+    );
 
-    new cloudwatch.Dashboard(`${prefix}-dashboard`, {
-      dashboardName: prefix,
-      dashboardBody: pulumi.all([pulumi.output(args.region), pulumi.all(this.alarms.map((x) => x.arn))]).apply(([region, arns]) => dashboardBody(region, arns)),
-    }, parent);
+    new cloudwatch.Dashboard(
+      `${prefix}-dashboard`,
+      {
+        dashboardName: prefix,
+        dashboardBody: pulumi
+          .all([pulumi.output(args.region), pulumi.all(this.alarms.map((x) => x.arn))])
+          .apply(([region, arns]) => dashboardBody(region, arns)),
+      },
+      parent,
+    );
 
     this.topicArn = topic.arn;
     this.registerOutputs({ topicArn: this.topicArn });
@@ -172,7 +277,13 @@ export function dashboardBody(region: string, alarmArns: string[]): string {
       y: 4 + Math.floor(i / 3) * height,
       width,
       height,
-      properties: { title: arn.split(":alarm:")[1] ?? arn, region, annotations: { alarms: [arn] }, view: "timeSeries", stacked: false },
+      properties: {
+        title: arn.split(":alarm:")[1] ?? arn,
+        region,
+        annotations: { alarms: [arn] },
+        view: "timeSeries",
+        stacked: false,
+      },
     })),
   ];
   return JSON.stringify({ widgets });

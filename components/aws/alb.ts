@@ -17,7 +17,12 @@ import { loadBalancerName, targetGroupName, TierKind } from "./names";
 export const ALB_IDLE_TIMEOUT = 60;
 
 /** Workers: a static file Flask serves without the database (plan/health.ts). nginx has its own. */
-const HEALTH_PATH: Record<TierKind, string> = { sync: WORKER_HEALTH_PATH, gevent: WORKER_HEALTH_PATH, socketio: WORKER_HEALTH_PATH, static: "/nginx-health" };
+const HEALTH_PATH: Record<TierKind, string> = {
+  sync: WORKER_HEALTH_PATH,
+  gevent: WORKER_HEALTH_PATH,
+  socketio: WORKER_HEALTH_PATH,
+  static: "/nginx-health",
+};
 /**
  * Seconds a draining target keeps its requests: the default 300 would make every deploy wait five
  * minutes. HTTP requests finish within gunicorn's 30 s timeout; socket.io clients get longer to
@@ -59,57 +64,96 @@ export class Edge extends pulumi.ComponentResource {
     const certificateArn = args.certificateArn ?? plan.settings.edge.certificateArn;
     if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn or throat:dns.zoneId");
 
-    const alb = new lb.LoadBalancer(`${prefix}-alb`, {
-      name: loadBalancerName(prefix),
-      loadBalancerType: "application",
-      internal: false,
-      subnets: args.subnetIds,
-      securityGroups: [args.securityGroupId],
-      idleTimeout: ALB_IDLE_TIMEOUT,
-      dropInvalidHeaderFields: true,
-      // The plan counts the ALB as one X-Forwarded-For hop (SITE_TRUSTED_PROXY_COUNT): "append" is that.
-      xffHeaderProcessingMode: "append",
-      ...(args.accessLogs ? { accessLogs: { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix } } : {}),
-    }, { parent: this, dependsOn: args.accessLogs?.ready ?? [] });
+    const alb = new lb.LoadBalancer(
+      `${prefix}-alb`,
+      {
+        name: loadBalancerName(prefix),
+        loadBalancerType: "application",
+        internal: false,
+        subnets: args.subnetIds,
+        securityGroups: [args.securityGroupId],
+        idleTimeout: ALB_IDLE_TIMEOUT,
+        dropInvalidHeaderFields: true,
+        // The plan counts the ALB as one X-Forwarded-For hop (SITE_TRUSTED_PROXY_COUNT): "append" is that.
+        xffHeaderProcessingMode: "append",
+        ...(args.accessLogs
+          ? { accessLogs: { enabled: true, bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix } }
+          : {}),
+      },
+      { parent: this, dependsOn: args.accessLogs?.ready ?? [] },
+    );
 
-    const ports: Record<TierKind, number> = Object.fromEntries([...plan.workers.map((w) => [w.kind, w.port]), ["static", EDGE_PATHS.httpPort]]) as Record<TierKind, number>;
+    const ports: Record<TierKind, number> = Object.fromEntries([
+      ...plan.workers.map((w) => [w.kind, w.port]),
+      ["static", EDGE_PATHS.httpPort],
+    ]) as Record<TierKind, number>;
     const targetGroup = (kind: TierKind) =>
-      new lb.TargetGroup(targetGroupName(prefix, kind), {
-        targetType: "ip",
-        protocol: "HTTP",
-        port: ports[kind],
-        vpcId: args.vpcId,
-        deregistrationDelay: DEREGISTRATION_DELAY[kind],
-        // A sync process serves one request at a time: send each request where fewest are waiting.
-        ...(kind === "sync" || kind === "gevent" ? { loadBalancingAlgorithmType: "least_outstanding_requests" } : {}),
-        ...(kind === "socketio" ? { stickiness: { type: "lb_cookie", enabled: true, cookieDuration: SOCKETIO_STICKINESS } } : {}),
-        healthCheck: { path: HEALTH_PATH[kind], matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-        tags: { Name: `${prefix}-${kind}` },
-      }, { parent: this });
-    this.targetGroups = { sync: targetGroup("sync"), gevent: targetGroup("gevent"), socketio: targetGroup("socketio"), static: targetGroup("static") };
+      new lb.TargetGroup(
+        targetGroupName(prefix, kind),
+        {
+          targetType: "ip",
+          protocol: "HTTP",
+          port: ports[kind],
+          vpcId: args.vpcId,
+          deregistrationDelay: DEREGISTRATION_DELAY[kind],
+          // A sync process serves one request at a time: send each request where fewest are waiting.
+          ...(kind === "sync" || kind === "gevent" ? { loadBalancingAlgorithmType: "least_outstanding_requests" } : {}),
+          ...(kind === "socketio"
+            ? { stickiness: { type: "lb_cookie", enabled: true, cookieDuration: SOCKETIO_STICKINESS } }
+            : {}),
+          healthCheck: {
+            path: HEALTH_PATH[kind],
+            matcher: "200",
+            interval: 15,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+          tags: { Name: `${prefix}-${kind}` },
+        },
+        { parent: this },
+      );
+    this.targetGroups = {
+      sync: targetGroup("sync"),
+      gevent: targetGroup("gevent"),
+      socketio: targetGroup("socketio"),
+      static: targetGroup("static"),
+    };
 
-    const http = new lb.Listener(`${prefix}-http`, {
-      loadBalancerArn: alb.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-    }, { parent: this });
-    const https = new lb.Listener(`${prefix}-https`, {
-      loadBalancerArn: alb.arn,
-      port: 443,
-      protocol: "HTTPS",
-      certificateArn,
-      sslPolicy: SSL_POLICY,
-      defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups.sync.arn }],
-    }, { parent: this });
+    const http = new lb.Listener(
+      `${prefix}-http`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      },
+      { parent: this },
+    );
+    const https = new lb.Listener(
+      `${prefix}-https`,
+      {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        certificateArn,
+        sslPolicy: SSL_POLICY,
+        defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups.sync.arn }],
+      },
+      { parent: this },
+    );
     const listenerRules = rules.map(
       (rule) =>
-        new lb.ListenerRule(`${prefix}-${rule.name}`, {
-          listenerArn: https.arn,
-          priority: rule.priority,
-          conditions: [{ pathPattern: { values: rule.pathPatterns } }],
-          actions: [{ type: "forward", targetGroupArn: this.targetGroups[rule.target].arn }],
-        }, { parent: this }),
+        new lb.ListenerRule(
+          `${prefix}-${rule.name}`,
+          {
+            listenerArn: https.arn,
+            priority: rule.priority,
+            conditions: [{ pathPattern: { values: rule.pathPatterns } }],
+            actions: [{ type: "forward", targetGroupArn: this.targetGroups[rule.target].arn }],
+          },
+          { parent: this },
+        ),
     );
 
     this.dnsName = alb.dnsName;

@@ -60,5 +60,7 @@ function listFiles(dir: string, base = ""): string[] {
   } catch {
     return [];
   }
-  return entries.flatMap((e) => (e.isDirectory() ? listFiles(dir, path.join(base, e.name)) : [path.join(base, e.name)]));
+  return entries.flatMap((e) =>
+    e.isDirectory() ? listFiles(dir, path.join(base, e.name)) : [path.join(base, e.name)],
+  );
 }

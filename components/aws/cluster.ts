@@ -31,16 +31,35 @@ export class Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Cluster", name, {}, opts);
     const prefix = args.settings.namePrefix;
-    this.cluster = new ecs.Cluster(prefix, { name: prefix, settings: [{ name: "containerInsights", value: args.settings.aws.containerInsights ? "enabled" : "disabled" }] }, { parent: this });
+    this.cluster = new ecs.Cluster(
+      prefix,
+      {
+        name: prefix,
+        settings: [{ name: "containerInsights", value: args.settings.aws.containerInsights ? "enabled" : "disabled" }],
+      },
+      { parent: this },
+    );
 
     const pull = (repositoryArn: pulumi.Input<string>) => [
       // GetAuthorizationToken has no resource-level permissions: "*" is the only valid resource.
       { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-      { Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repositoryArn },
+      {
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: repositoryArn,
+      },
     ];
     const role = (role: string, statements: pulumi.Input<unknown>[]) => {
-      const r = new iam.Role(`${prefix}-${role}-execution`, { assumeRolePolicy: ECS_TASKS_TRUST, description: `Throat ${role} tasks: ECS task execution role` }, { parent: this });
-      new iam.RolePolicy(`${prefix}-${role}-execution`, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent: this });
+      const r = new iam.Role(
+        `${prefix}-${role}-execution`,
+        { assumeRolePolicy: ECS_TASKS_TRUST, description: `Throat ${role} tasks: ECS task execution role` },
+        { parent: this },
+      );
+      new iam.RolePolicy(
+        `${prefix}-${role}-execution`,
+        { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
+        { parent: this },
+      );
       return r;
     };
     this.appExecutionRole = role("app", [
@@ -56,15 +75,34 @@ export class Cluster extends pulumi.ComponentResource {
  * A tier's log group, with write access for the execution role its tasks run under. Start the
  * tasks after `grant`: a task that cannot create its log stream fails to start.
  */
-export function tierLogs(settings: Settings, tier: TierKind | "migrate", executionRole: iam.Role, parent: pulumi.Resource) {
+export function tierLogs(
+  settings: Settings,
+  tier: TierKind | "migrate",
+  executionRole: iam.Role,
+  parent: pulumi.Resource,
+) {
   const prefix = settings.namePrefix;
-  const group = new cloudwatch.LogGroup(`${prefix}-${tier}`, { name: logGroupName(prefix, tier), retentionInDays: settings.aws.logRetentionDays }, { parent });
-  const grant = new iam.RolePolicy(`${prefix}-${tier}-logs`, {
-    role: executionRole.id,
-    policy: pulumi.jsonStringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${group.arn}:*` }],
-    }),
-  }, { parent });
+  const group = new cloudwatch.LogGroup(
+    `${prefix}-${tier}`,
+    { name: logGroupName(prefix, tier), retentionInDays: settings.aws.logRetentionDays },
+    { parent },
+  );
+  const grant = new iam.RolePolicy(
+    `${prefix}-${tier}-logs`,
+    {
+      role: executionRole.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${group.arn}:*`,
+          },
+        ],
+      }),
+    },
+    { parent },
+  );
   return { group, grant };
 }

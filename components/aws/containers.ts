@@ -29,10 +29,17 @@ export interface ContainerSpec {
 export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string> {
   const secretEntries = Object.entries(spec.secrets ?? {});
   return pulumi
-    .all([pulumi.output(spec.environment), pulumi.all(secretEntries.map(([n, arn]) => pulumi.output(arn).apply((a) => [n, a] as const))), spec.image, spec.logGroup, spec.region])
+    .all([
+      pulumi.output(spec.environment),
+      pulumi.all(secretEntries.map(([n, arn]) => pulumi.output(arn).apply((a) => [n, a] as const))),
+      spec.image,
+      spec.logGroup,
+      spec.region,
+    ])
     .apply(([environment, secrets, image, logGroup, region]) => {
       const clash = secrets.map(([n]) => n).filter((n) => n in environment);
-      if (clash.length) throw new Error(`container ${spec.name}: ${clash.join(", ")} would be both plain environment and a secret`);
+      if (clash.length)
+        throw new Error(`container ${spec.name}: ${clash.join(", ")} would be both plain environment and a secret`);
       const definition = {
         name: spec.name,
         image,
@@ -44,7 +51,10 @@ export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string>
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([name, value]) => ({ name, value })),
         secrets: secrets.map(([name, valueFrom]) => ({ name, valueFrom })).sort((a, b) => a.name.localeCompare(b.name)),
-        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": spec.name } },
+        logConfiguration: {
+          logDriver: "awslogs",
+          options: { "awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": spec.name },
+        },
         ...(spec.healthCheck ? { healthCheck: spec.healthCheck } : {}),
         ...(spec.stopTimeout ? { stopTimeout: spec.stopTimeout } : {}),
         ...(spec.nofile ? { ulimits: [{ name: "nofile", softLimit: spec.nofile, hardLimit: spec.nofile }] } : {}),
@@ -56,14 +66,35 @@ export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string>
 /** The app's environment with the deploy-time endpoints filled in (plan.app.env). */
 export function appEnvironment(
   plan: Plan,
-  endpoints: { databaseHost: pulumi.Input<string>; databasePort: pulumi.Input<number>; redisHost: pulumi.Input<string>; redisPort: pulumi.Input<number> },
+  endpoints: {
+    databaseHost: pulumi.Input<string>;
+    databasePort: pulumi.Input<number>;
+    redisHost: pulumi.Input<string>;
+    redisPort: pulumi.Input<number>;
+  },
   /** The user-file bucket and its CDN host (plan/storage.ts placeholders). */
   storage?: { bucket: pulumi.Input<string>; filesHost: pulumi.Input<string> },
 ): pulumi.Output<Record<string, string>> {
-  return pulumi.all([endpoints.databaseHost, endpoints.databasePort, endpoints.redisHost, endpoints.redisPort, storage?.bucket, storage?.filesHost]).apply(([databaseHost, databasePort, redisHost, redisPort, bucket, filesHost]) => {
-    const resolved: Endpoints = { databaseHost, databasePort: String(databasePort), redisHost, redisPort: String(redisPort), bucket, filesHost };
-    return resolveEnv(plan.app.env, resolved);
-  });
+  return pulumi
+    .all([
+      endpoints.databaseHost,
+      endpoints.databasePort,
+      endpoints.redisHost,
+      endpoints.redisPort,
+      storage?.bucket,
+      storage?.filesHost,
+    ])
+    .apply(([databaseHost, databasePort, redisHost, redisPort, bucket, filesHost]) => {
+      const resolved: Endpoints = {
+        databaseHost,
+        databasePort: String(databasePort),
+        redisHost,
+        redisPort: String(redisPort),
+        bucket,
+        filesHost,
+      };
+      return resolveEnv(plan.app.env, resolved);
+    });
 }
 
 /** The app's secrets as ECS wants them: plan.app.secretEnv (env var -> secret name) resolved to ARNs. */

@@ -34,18 +34,26 @@ export class Database extends pulumi.ComponentResource {
     const prefix = settings.namePrefix;
     const family = postgresFamily(db.engineVersion);
 
-    const subnets = new rds.SubnetGroup(`${prefix}-db`, { subnetIds: args.subnetIds, description: "Throat PostgreSQL: private subnets" }, { parent: this });
+    const subnets = new rds.SubnetGroup(
+      `${prefix}-db`,
+      { subnetIds: args.subnetIds, description: "Throat PostgreSQL: private subnets" },
+      { parent: this },
+    );
     // Auto-named with the family in the logical name: a major upgrade creates the new group
     // before the instance moves to it, which a fixed name would forbid.
-    const parameters = new rds.ParameterGroup(`${prefix}-${family}`, {
-      family,
-      description: `Throat PostgreSQL ${db.engineVersion}: max_connections from the connection budget`,
-      parameters: [
-        // Static parameter: RDS applies it at the next reboot only ("pending-reboot"); AWS
-        // rejects "immediate" for it.
-        { name: "max_connections", value: String(budget.database.maxConnections), applyMethod: "pending-reboot" },
-      ],
-    }, { parent: this });
+    const parameters = new rds.ParameterGroup(
+      `${prefix}-${family}`,
+      {
+        family,
+        description: `Throat PostgreSQL ${db.engineVersion}: max_connections from the connection budget`,
+        parameters: [
+          // Static parameter: RDS applies it at the next reboot only ("pending-reboot"); AWS
+          // rejects "immediate" for it.
+          { name: "max_connections", value: String(budget.database.maxConnections), applyMethod: "pending-reboot" },
+        ],
+      },
+      { parent: this },
+    );
 
     // The final snapshot's name is unique per stack instance: a stack destroyed and created
     // again (same name) would otherwise find its predecessor's snapshot and fail its own
@@ -53,43 +61,52 @@ export class Database extends pulumi.ComponentResource {
     const snapshotSuffix = new random.RandomId(`${prefix}-final-snapshot`, { byteLength: 4 }, { parent: this });
 
     const password = randomSecret(`${prefix}-db-password`, 40, this);
-    this.passwordSecretArn = storedSecret(`${prefix}-db-password`, "Throat: PostgreSQL password (DATABASE_PASSWORD)", password, this).arn;
-
-    const instance = new rds.Instance(`${prefix}-postgres`, {
-      identifier: prefix,
-      engine: "postgres",
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorage: db.allocatedStorage,
-      storageType: "gp3",
-      storageEncrypted: true,
-      multiAz: db.multiAz,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [args.securityGroupId],
-      publiclyAccessible: false,
-      port: POSTGRES_PORT,
-      parameterGroupName: parameters.name,
-      dbName: DATABASE_NAME,
-      username: DATABASE_USER,
+    this.passwordSecretArn = storedSecret(
+      `${prefix}-db-password`,
+      "Throat: PostgreSQL password (DATABASE_PASSWORD)",
       password,
-      backupRetentionPeriod: db.backupRetentionDays,
-      copyTagsToSnapshot: true,
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: pulumi.interpolate`${prefix}-final-${snapshotSuffix.hex}`,
-      autoMinorVersionUpgrade: true,
-      // engineVersion is a major version the operator sets on purpose; RDS refuses a major
-      // upgrade without this flag (ModifyDBInstance AllowMajorVersionUpgrade). The plan refuses
-      // a downgrade, which RDS cannot do. The new family's parameter group (above) is created
-      // before the instance moves to it, and the old one deleted after.
-      allowMajorVersionUpgrade: true,
-      applyImmediately: db.applyImmediately,
-      // Storage autoscaling (0: off). The provider then ignores allocatedStorage drift.
-      ...(db.maxAllocatedStorage > 0 ? { maxAllocatedStorage: db.maxAllocatedStorage } : {}),
-      // PostgreSQL's log (errors, slow statements, connection refusals) in CloudWatch Logs:
-      // /aws/rds/instance/<identifier>/postgresql.
-      enabledCloudwatchLogsExports: ["postgresql"],
-    }, { parent: this, protect: true });
+      this,
+    ).arn;
+
+    const instance = new rds.Instance(
+      `${prefix}-postgres`,
+      {
+        identifier: prefix,
+        engine: "postgres",
+        engineVersion: db.engineVersion,
+        instanceClass: db.instanceClass,
+        allocatedStorage: db.allocatedStorage,
+        storageType: "gp3",
+        storageEncrypted: true,
+        multiAz: db.multiAz,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [args.securityGroupId],
+        publiclyAccessible: false,
+        port: POSTGRES_PORT,
+        parameterGroupName: parameters.name,
+        dbName: DATABASE_NAME,
+        username: DATABASE_USER,
+        password,
+        backupRetentionPeriod: db.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: pulumi.interpolate`${prefix}-final-${snapshotSuffix.hex}`,
+        autoMinorVersionUpgrade: true,
+        // engineVersion is a major version the operator sets on purpose; RDS refuses a major
+        // upgrade without this flag (ModifyDBInstance AllowMajorVersionUpgrade). The plan refuses
+        // a downgrade, which RDS cannot do. The new family's parameter group (above) is created
+        // before the instance moves to it, and the old one deleted after.
+        allowMajorVersionUpgrade: true,
+        applyImmediately: db.applyImmediately,
+        // Storage autoscaling (0: off). The provider then ignores allocatedStorage drift.
+        ...(db.maxAllocatedStorage > 0 ? { maxAllocatedStorage: db.maxAllocatedStorage } : {}),
+        // PostgreSQL's log (errors, slow statements, connection refusals) in CloudWatch Logs:
+        // /aws/rds/instance/<identifier>/postgresql.
+        enabledCloudwatchLogsExports: ["postgresql"],
+      },
+      { parent: this, protect: true },
+    );
 
     this.address = instance.address;
     this.identifier = instance.identifier;

@@ -11,33 +11,49 @@ export class SiteCertificate extends pulumi.ComponentResource {
   /** Resolves once ACM has issued the certificate: the HTTPS listener uses this. */
   readonly arn: pulumi.Output<string>;
 
-  constructor(name: string, args: { prefix: string; siteName: string; zoneId: string }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { prefix: string; siteName: string; zoneId: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("throat:aws:SiteCertificate", name, {}, opts);
     const parent = { parent: this };
     // Created before the old one goes: the listener moves to the new certificate first.
-    const certificate = new acm.Certificate(`${args.prefix}-certificate`, {
-      domainName: args.siteName,
-      validationMethod: "DNS",
-      tags: { Name: args.siteName },
-    }, { parent: this, deleteBeforeReplace: false });
+    const certificate = new acm.Certificate(
+      `${args.prefix}-certificate`,
+      {
+        domainName: args.siteName,
+        validationMethod: "DNS",
+        tags: { Name: args.siteName },
+      },
+      { parent: this, deleteBeforeReplace: false },
+    );
     // One name, so one validation record (ACM: a CNAME under the name it validates).
     const option = certificate.domainValidationOptions.apply((o) => {
       if (!o[0]) throw new Error(`ACM returned no DNS validation record for ${args.siteName}`);
       return o[0];
     });
-    const validation = new route53.Record(`${args.prefix}-certificate-validation`, {
-      zoneId: args.zoneId,
-      name: option.resourceRecordName,
-      type: option.resourceRecordType,
-      records: [option.resourceRecordValue],
-      ttl: 300,
-      // ACM gives the same record to a replacement certificate of the same name.
-      allowOverwrite: true,
-    }, parent);
-    const issued = new acm.CertificateValidation(`${args.prefix}-certificate`, {
-      certificateArn: certificate.arn,
-      validationRecordFqdns: [validation.fqdn],
-    }, parent);
+    const validation = new route53.Record(
+      `${args.prefix}-certificate-validation`,
+      {
+        zoneId: args.zoneId,
+        name: option.resourceRecordName,
+        type: option.resourceRecordType,
+        records: [option.resourceRecordValue],
+        ttl: 300,
+        // ACM gives the same record to a replacement certificate of the same name.
+        allowOverwrite: true,
+      },
+      parent,
+    );
+    const issued = new acm.CertificateValidation(
+      `${args.prefix}-certificate`,
+      {
+        certificateArn: certificate.arn,
+        validationRecordFqdns: [validation.fqdn],
+      },
+      parent,
+    );
     this.arn = issued.certificateArn;
     this.registerOutputs({ arn: this.arn });
   }
@@ -46,16 +62,25 @@ export class SiteCertificate extends pulumi.ComponentResource {
 export class SiteRecords extends pulumi.ComponentResource {
   constructor(
     name: string,
-    args: { prefix: string; siteName: string; zoneId: string; alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> } },
+    args: {
+      prefix: string;
+      siteName: string;
+      zoneId: string;
+      alb: { dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:aws:SiteRecords", name, {}, opts);
-    new route53.Record(`${args.prefix}-site`, {
-      zoneId: args.zoneId,
-      name: args.siteName,
-      type: "A",
-      aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
-    }, { parent: this });
+    new route53.Record(
+      `${args.prefix}-site`,
+      {
+        zoneId: args.zoneId,
+        name: args.siteName,
+        type: "A",
+        aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
+      },
+      { parent: this },
+    );
     this.registerOutputs({});
   }
 }

@@ -27,36 +27,56 @@ export class Endpoints extends pulumi.ComponentResource {
     const { prefix } = args;
     const parent = { parent: this };
     const service = (s: string) => pulumi.interpolate`com.amazonaws.${args.region}.${s}`;
-    this.ready.push(new ec2.VpcEndpoint(`${prefix}-s3`, {
-      vpcId: args.vpcId,
-      serviceName: service("s3"),
-      vpcEndpointType: "Gateway",
-      routeTableIds: args.privateRouteTableIds,
-      tags: { Name: `${prefix}-s3` },
-    }, parent));
-    const group = new ec2.SecurityGroup(`${prefix}-endpoints`, {
-      vpcId: args.vpcId,
-      description: "Throat VPC endpoints: HTTPS from the VPC",
-      tags: { Name: `${prefix}-endpoints` },
-    }, parent);
-    new vpc.SecurityGroupIngressRule(`${prefix}-endpoints-https-in`, {
-      securityGroupId: group.id,
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: args.vpcCidr,
-      description: "HTTPS from the stack's subnets",
-    }, parent);
-    for (const s of INTERFACE_ENDPOINTS) {
-      this.ready.push(new ec2.VpcEndpoint(`${prefix}-${s.replace(".", "-")}`, {
+    this.ready.push(
+      new ec2.VpcEndpoint(
+        `${prefix}-s3`,
+        {
+          vpcId: args.vpcId,
+          serviceName: service("s3"),
+          vpcEndpointType: "Gateway",
+          routeTableIds: args.privateRouteTableIds,
+          tags: { Name: `${prefix}-s3` },
+        },
+        parent,
+      ),
+    );
+    const group = new ec2.SecurityGroup(
+      `${prefix}-endpoints`,
+      {
         vpcId: args.vpcId,
-        serviceName: service(s),
-        vpcEndpointType: "Interface",
-        privateDnsEnabled: true,
-        subnetIds: args.privateSubnetIds,
-        securityGroupIds: [group.id],
-        tags: { Name: `${prefix}-${s}` },
-      }, parent));
+        description: "Throat VPC endpoints: HTTPS from the VPC",
+        tags: { Name: `${prefix}-endpoints` },
+      },
+      parent,
+    );
+    new vpc.SecurityGroupIngressRule(
+      `${prefix}-endpoints-https-in`,
+      {
+        securityGroupId: group.id,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: args.vpcCidr,
+        description: "HTTPS from the stack's subnets",
+      },
+      parent,
+    );
+    for (const s of INTERFACE_ENDPOINTS) {
+      this.ready.push(
+        new ec2.VpcEndpoint(
+          `${prefix}-${s.replace(".", "-")}`,
+          {
+            vpcId: args.vpcId,
+            serviceName: service(s),
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: args.privateSubnetIds,
+            securityGroupIds: [group.id],
+            tags: { Name: `${prefix}-${s}` },
+          },
+          parent,
+        ),
+      );
     }
     this.registerOutputs({});
   }

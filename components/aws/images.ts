@@ -33,23 +33,38 @@ export class Images extends pulumi.ComponentResource {
     const prefix = settings.namePrefix;
     const parent = { parent: this };
 
-    const repo = new ecr.Repository(`${prefix}`, {
-      name: prefix,
-      // Tags are moved on every build (throat, app, edge); tasks pin digests, never tags.
-      imageTagMutability: "MUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-      // `pulumi destroy` deletes the repository with its images (else DeleteRepository fails:
-      // RepositoryNotEmptyException). Every image in it is rebuilt from throat:image /
-      // throat:appSource and this project by the next `pulumi up`; nothing a user posted is here.
-      forceDelete: true,
-    }, parent);
+    const repo = new ecr.Repository(
+      `${prefix}`,
+      {
+        name: prefix,
+        // Tags are moved on every build (throat, app, edge); tasks pin digests, never tags.
+        imageTagMutability: "MUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+        // `pulumi destroy` deletes the repository with its images (else DeleteRepository fails:
+        // RepositoryNotEmptyException). Every image in it is rebuilt from throat:image /
+        // throat:appSource and this project by the next `pulumi up`; nothing a user posted is here.
+        forceDelete: true,
+      },
+      parent,
+    );
     // A rollback (circuit breaker) needs the previous digests: keep the last 30 untagged images.
-    new ecr.LifecyclePolicy(`${prefix}`, {
-      repository: repo.name,
-      policy: JSON.stringify({
-        rules: [{ rulePriority: 1, description: "keep the last 30 untagged images (rollbacks)", selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } }],
-      }),
-    }, parent);
+    new ecr.LifecyclePolicy(
+      `${prefix}`,
+      {
+        repository: repo.name,
+        policy: JSON.stringify({
+          rules: [
+            {
+              rulePriority: 1,
+              description: "keep the last 30 untagged images (rollbacks)",
+              selection: { tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 30 },
+              action: { type: "expire" },
+            },
+          ],
+        }),
+      },
+      parent,
+    );
 
     const token = ecr.getAuthorizationTokenOutput({ registryId: repo.registryId }, parent);
     const registry = { server: repo.repositoryUrl, username: token.userName, password: pulumi.secret(token.password) };
@@ -57,14 +72,20 @@ export class Images extends pulumi.ComponentResource {
     // the inputs the same on every machine. docker.Image reads `dockerfile` relative to that
     // directory too, not to the context.
     const build = (logical: string, tag: string, context: string, buildArgs: Record<string, pulumi.Input<string>>) =>
-      new docker.Image(logical, {
-        imageName: pulumi.interpolate`${repo.repositoryUrl}:${tag}`,
-        build: { context, dockerfile: path.join(context, "Dockerfile"), platform: IMAGE_PLATFORM, args: buildArgs },
-        registry,
-      }, parent).repoDigest;
+      new docker.Image(
+        logical,
+        {
+          imageName: pulumi.interpolate`${repo.repositoryUrl}:${tag}`,
+          build: { context, dockerfile: path.join(context, "Dockerfile"), platform: IMAGE_PLATFORM, args: buildArgs },
+          registry,
+        },
+        parent,
+      ).repoDigest;
 
     const throat: pulumi.Output<string> =
-      "source" in settings.image ? build(`${prefix}-throat`, "throat", settings.image.source, {}) : pulumi.output(settings.image.ref);
+      "source" in settings.image
+        ? build(`${prefix}-throat`, "throat", settings.image.source, {})
+        : pulumi.output(settings.image.ref);
 
     const contextDir = path.join(BUILD_DIR, settings.stack, "app-image");
     writeContext(path.join(PROJECT_ROOT, contextDir), renderAppImageContext(args.plan));

@@ -45,106 +45,180 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const region = getRegionOutput({}, child).region;
 
     const network = new Network(`${prefix}-network`, { settings }, child);
-    const groups = new SecurityGroups(`${prefix}-security-groups`, { prefix, vpcId: network.vpcId, appPort: APP_PORT, staticPort: EDGE_PATHS.httpPort, smtpPort: plan.app.smtp?.port }, child);
-    const database = new Database(`${prefix}-database`, { plan, subnetIds: network.privateSubnetIds, securityGroupId: groups.database.id }, child);
-    const redis = new Redis(`${prefix}-redis`, { settings, subnetIds: network.privateSubnetIds, securityGroupId: groups.redis.id }, child);
-    const appSecretStore = new AppSecrets(`${prefix}-secrets`, { prefix, secretKeyInConfig: settings.secrets.secretKey, mailPasswordInConfig: settings.secrets.mailPassword }, child);
-    const secretArns: SecretArns = { databasePassword: database.passwordSecretArn, secretKey: appSecretStore.secretKeyArn };
+    const groups = new SecurityGroups(
+      `${prefix}-security-groups`,
+      {
+        prefix,
+        vpcId: network.vpcId,
+        appPort: APP_PORT,
+        staticPort: EDGE_PATHS.httpPort,
+        smtpPort: plan.app.smtp?.port,
+      },
+      child,
+    );
+    const database = new Database(
+      `${prefix}-database`,
+      { plan, subnetIds: network.privateSubnetIds, securityGroupId: groups.database.id },
+      child,
+    );
+    const redis = new Redis(
+      `${prefix}-redis`,
+      { settings, subnetIds: network.privateSubnetIds, securityGroupId: groups.redis.id },
+      child,
+    );
+    const appSecretStore = new AppSecrets(
+      `${prefix}-secrets`,
+      { prefix, secretKeyInConfig: settings.secrets.secretKey, mailPasswordInConfig: settings.secrets.mailPassword },
+      child,
+    );
+    const secretArns: SecretArns = {
+      databasePassword: database.passwordSecretArn,
+      secretKey: appSecretStore.secretKeyArn,
+    };
     if (appSecretStore.mailPasswordArn) secretArns.mailPassword = appSecretStore.mailPasswordArn;
     const images = new Images(`${prefix}-images`, { plan }, child);
     const zoneId = settings.dns.zoneId;
-    const certificate = zoneId ? new SiteCertificate(`${prefix}-certificate`, { prefix, siteName: settings.siteName, zoneId }, child) : undefined;
+    const certificate = zoneId
+      ? new SiteCertificate(`${prefix}-certificate`, { prefix, siteName: settings.siteName, zoneId }, child)
+      : undefined;
     const accessLogs = new AccessLogs(`${prefix}-access-logs`, { settings }, child);
-    const edge = new Edge(`${prefix}-edge`, {
-      plan,
-      vpcId: network.vpcId,
-      subnetIds: network.publicSubnetIds,
-      securityGroupId: groups.alb.id,
-      certificateArn: certificate?.arn,
-      accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
-    }, child);
+    const edge = new Edge(
+      `${prefix}-edge`,
+      {
+        plan,
+        vpcId: network.vpcId,
+        subnetIds: network.publicSubnetIds,
+        securityGroupId: groups.alb.id,
+        certificateArn: certificate?.arn,
+        accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
+      },
+      child,
+    );
     if (zoneId) {
       const alb = { dnsName: edge.dnsName, zoneId: edge.zoneId };
       new SiteRecords(`${prefix}-site-records`, { prefix, siteName: settings.siteName, zoneId, alb }, child);
     }
-    const cluster = new Cluster(`${prefix}-cluster`, { settings, repositoryArn: images.repositoryArn, secretArns: Object.values(secretArns).filter((a) => a !== undefined) }, child);
+    const cluster = new Cluster(
+      `${prefix}-cluster`,
+      {
+        settings,
+        repositoryArn: images.repositoryArn,
+        secretArns: Object.values(secretArns).filter((a) => a !== undefined),
+      },
+      child,
+    );
 
     const files = new UserFiles(`${prefix}-user-files`, { plan }, child);
     const storage = { bucket: files.bucket.bucket, filesHost: files.filesHost };
-    const appEnv = appEnvironment(plan, { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port }, storage);
-    const secrets = appSecrets(plan, secretArns);
-    const migration = new Migration(`${prefix}-migration`, {
+    const appEnv = appEnvironment(
       plan,
-      cluster: cluster.cluster,
-      executionRole: cluster.appExecutionRole,
-      taskRole: files.migrationTaskRole,
-      image: images.app,
-      appEnv,
-      secrets,
-      network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.migration.id },
-      region,
-      dependsOn: [database, redis, ...network.egressReady],
-    }, child);
-
-    const services: { kind: string; service: WorkerService | StaticTier }[] = [];
-    for (const worker of plan.workers) {
-      const service = new WorkerService(`${prefix}-${worker.kind}`, {
-        settings,
-        worker,
+      { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port },
+      storage,
+    );
+    const secrets = appSecrets(plan, secretArns);
+    const migration = new Migration(
+      `${prefix}-migration`,
+      {
+        plan,
         cluster: cluster.cluster,
         executionRole: cluster.appExecutionRole,
-        taskRole: files.appTaskRole,
+        taskRole: files.migrationTaskRole,
         image: images.app,
         appEnv,
         secrets,
-        network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.workers.id },
-        targetGroup: edge.targetGroups[worker.kind],
+        network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.migration.id },
         region,
-        dependsOn: [migration.done, ...edge.ready, ...network.egressReady],
-      }, child);
+        dependsOn: [database, redis, ...network.egressReady],
+      },
+      child,
+    );
+
+    const services: { kind: string; service: WorkerService | StaticTier }[] = [];
+    for (const worker of plan.workers) {
+      const service = new WorkerService(
+        `${prefix}-${worker.kind}`,
+        {
+          settings,
+          worker,
+          cluster: cluster.cluster,
+          executionRole: cluster.appExecutionRole,
+          taskRole: files.appTaskRole,
+          image: images.app,
+          appEnv,
+          secrets,
+          network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.workers.id },
+          targetGroup: edge.targetGroups[worker.kind],
+          region,
+          dependsOn: [migration.done, ...edge.ready, ...network.egressReady],
+        },
+        child,
+      );
       services.push({ kind: worker.kind, service });
     }
-    const staticTier = new StaticTier(`${prefix}-static`, {
-      plan,
-      cluster: cluster.cluster,
-      executionRole: cluster.staticExecutionRole,
-      image: images.edge,
-      network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.static.id },
-      targetGroup: edge.targetGroups.static,
-      region,
-      filesHost: files.filesHost,
-      dependsOn: [...edge.ready, ...network.egressReady],
-    }, child);
+    const staticTier = new StaticTier(
+      `${prefix}-static`,
+      {
+        plan,
+        cluster: cluster.cluster,
+        executionRole: cluster.staticExecutionRole,
+        image: images.edge,
+        network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.static.id },
+        targetGroup: edge.targetGroups.static,
+        region,
+        filesHost: files.filesHost,
+        dependsOn: [...edge.ready, ...network.egressReady],
+      },
+      child,
+    );
     services.push({ kind: "static", service: staticTier });
     // A rolled-back deploy must fail `pulumi up` (rolloutCheck.ts).
-    const rollout = new RolloutCheck(`${prefix}-rollout`, { settings, cluster: cluster.cluster, passRoles: [cluster.appExecutionRole.arn, cluster.staticExecutionRole.arn] }, child);
-    for (const { kind, service } of services) rollout.check(`${prefix}-${kind}-rollout`, service.service, service.taskDefinition);
+    const rollout = new RolloutCheck(
+      `${prefix}-rollout`,
+      {
+        settings,
+        cluster: cluster.cluster,
+        passRoles: [cluster.appExecutionRole.arn, cluster.staticExecutionRole.arn],
+      },
+      child,
+    );
+    for (const { kind, service } of services)
+      rollout.check(`${prefix}-${kind}-rollout`, service.service, service.taskDefinition);
 
     const serviceName = (kind: string) => {
       const found = services.find((x) => x.kind === kind);
       if (!found) throw new Error(`no ${kind} service to alarm on`);
       return found.service.service.name;
     };
-    new Alarms(`${prefix}-alarms`, {
-      plan,
-      region,
-      databaseId: database.identifier,
-      redisGroupId: redis.groupId,
-      clusterName: cluster.cluster.name,
-      loadBalancerArnSuffix: edge.arnSuffix,
-      targetGroupArnSuffixes: {
-        sync: edge.targetGroups.sync.arnSuffix,
-        gevent: edge.targetGroups.gevent.arnSuffix,
-        socketio: edge.targetGroups.socketio.arnSuffix,
-        static: edge.targetGroups.static.arnSuffix,
+    new Alarms(
+      `${prefix}-alarms`,
+      {
+        plan,
+        region,
+        databaseId: database.identifier,
+        redisGroupId: redis.groupId,
+        clusterName: cluster.cluster.name,
+        loadBalancerArnSuffix: edge.arnSuffix,
+        targetGroupArnSuffixes: {
+          sync: edge.targetGroups.sync.arnSuffix,
+          gevent: edge.targetGroups.gevent.arnSuffix,
+          socketio: edge.targetGroups.socketio.arnSuffix,
+          static: edge.targetGroups.static.arnSuffix,
+        },
+        serviceNames: {
+          sync: serviceName("sync"),
+          gevent: serviceName("gevent"),
+          socketio: serviceName("socketio"),
+          static: serviceName("static"),
+        },
+        migrationFunctionName: migration.functionName,
       },
-      serviceNames: { sync: serviceName("sync"), gevent: serviceName("gevent"), socketio: serviceName("socketio"), static: serviceName("static") },
-      migrationFunctionName: migration.functionName,
-    }, child);
+      child,
+    );
 
     // npm run throat: the migration's task definition, network and log group (scripts/throat.ts).
-    this.admin = pulumi.all([region, cluster.cluster.arn, network.privateSubnetIds, groups.migration.id, migration.logGroupName]).apply(
-      ([r, clusterArn, subnets, securityGroup, logGroup]): AdminTarget => ({
+    this.admin = pulumi
+      .all([region, cluster.cluster.arn, network.privateSubnetIds, groups.migration.id, migration.logGroupName])
+      .apply(([r, clusterArn, subnets, securityGroup, logGroup]): AdminTarget => ({
         profile: "prod",
         region: r,
         clusterArn,
@@ -154,14 +228,20 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
         securityGroups: [securityGroup],
         logGroup,
         logStreamPrefix: migration.container,
-      }),
-    );
+      }));
 
     this.accessLogBucket = accessLogs.bucketName;
     this.url = pulumi.output(`https://${settings.siteName}`);
     this.databaseEndpoint = database.endpoint;
     this.loadBalancerDnsName = edge.dnsName;
     this.filesUrl = files.url;
-    this.registerOutputs({ url: this.url, databaseEndpoint: this.databaseEndpoint, loadBalancerDnsName: this.loadBalancerDnsName, admin: this.admin, accessLogBucket: this.accessLogBucket, filesUrl: this.filesUrl });
+    this.registerOutputs({
+      url: this.url,
+      databaseEndpoint: this.databaseEndpoint,
+      loadBalancerDnsName: this.loadBalancerDnsName,
+      admin: this.admin,
+      accessLogBucket: this.accessLogBucket,
+      filesUrl: this.filesUrl,
+    });
   }
 }

@@ -58,60 +58,109 @@ export class Migration extends pulumi.ComponentResource {
     if (!sync) throw new Error(`plan.migration.configName ${migration.configName} names no worker service`);
     const logs = tierLogs(settings, "migrate", args.executionRole, this);
 
-    const taskDefinition = new ecs.TaskDefinition(`${prefix}-migrate`, {
-      family: `${prefix}-migrate`,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(sync.cpu),
-      memory: String(sync.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: args.executionRole.arn,
-      taskRoleArn: args.taskRole?.arn,
-      containerDefinitions: containerDefinitions({
-        name: CONTAINER,
-        image: args.image,
-        environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, CONFIG_NAME: migration.configName })),
-        secrets: args.secrets,
-        command: migration.argv,
-        logGroup: logs.group.name,
-        region: args.region,
-      }),
-    }, { parent: this });
+    const taskDefinition = new ecs.TaskDefinition(
+      `${prefix}-migrate`,
+      {
+        family: `${prefix}-migrate`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(sync.cpu),
+        memory: String(sync.memory),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: args.executionRole.arn,
+        taskRoleArn: args.taskRole?.arn,
+        containerDefinitions: containerDefinitions({
+          name: CONTAINER,
+          image: args.image,
+          environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, CONFIG_NAME: migration.configName })),
+          secrets: args.secrets,
+          command: migration.argv,
+          logGroup: logs.group.name,
+          region: args.region,
+        }),
+      },
+      { parent: this },
+    );
 
     const functionName = `${prefix}-migrate`;
-    const functionLogs = new cloudwatch.LogGroup(`${prefix}-migrate-runner`, { name: `/aws/lambda/${functionName}`, retentionInDays: settings.aws.logRetentionDays }, { parent: this });
-    const role = new iam.Role(`${prefix}-migrate-runner`, {
-      description: "Throat migration runner (Lambda): runs and watches the migration task",
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-    }, { parent: this });
+    const functionLogs = new cloudwatch.LogGroup(
+      `${prefix}-migrate-runner`,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: settings.aws.logRetentionDays },
+      { parent: this },
+    );
+    const role = new iam.Role(
+      `${prefix}-migrate-runner`,
+      {
+        description: "Throat migration runner (Lambda): runs and watches the migration task",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      { parent: this },
+    );
     const taskArns = args.cluster.arn.apply((arn) => arn.replace(":cluster/", ":task/") + "/*");
-    const policy = new iam.RolePolicy(`${prefix}-migrate-runner`, {
-      role: role.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Action: "ecs:RunTask", Resource: pulumi.interpolate`${taskDefinition.arnWithoutRevision}:*`, Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
-          { Effect: "Allow", Action: "ecs:ListTasks", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } } },
-          { Effect: "Allow", Action: "ecs:DescribeTasks", Resource: taskArns },
-          { Effect: "Allow", Action: "iam:PassRole", Resource: [args.executionRole.arn, ...(args.taskRole ? [args.taskRole.arn] : [])], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-          { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${functionLogs.arn}:*` },
-        ],
-      }),
-    }, { parent: this });
-    const runner = new lambda.Function(`${prefix}-migrate`, {
-      name: functionName,
-      description: "Throat: runs the database migration task and fails unless it succeeds",
-      runtime: "nodejs22.x",
-      handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(MIGRATION_RUNNER_SOURCE) }),
-      role: role.arn,
-      timeout: LAMBDA_MAX_TIMEOUT,
-      memorySize: 128,
-      loggingConfig: { logFormat: "Text", logGroup: functionLogs.name },
-    }, { parent: this, dependsOn: [policy] });
+    const policy = new iam.RolePolicy(
+      `${prefix}-migrate-runner`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: "ecs:RunTask",
+              Resource: pulumi.interpolate`${taskDefinition.arnWithoutRevision}:*`,
+              Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } },
+            },
+            {
+              Effect: "Allow",
+              Action: "ecs:ListTasks",
+              Resource: "*",
+              Condition: { ArnEquals: { "ecs:cluster": args.cluster.arn } },
+            },
+            { Effect: "Allow", Action: "ecs:DescribeTasks", Resource: taskArns },
+            {
+              Effect: "Allow",
+              Action: "iam:PassRole",
+              Resource: [args.executionRole.arn, ...(args.taskRole ? [args.taskRole.arn] : [])],
+              Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            },
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${functionLogs.arn}:*`,
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const runner = new lambda.Function(
+      `${prefix}-migrate`,
+      {
+        name: functionName,
+        description: "Throat: runs the database migration task and fails unless it succeeds",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(MIGRATION_RUNNER_SOURCE) }),
+        role: role.arn,
+        timeout: LAMBDA_MAX_TIMEOUT,
+        memorySize: 128,
+        loggingConfig: { logFormat: "Text", logGroup: functionLogs.name },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
 
-    const event: pulumi.Output<MigrationEvent> = pulumi.all([args.cluster.arn, taskDefinition.arn, args.network.subnetIds, args.network.securityGroupId, logs.group.name]).apply(
-      ([cluster, taskDefinitionArn, subnets, securityGroup, logGroup]) => ({
+    const event: pulumi.Output<MigrationEvent> = pulumi
+      .all([
+        args.cluster.arn,
+        taskDefinition.arn,
+        args.network.subnetIds,
+        args.network.securityGroupId,
+        logs.group.name,
+      ])
+      .apply(([cluster, taskDefinitionArn, subnets, securityGroup, logGroup]) => ({
         cluster,
         taskDefinition: taskDefinitionArn,
         family: `${prefix}-migrate`,
@@ -120,14 +169,17 @@ export class Migration extends pulumi.ComponentResource {
         securityGroups: [securityGroup],
         startedBy: STARTED_BY,
         logGroup,
-      }),
+      }));
+    this.done = new lambda.Invocation(
+      `${prefix}-migrate`,
+      {
+        functionName: runner.name,
+        // The task definition ARN carries its revision: a new revision changes the input, which
+        // replaces the Invocation, which runs the migration again. Nothing else does.
+        input: event.apply((e) => JSON.stringify(e)),
+      },
+      { parent: this, dependsOn: [...args.dependsOn, logs.grant] },
     );
-    this.done = new lambda.Invocation(`${prefix}-migrate`, {
-      functionName: runner.name,
-      // The task definition ARN carries its revision: a new revision changes the input, which
-      // replaces the Invocation, which runs the migration again. Nothing else does.
-      input: event.apply((e) => JSON.stringify(e)),
-    }, { parent: this, dependsOn: [...args.dependsOn, logs.grant] });
     this.functionName = runner.name;
     this.family = `${prefix}-migrate`;
     this.logGroupName = logs.group.name;

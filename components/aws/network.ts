@@ -43,14 +43,29 @@ export class Network extends pulumi.ComponentResource {
       const zones = getAvailabilityZonesOutput({ state: "available" }, parent).names.apply((names) => {
         // The settings hold throat:aws.availabilityZones to the region's documented count
         // (settings/limits.ts); this guards an account that sees fewer zones than documented.
-        if (names.length < zoneCount) throw new Error(`throat:aws.availabilityZones: got ${zoneCount}, but the region has only ${names.length} available zones (${names.join(", ")})`);
+        if (names.length < zoneCount)
+          throw new Error(
+            `throat:aws.availabilityZones: got ${zoneCount}, but the region has only ${names.length} available zones (${names.join(", ")})`,
+          );
         return names.slice(0, zoneCount);
       });
       const tags = (n: string) => ({ Name: n });
-      const vpc = new ec2.Vpc(`${prefix}-vpc`, { cidrBlock: VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${prefix}-vpc`) }, parent);
+      const vpc = new ec2.Vpc(
+        `${prefix}-vpc`,
+        { cidrBlock: VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: tags(`${prefix}-vpc`) },
+        parent,
+      );
       const igw = new ec2.InternetGateway(`${prefix}-igw`, { vpcId: vpc.id, tags: tags(`${prefix}-igw`) }, parent);
-      const publicRoutes = new ec2.RouteTable(`${prefix}-public`, { vpcId: vpc.id, tags: tags(`${prefix}-public`) }, parent);
-      const internet = new ec2.Route(`${prefix}-public-internet`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+      const publicRoutes = new ec2.RouteTable(
+        `${prefix}-public`,
+        { vpcId: vpc.id, tags: tags(`${prefix}-public`) },
+        parent,
+      );
+      const internet = new ec2.Route(
+        `${prefix}-public-internet`,
+        { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+        parent,
+      );
 
       const publicSubnets: ec2.Subnet[] = [];
       const privateSubnets: ec2.Subnet[] = [];
@@ -59,39 +74,92 @@ export class Network extends pulumi.ComponentResource {
       for (let i = 0; i < zoneCount; i++) {
         const zone = zones.apply((z) => z[i]!);
         const suffix = String.fromCharCode(97 + i);
-        const pub = new ec2.Subnet(`${prefix}-public-${suffix}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: subnetCidr("public", i), mapPublicIpOnLaunch: false, tags: tags(`${prefix}-public-${suffix}`) }, parent);
-        new ec2.RouteTableAssociation(`${prefix}-public-${suffix}`, { subnetId: pub.id, routeTableId: publicRoutes.id }, parent);
+        const pub = new ec2.Subnet(
+          `${prefix}-public-${suffix}`,
+          {
+            vpcId: vpc.id,
+            availabilityZone: zone,
+            cidrBlock: subnetCidr("public", i),
+            mapPublicIpOnLaunch: false,
+            tags: tags(`${prefix}-public-${suffix}`),
+          },
+          parent,
+        );
+        new ec2.RouteTableAssociation(
+          `${prefix}-public-${suffix}`,
+          { subnetId: pub.id, routeTableId: publicRoutes.id },
+          parent,
+        );
         // One NAT gateway per zone: a zone's outage must not cut the other zones' tasks off
         // from ECR, Secrets Manager and CloudWatch Logs. throat:aws.natGateways 1: zone a's serves all.
         if (aws.natGateways === "perZone" || i === 0) {
-          const eip = new ec2.Eip(`${prefix}-nat-${suffix}`, { domain: "vpc", tags: tags(`${prefix}-nat-${suffix}`) }, parent);
-          nats.push(new ec2.NatGateway(`${prefix}-nat-${suffix}`, { allocationId: eip.allocationId, subnetId: pub.id, tags: tags(`${prefix}-nat-${suffix}`) }, { parent: this, dependsOn: [internet] }));
+          const eip = new ec2.Eip(
+            `${prefix}-nat-${suffix}`,
+            { domain: "vpc", tags: tags(`${prefix}-nat-${suffix}`) },
+            parent,
+          );
+          nats.push(
+            new ec2.NatGateway(
+              `${prefix}-nat-${suffix}`,
+              { allocationId: eip.allocationId, subnetId: pub.id, tags: tags(`${prefix}-nat-${suffix}`) },
+              { parent: this, dependsOn: [internet] },
+            ),
+          );
         }
         const nat = nats[nats.length - 1]!;
-        const priv = new ec2.Subnet(`${prefix}-private-${suffix}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: subnetCidr("private", i), tags: tags(`${prefix}-private-${suffix}`) }, parent);
-        const privateRoutes = new ec2.RouteTable(`${prefix}-private-${suffix}`, { vpcId: vpc.id, tags: tags(`${prefix}-private-${suffix}`) }, parent);
-        const egress = new ec2.Route(`${prefix}-private-${suffix}-nat`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
-        const assoc = new ec2.RouteTableAssociation(`${prefix}-private-${suffix}`, { subnetId: priv.id, routeTableId: privateRoutes.id }, parent);
+        const priv = new ec2.Subnet(
+          `${prefix}-private-${suffix}`,
+          {
+            vpcId: vpc.id,
+            availabilityZone: zone,
+            cidrBlock: subnetCidr("private", i),
+            tags: tags(`${prefix}-private-${suffix}`),
+          },
+          parent,
+        );
+        const privateRoutes = new ec2.RouteTable(
+          `${prefix}-private-${suffix}`,
+          { vpcId: vpc.id, tags: tags(`${prefix}-private-${suffix}`) },
+          parent,
+        );
+        const egress = new ec2.Route(
+          `${prefix}-private-${suffix}-nat`,
+          { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+          parent,
+        );
+        const assoc = new ec2.RouteTableAssociation(
+          `${prefix}-private-${suffix}`,
+          { subnetId: priv.id, routeTableId: privateRoutes.id },
+          parent,
+        );
         publicSubnets.push(pub);
         privateSubnets.push(priv);
         privateRouteTables.push(privateRoutes);
         this.egressReady.push(egress, assoc);
       }
       if (aws.vpcEndpoints) {
-        const endpoints = new Endpoints(`${prefix}-endpoints`, {
-          prefix,
-          region: getRegionOutput({}, parent).region,
-          vpcId: vpc.id,
-          vpcCidr: VPC_CIDR,
-          privateSubnetIds: privateSubnets.map((s) => s.id),
-          privateRouteTableIds: privateRouteTables.map((t) => t.id),
-        }, parent);
+        const endpoints = new Endpoints(
+          `${prefix}-endpoints`,
+          {
+            prefix,
+            region: getRegionOutput({}, parent).region,
+            vpcId: vpc.id,
+            vpcCidr: VPC_CIDR,
+            privateSubnetIds: privateSubnets.map((s) => s.id),
+            privateRouteTableIds: privateRouteTables.map((t) => t.id),
+          },
+          parent,
+        );
         this.egressReady.push(...endpoints.ready);
       }
       this.vpcId = vpc.id;
       this.publicSubnetIds = pulumi.all(publicSubnets.map((s) => s.id));
       this.privateSubnetIds = pulumi.all(privateSubnets.map((s) => s.id));
     }
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
   }
 }

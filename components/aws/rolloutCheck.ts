@@ -40,34 +40,62 @@ export class RolloutCheck extends pulumi.ComponentResource {
     const prefix = args.settings.namePrefix;
     this.cluster = args.cluster;
     const functionName = `${prefix}-rollout-check`;
-    const logs = new cloudwatch.LogGroup(`${prefix}-rollout-check`, { name: `/aws/lambda/${functionName}`, retentionInDays: args.settings.aws.logRetentionDays }, { parent: this });
-    const role = new iam.Role(`${prefix}-rollout-check`, {
-      description: "Throat rollout check (Lambda): reads the services' deployments, restarts a rolled-back one",
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
-    }, { parent: this });
+    const logs = new cloudwatch.LogGroup(
+      `${prefix}-rollout-check`,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: args.settings.aws.logRetentionDays },
+      { parent: this },
+    );
+    const role = new iam.Role(
+      `${prefix}-rollout-check`,
+      {
+        description: "Throat rollout check (Lambda): reads the services' deployments, restarts a rolled-back one",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      },
+      { parent: this },
+    );
     const services = args.cluster.name.apply((cluster) => `arn:aws:ecs:*:*:service/${cluster}/${prefix}-*`);
-    const policy = new iam.RolePolicy(`${prefix}-rollout-check`, {
-      role: role.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          { Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services },
-          { Effect: "Allow", Action: "iam:PassRole", Resource: args.passRoles, Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-          { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
-        ],
-      }),
-    }, { parent: this });
-    this.runner = new lambda.Function(`${prefix}-rollout-check`, {
-      name: functionName,
-      description: "Throat: fails unless a service runs the task definition the deploy asked for",
-      runtime: "nodejs22.x",
-      handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(ROLLOUT_CHECK_SOURCE) }),
-      role: role.arn,
-      timeout: LAMBDA_MAX_TIMEOUT,
-      memorySize: 128,
-      loggingConfig: { logFormat: "Text", logGroup: logs.name },
-    }, { parent: this, dependsOn: [policy] });
+    const policy = new iam.RolePolicy(
+      `${prefix}-rollout-check`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["ecs:DescribeServices", "ecs:UpdateService"], Resource: services },
+            {
+              Effect: "Allow",
+              Action: "iam:PassRole",
+              Resource: args.passRoles,
+              Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+            },
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+              Resource: pulumi.interpolate`${logs.arn}:*`,
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    this.runner = new lambda.Function(
+      `${prefix}-rollout-check`,
+      {
+        name: functionName,
+        description: "Throat: fails unless a service runs the task definition the deploy asked for",
+        runtime: "nodejs22.x",
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(ROLLOUT_CHECK_SOURCE) }),
+        role: role.arn,
+        timeout: LAMBDA_MAX_TIMEOUT,
+        memorySize: 128,
+        loggingConfig: { logFormat: "Text", logGroup: logs.name },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
     this.registerOutputs({});
   }
 
@@ -76,9 +104,13 @@ export class RolloutCheck extends pulumi.ComponentResource {
     const event: pulumi.Output<RolloutEvent> = pulumi
       .all([this.cluster.arn, service.name, taskDefinition.arn])
       .apply(([cluster, name, arn]) => ({ check: "rollout" as const, cluster, service: name, taskDefinition: arn }));
-    return new lambda.Invocation(logical, {
-      functionName: this.runner.name,
-      input: event.apply((e) => JSON.stringify(e)),
-    }, { parent: this, dependsOn: [service] });
+    return new lambda.Invocation(
+      logical,
+      {
+        functionName: this.runner.name,
+        input: event.apply((e) => JSON.stringify(e)),
+      },
+      { parent: this, dependsOn: [service] },
+    );
   }
 }

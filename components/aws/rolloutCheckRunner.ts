@@ -75,8 +75,15 @@ exports.handler = function (event, context) {
 
 /** Loads the source as CommonJS (what Lambda does), `require` answering only what `sdk` holds. */
 export function loadRolloutCheck(sdk: Record<string, unknown> = {}): {
-  rolloutVerdict(event: RolloutEvent, service: unknown): { state: "done" | "wait" | "failed" | "rolledBack"; message?: string };
-  makeHandler(ecs: unknown, cmd: unknown, sleep?: (ms: number) => Promise<void>): (event: RolloutEvent, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+  rolloutVerdict(
+    event: RolloutEvent,
+    service: unknown,
+  ): { state: "done" | "wait" | "failed" | "rolledBack"; message?: string };
+  makeHandler(
+    ecs: unknown,
+    cmd: unknown,
+    sleep?: (ms: number) => Promise<void>,
+  ): (event: RolloutEvent, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
 } {
   const module = { exports: {} as Record<string, unknown> };
   const req = (name: string) => {

@@ -7,11 +7,20 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import type { SecretName } from "../plan/appConfig";
 
 /** A Secrets Manager secret holding one string; returns its ARN. */
-export function storedSecret(logicalName: string, description: string, value: pulumi.Input<string>, parent: pulumi.Resource): secretsmanager.Secret {
+export function storedSecret(
+  logicalName: string,
+  description: string,
+  value: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): secretsmanager.Secret {
   // Auto-named: a deleted secret's name stays reserved for its recovery window, so a fixed
   // name would block re-creating the stack within that window.
   const secret = new secretsmanager.Secret(logicalName, { description, recoveryWindowInDays: 7 }, { parent });
-  new secretsmanager.SecretVersion(logicalName, { secretId: secret.id, secretString: pulumi.secret(value) }, { parent });
+  new secretsmanager.SecretVersion(
+    logicalName,
+    { secretId: secret.id, secretString: pulumi.secret(value) },
+    { parent },
+  );
   return secret;
 }
 
@@ -36,15 +45,28 @@ export class AppSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AppSecrets", name, {}, opts);
-    const value = args.secretKeyInConfig ? new pulumi.Config("throat").requireSecret("secretKey") : randomSecret(`${args.prefix}-secret-key`, 64, this);
-    this.secretKeyArn = storedSecret(`${args.prefix}-secret-key`, "Throat: Flask secret key (APP_SECRET_KEY)", value, this).arn;
+    const value = args.secretKeyInConfig
+      ? new pulumi.Config("throat").requireSecret("secretKey")
+      : randomSecret(`${args.prefix}-secret-key`, 64, this);
+    this.secretKeyArn = storedSecret(
+      `${args.prefix}-secret-key`,
+      "Throat: Flask secret key (APP_SECRET_KEY)",
+      value,
+      this,
+    ).arn;
     if (args.mailPasswordInConfig) {
       const mail = new pulumi.Config("throat").requireSecret("mailPassword");
-      this.mailPasswordArn = storedSecret(`${args.prefix}-mail-password`, "Throat: SMTP password (MAIL_PASSWORD)", mail, this).arn;
+      this.mailPasswordArn = storedSecret(
+        `${args.prefix}-mail-password`,
+        "Throat: SMTP password (MAIL_PASSWORD)",
+        mail,
+        this,
+      ).arn;
     }
     this.registerOutputs({ secretKeyArn: this.secretKeyArn, mailPasswordArn: this.mailPasswordArn });
   }
 }
 
 /** Every secret the app reads, by the plan's names (plan.app.secretEnv values); mail only with mail. */
-export type SecretArns = Record<Exclude<SecretName, "mailPassword">, pulumi.Output<string>> & Partial<Record<SecretName, pulumi.Output<string>>>;
+export type SecretArns = Record<Exclude<SecretName, "mailPassword">, pulumi.Output<string>> &
+  Partial<Record<SecretName, pulumi.Output<string>>>;

@@ -41,7 +41,11 @@ export class SecurityGroups extends pulumi.ComponentResource {
     super("throat:aws:SecurityGroups", name, {}, opts);
     const { prefix, vpcId } = args;
     const group = (role: string, description: string) =>
-      new ec2.SecurityGroup(`${prefix}-${role}`, { vpcId, description, tags: { Name: `${prefix}-${role}` } }, { parent: this });
+      new ec2.SecurityGroup(
+        `${prefix}-${role}`,
+        { vpcId, description, tags: { Name: `${prefix}-${role}` } },
+        { parent: this },
+      );
     this.alb = group("alb", "Throat ALB: HTTP and HTTPS from the internet");
     this.workers = group("workers", "Throat gunicorn tasks: the app port from the ALB");
     this.static = group("static", "Throat static tier (nginx): HTTP from the ALB");
@@ -49,7 +53,14 @@ export class SecurityGroups extends pulumi.ComponentResource {
     this.database = group("database", "Throat PostgreSQL: from app tasks only");
     this.redis = group("redis", "Throat Redis: from app tasks only");
 
-    const tcp = (direction: "in" | "out", ruleName: string, sg: ec2.SecurityGroup, port: number, peer: Peer, description: string) => {
+    const tcp = (
+      direction: "in" | "out",
+      ruleName: string,
+      sg: ec2.SecurityGroup,
+      port: number,
+      peer: Peer,
+      description: string,
+    ) => {
       const common = {
         securityGroupId: sg.id,
         ipProtocol: "tcp",
@@ -59,7 +70,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
         ...("group" in peer ? { referencedSecurityGroupId: peer.group.id } : { cidrIpv4: peer.cidr }),
       };
       const logical = `${prefix}-${ruleName}`;
-      return direction === "in" ? new vpc.SecurityGroupIngressRule(logical, common, { parent: this }) : new vpc.SecurityGroupEgressRule(logical, common, { parent: this });
+      return direction === "in"
+        ? new vpc.SecurityGroupIngressRule(logical, common, { parent: this })
+        : new vpc.SecurityGroupEgressRule(logical, common, { parent: this });
     };
     // A flow between two groups is two rules: egress on the sender, ingress on the receiver.
     const flow = (from: string, fromGroup: ec2.SecurityGroup, to: string, toGroup: ec2.SecurityGroup, port: number) => {
@@ -75,12 +88,31 @@ export class SecurityGroups extends pulumi.ComponentResource {
     flow("workers", this.workers, "redis", this.redis, REDIS_PORT);
     flow("migration", this.migration, "database", this.database, POSTGRES_PORT);
     flow("migration", this.migration, "redis", this.redis, REDIS_PORT);
-    for (const [role, sg] of [["workers", this.workers], ["static", this.static], ["migration", this.migration]] as const) {
-      tcp("out", `${role}-https-out`, sg, 443, { cidr: ANYWHERE }, "HTTPS: ECR, Secrets Manager, CloudWatch Logs (through NAT)");
+    for (const [role, sg] of [
+      ["workers", this.workers],
+      ["static", this.static],
+      ["migration", this.migration],
+    ] as const) {
+      tcp(
+        "out",
+        `${role}-https-out`,
+        sg,
+        443,
+        { cidr: ANYWHERE },
+        "HTTPS: ECR, Secrets Manager, CloudWatch Logs (through NAT)",
+      );
     }
-    tcp("out", "workers-http-out", this.workers, 80, { cidr: ANYWHERE }, "HTTP: titles of submitted http links (/do/grabtitle)");
+    tcp(
+      "out",
+      "workers-http-out",
+      this.workers,
+      80,
+      { cidr: ANYWHERE },
+      "HTTP: titles of submitted http links (/do/grabtitle)",
+    );
     // Password recovery and email confirmation run in the workers (sync and gevent routes).
-    if (args.smtpPort !== undefined) tcp("out", "workers-smtp-out", this.workers, args.smtpPort, { cidr: ANYWHERE }, "SMTP: mail (throat:mail)");
+    if (args.smtpPort !== undefined)
+      tcp("out", "workers-smtp-out", this.workers, args.smtpPort, { cidr: ANYWHERE }, "SMTP: mail (throat:mail)");
 
     this.registerOutputs({});
   }

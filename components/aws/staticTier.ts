@@ -28,7 +28,10 @@ export function nginxEnvironment(files: Record<string, string>): Record<string, 
   return Object.fromEntries(
     Object.entries(files).map(([file, text]) => {
       const name = NGINX_FILE_ENV[file];
-      if (!name) throw new Error(`plan.edge.nginxFiles has ${file}; the edge image's entrypoint reads only ${Object.keys(NGINX_FILE_ENV).join(", ")}`);
+      if (!name)
+        throw new Error(
+          `plan.edge.nginxFiles has ${file}; the edge image's entrypoint reads only ${Object.keys(NGINX_FILE_ENV).join(", ")}`,
+        );
       return [name, text];
     }),
   );
@@ -70,42 +73,56 @@ export class StaticTier extends pulumi.ComponentResource {
     const port = EDGE_PATHS.httpPort;
     // throat:aws.staticTasks (default 2: one per zone of a two-zone VPC; nginx needs little).
     const staticTasks = settings.aws.staticTasks;
-    const taskDefinition = new ecs.TaskDefinition(`${prefix}-static`, {
-      family: `${prefix}-static`,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(STATIC_CPU),
-      memory: String(STATIC_MEMORY),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: args.executionRole.arn,
-      // No container health check: the ALB checks /nginx-health, and the entrypoint refuses to
-      // start nginx on a configuration `nginx -t` rejects.
-      containerDefinitions: containerDefinitions({
-        name: "nginx",
-        image: args.image,
-        environment: pulumi.output(args.filesHost).apply((host) => nginxEnvironment(fillHost(args.plan.edge.nginxFiles, host))),
-        port,
-        logGroup: logs.group.name,
-        region: args.region,
-      }),
-    }, { parent: this });
+    const taskDefinition = new ecs.TaskDefinition(
+      `${prefix}-static`,
+      {
+        family: `${prefix}-static`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(STATIC_CPU),
+        memory: String(STATIC_MEMORY),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: args.executionRole.arn,
+        // No container health check: the ALB checks /nginx-health, and the entrypoint refuses to
+        // start nginx on a configuration `nginx -t` rejects.
+        containerDefinitions: containerDefinitions({
+          name: "nginx",
+          image: args.image,
+          environment: pulumi
+            .output(args.filesHost)
+            .apply((host) => nginxEnvironment(fillHost(args.plan.edge.nginxFiles, host))),
+          port,
+          logGroup: logs.group.name,
+          region: args.region,
+        }),
+      },
+      { parent: this },
+    );
     this.taskDefinition = taskDefinition;
-    this.service = new ecs.Service(`${prefix}-static`, {
-      name: `${prefix}-static`,
-      cluster: args.cluster.arn,
-      taskDefinition: taskDefinition.arn,
-      launchType: "FARGATE",
-      desiredCount: staticTasks,
-      deploymentMaximumPercent: settings.deploy.maxPercent,
-      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, staticTasks),
-      deploymentController: { type: "ECS" },
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriodSeconds: 30,
-      networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [args.network.securityGroupId], assignPublicIp: false },
-      loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: "nginx", containerPort: port }],
-      propagateTags: "SERVICE",
-      waitForSteadyState: true,
-    }, { parent: this, dependsOn: [...args.dependsOn, logs.grant] });
+    this.service = new ecs.Service(
+      `${prefix}-static`,
+      {
+        name: `${prefix}-static`,
+        cluster: args.cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        launchType: "FARGATE",
+        desiredCount: staticTasks,
+        deploymentMaximumPercent: settings.deploy.maxPercent,
+        deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, staticTasks),
+        deploymentController: { type: "ECS" },
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        healthCheckGracePeriodSeconds: 30,
+        networkConfiguration: {
+          subnets: args.network.subnetIds,
+          securityGroups: [args.network.securityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: "nginx", containerPort: port }],
+        propagateTags: "SERVICE",
+        waitForSteadyState: true,
+      },
+      { parent: this, dependsOn: [...args.dependsOn, logs.grant] },
+    );
     this.registerOutputs({});
   }
 }

@@ -49,92 +49,144 @@ export class UserFiles extends pulumi.ComponentResource {
     const child = { parent: this };
 
     // Bucket names are lower case (3-63 characters); the prefix leaves Pulumi room for its suffix.
-    const bucketPrefix = `${prefix.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 30)}-files-`;
-    this.bucket = new s3.Bucket(`${prefix}-files`, {
-      bucketPrefix,
-      // Without retainOnDelete, destroy must be able to empty a versioned bucket.
-      forceDestroy: !storage.retainOnDelete,
-      tags: { "throat:stack": settings.stack },
-    }, { parent: this, retainOnDelete: storage.retainOnDelete });
+    const bucketPrefix = `${prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .slice(0, 30)}-files-`;
+    this.bucket = new s3.Bucket(
+      `${prefix}-files`,
+      {
+        bucketPrefix,
+        // Without retainOnDelete, destroy must be able to empty a versioned bucket.
+        forceDestroy: !storage.retainOnDelete,
+        tags: { "throat:stack": settings.stack },
+      },
+      { parent: this, retainOnDelete: storage.retainOnDelete },
+    );
     const bucket = this.bucket.id;
     const keep = { parent: this, retainOnDelete: storage.retainOnDelete };
-    new s3.BucketServerSideEncryptionConfiguration(`${prefix}-files`, {
-      bucket,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, keep);
-    new s3.BucketVersioning(`${prefix}-files`, { bucket, versioningConfiguration: { status: "Enabled" } }, keep);
-    const publicAccess = new s3.BucketPublicAccessBlock(`${prefix}-files`, {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, keep);
-    const ownership = new s3.BucketOwnershipControls(`${prefix}-files`, { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }, keep);
-
-    const oac = new cloudfront.OriginAccessControl(`${prefix}-files`, {
-      name: `${prefix}-files`,
-      description: "Throat user files and assets: CloudFront signs every request to the bucket",
-      originAccessControlOriginType: "s3",
-      signingBehavior: "always",
-      signingProtocol: "sigv4",
-    }, child);
-    this.distribution = new cloudfront.Distribution(`${prefix}-files`, {
-      enabled: true,
-      comment: `Throat ${settings.stack}: user files and every release's static assets`,
-      origins: [{ originId: ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
-      defaultCacheBehavior: {
-        targetOriginId: ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD"],
-        cachedMethods: ["GET", "HEAD"],
-        compress: true,
-        cachePolicyId: CACHING_OPTIMIZED,
-        responseHeadersPolicyId: CORS_AND_SECURITY_HEADERS,
+    new s3.BucketServerSideEncryptionConfiguration(
+      `${prefix}-files`,
+      {
+        bucket,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
       },
-      priceClass: "PriceClass_100",
-      httpVersion: "http2and3",
-      restrictions: { geoRestriction: { restrictionType: "none" } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
-      tags: { "throat:stack": settings.stack },
-    }, child);
+      keep,
+    );
+    new s3.BucketVersioning(`${prefix}-files`, { bucket, versioningConfiguration: { status: "Enabled" } }, keep);
+    const publicAccess = new s3.BucketPublicAccessBlock(
+      `${prefix}-files`,
+      {
+        bucket,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      keep,
+    );
+    const ownership = new s3.BucketOwnershipControls(
+      `${prefix}-files`,
+      { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      keep,
+    );
+
+    const oac = new cloudfront.OriginAccessControl(
+      `${prefix}-files`,
+      {
+        name: `${prefix}-files`,
+        description: "Throat user files and assets: CloudFront signs every request to the bucket",
+        originAccessControlOriginType: "s3",
+        signingBehavior: "always",
+        signingProtocol: "sigv4",
+      },
+      child,
+    );
+    this.distribution = new cloudfront.Distribution(
+      `${prefix}-files`,
+      {
+        enabled: true,
+        comment: `Throat ${settings.stack}: user files and every release's static assets`,
+        origins: [
+          { originId: ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: ORIGIN_ID,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD"],
+          cachedMethods: ["GET", "HEAD"],
+          compress: true,
+          cachePolicyId: CACHING_OPTIMIZED,
+          responseHeadersPolicyId: CORS_AND_SECURITY_HEADERS,
+        },
+        priceClass: "PriceClass_100",
+        httpVersion: "http2and3",
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true },
+        tags: { "throat:stack": settings.stack },
+      },
+      child,
+    );
     this.filesHost = this.distribution.domainName;
     this.url = pulumi.interpolate`https://${this.filesHost}`;
 
     const objects = (...keyPrefixes: string[]) => keyPrefixes.map((p) => pulumi.interpolate`${this.bucket.arn}/${p}*`);
-    new s3.BucketPolicy(`${prefix}-files`, {
-      bucket,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "CloudFrontReadsThroughOac",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "s3:GetObject",
-            Resource: objects(prefixes.uploads, prefixes.thumbnails, prefixes.assets),
-            Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
-          },
-          {
-            Sid: "TlsOnly",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      // S3 refuses a bucket policy while the public access block is still being applied.
-    }, { ...keep, dependsOn: [publicAccess, ownership] });
+    new s3.BucketPolicy(
+      `${prefix}-files`,
+      {
+        bucket,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "CloudFrontReadsThroughOac",
+              Effect: "Allow",
+              Principal: { Service: "cloudfront.amazonaws.com" },
+              Action: "s3:GetObject",
+              Resource: objects(prefixes.uploads, prefixes.thumbnails, prefixes.assets),
+              Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
+            },
+            {
+              Sid: "TlsOnly",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+        // S3 refuses a bucket policy while the public access block is still being applied.
+      },
+      { ...keep, dependsOn: [publicAccess, ownership] },
+    );
 
     const taskRole = (role: string, statement: Record<string, unknown>) => {
-      const r = new iam.Role(`${prefix}-${role}-task`, { assumeRolePolicy: JSON.stringify(TASK_TRUST), description: `Throat ${role} tasks: S3 access of the app itself` }, child);
-      new iam.RolePolicy(`${prefix}-${role}-task`, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [statement] }) }, child);
+      const r = new iam.Role(
+        `${prefix}-${role}-task`,
+        {
+          assumeRolePolicy: JSON.stringify(TASK_TRUST),
+          description: `Throat ${role} tasks: S3 access of the app itself`,
+        },
+        child,
+      );
+      new iam.RolePolicy(
+        `${prefix}-${role}-task`,
+        { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [statement] }) },
+        child,
+      );
       return r;
     };
-    this.appTaskRole = taskRole("app", { Effect: "Allow", Action: storage.s3.appActions, Resource: objects(prefixes.uploads, prefixes.thumbnails) });
-    this.migrationTaskRole = taskRole("migrate", { Effect: "Allow", Action: storage.s3.assetActions, Resource: objects(prefixes.assets) });
+    this.appTaskRole = taskRole("app", {
+      Effect: "Allow",
+      Action: storage.s3.appActions,
+      Resource: objects(prefixes.uploads, prefixes.thumbnails),
+    });
+    this.migrationTaskRole = taskRole("migrate", {
+      Effect: "Allow",
+      Action: storage.s3.assetActions,
+      Resource: objects(prefixes.assets),
+    });
     this.registerOutputs({ bucket: this.bucket.bucket, url: this.url });
   }
 }

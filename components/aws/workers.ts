@@ -58,87 +58,113 @@ export class WorkerService extends pulumi.ComponentResource {
     const prefix = settings.namePrefix;
     const logs = tierLogs(settings, w.kind, args.executionRole, this);
 
-    this.taskDefinition = new ecs.TaskDefinition(`${prefix}-${w.kind}`, {
-      family: `${prefix}-${w.kind}`,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(w.cpu),
-      memory: String(w.memory),
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: args.executionRole.arn,
-      taskRoleArn: args.taskRole?.arn,
-      containerDefinitions: containerDefinitions({
-        name: w.kind,
-        image: args.image,
-        environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, ...w.launchEnv })),
-        secrets: args.secrets,
-        port: w.port,
-        logGroup: logs.group.name,
-        region: args.region,
-        // Is gunicorn accepting connections? The ALB's health check asks whether the app
-        // answers; this one keeps a task whose gunicorn died from counting as running.
-        healthCheck: {
-          command: ["CMD-SHELL", `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${w.port}), 3)" || exit 1`],
-          interval: 30,
-          timeout: 5,
-          retries: 3,
-          startPeriod: HEALTH_CHECK_GRACE,
-        },
-        stopTimeout: STOP_TIMEOUT[w.kind],
-        nofile: w.nofile,
-      }),
-    }, { parent: this });
+    this.taskDefinition = new ecs.TaskDefinition(
+      `${prefix}-${w.kind}`,
+      {
+        family: `${prefix}-${w.kind}`,
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: String(w.cpu),
+        memory: String(w.memory),
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: args.executionRole.arn,
+        taskRoleArn: args.taskRole?.arn,
+        containerDefinitions: containerDefinitions({
+          name: w.kind,
+          image: args.image,
+          environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, ...w.launchEnv })),
+          secrets: args.secrets,
+          port: w.port,
+          logGroup: logs.group.name,
+          region: args.region,
+          // Is gunicorn accepting connections? The ALB's health check asks whether the app
+          // answers; this one keeps a task whose gunicorn died from counting as running.
+          healthCheck: {
+            command: [
+              "CMD-SHELL",
+              `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${w.port}), 3)" || exit 1`,
+            ],
+            interval: 30,
+            timeout: 5,
+            retries: 3,
+            startPeriod: HEALTH_CHECK_GRACE,
+          },
+          stopTimeout: STOP_TIMEOUT[w.kind],
+          nofile: w.nofile,
+        }),
+      },
+      { parent: this },
+    );
 
     // socket.io runs a fixed count (validate.ts): scaling in would cut its websockets.
     const autoscaled = w.kind !== "socketio" && w.replicas.max > w.replicas.min;
-    this.service = new ecs.Service(`${prefix}-${w.kind}`, {
-      name: `${prefix}-${w.kind}`,
-      cluster: args.cluster.arn,
-      taskDefinition: this.taskDefinition.arn,
-      launchType: "FARGATE",
-      desiredCount: w.replicas.min,
-      // The surge the connection budget counted: at most maxPercent of the tasks run during a deploy.
-      deploymentMaximumPercent: settings.deploy.maxPercent,
-      deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, w.replicas.min),
-      deploymentController: { type: "ECS" },
-      // Tasks that never become healthy stop the deploy and bring back the last working one.
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE,
-      networkConfiguration: { subnets: args.network.subnetIds, securityGroups: [args.network.securityGroupId], assignPublicIp: false },
-      loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: w.kind, containerPort: w.port }],
-      propagateTags: "SERVICE",
-      // What the connection budget policy (policy/budget.ts) counts for this service: it reads
-      // the resources, not the plan, so the plan's numbers travel on the service itself.
-      tags: { [ECS_TAGS.connectionsPerTask]: String(w.connectionsPerReplica), [ECS_TAGS.maxTasks]: String(w.replicas.max) },
-      // `pulumi up` returns when the new tasks are healthy, and fails if the deploy does.
-      waitForSteadyState: true,
-    }, {
-      parent: this,
-      dependsOn: [...args.dependsOn, logs.grant],
-      // The autoscaler owns the running count between min and max; a deploy must not reset it.
-      ignoreChanges: autoscaled ? ["desiredCount"] : [],
-    });
+    this.service = new ecs.Service(
+      `${prefix}-${w.kind}`,
+      {
+        name: `${prefix}-${w.kind}`,
+        cluster: args.cluster.arn,
+        taskDefinition: this.taskDefinition.arn,
+        launchType: "FARGATE",
+        desiredCount: w.replicas.min,
+        // The surge the connection budget counted: at most maxPercent of the tasks run during a deploy.
+        deploymentMaximumPercent: settings.deploy.maxPercent,
+        deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, w.replicas.min),
+        deploymentController: { type: "ECS" },
+        // Tasks that never become healthy stop the deploy and bring back the last working one.
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE,
+        networkConfiguration: {
+          subnets: args.network.subnetIds,
+          securityGroups: [args.network.securityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: w.kind, containerPort: w.port }],
+        propagateTags: "SERVICE",
+        // What the connection budget policy (policy/budget.ts) counts for this service: it reads
+        // the resources, not the plan, so the plan's numbers travel on the service itself.
+        tags: {
+          [ECS_TAGS.connectionsPerTask]: String(w.connectionsPerReplica),
+          [ECS_TAGS.maxTasks]: String(w.replicas.max),
+        },
+        // `pulumi up` returns when the new tasks are healthy, and fails if the deploy does.
+        waitForSteadyState: true,
+      },
+      {
+        parent: this,
+        dependsOn: [...args.dependsOn, logs.grant],
+        // The autoscaler owns the running count between min and max; a deploy must not reset it.
+        ignoreChanges: autoscaled ? ["desiredCount"] : [],
+      },
+    );
 
     if (autoscaled) {
-      const target = new appautoscaling.Target(`${prefix}-${w.kind}`, {
-        serviceNamespace: "ecs",
-        scalableDimension: "ecs:service:DesiredCount",
-        resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
-        minCapacity: w.replicas.min,
-        maxCapacity: w.replicas.max,
-      }, { parent: this });
-      new appautoscaling.Policy(`${prefix}-${w.kind}-cpu`, {
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-          targetValue: CPU_TARGET,
-          scaleOutCooldown: 60,
-          scaleInCooldown: 300,
+      const target = new appautoscaling.Target(
+        `${prefix}-${w.kind}`,
+        {
+          serviceNamespace: "ecs",
+          scalableDimension: "ecs:service:DesiredCount",
+          resourceId: pulumi.interpolate`service/${args.cluster.name}/${this.service.name}`,
+          minCapacity: w.replicas.min,
+          maxCapacity: w.replicas.max,
         },
-      }, { parent: this });
+        { parent: this },
+      );
+      new appautoscaling.Policy(
+        `${prefix}-${w.kind}-cpu`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+            targetValue: CPU_TARGET,
+            scaleOutCooldown: 60,
+            scaleInCooldown: 300,
+          },
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({ serviceName: this.service.name });
   }

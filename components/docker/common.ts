@@ -14,8 +14,16 @@ export const REDIS_PORT = 6379;
 /** The Throat image's working directory: plan config-file paths are relative to it (CONTRACT.md). */
 export const THROAT_WORKDIR = "/throat";
 
-export function labels(plan: Plan, tier: string, extra: Record<string, pulumi.Input<string>> = {}): docker.types.input.ContainerLabel[] {
-  const all: Record<string, pulumi.Input<string>> = { "throat.stack": plan.settings.stack, "throat.tier": tier, ...extra };
+export function labels(
+  plan: Plan,
+  tier: string,
+  extra: Record<string, pulumi.Input<string>> = {},
+): docker.types.input.ContainerLabel[] {
+  const all: Record<string, pulumi.Input<string>> = {
+    "throat.stack": plan.settings.stack,
+    "throat.tier": tier,
+    ...extra,
+  };
   return Object.entries(all).map(([label, value]) => ({ label, value }));
 }
 
@@ -28,7 +36,11 @@ export function envList(env: Record<string, string>): string[] {
  * env. Each secret entry is wrapped on its own, so state and previews hide the value while the
  * plain entries stay readable.
  */
-export function appEnv(plan: Plan, endpoints: Endpoints, secrets: Partial<Record<SecretName, pulumi.Output<string>>>): pulumi.Input<string>[] {
+export function appEnv(
+  plan: Plan,
+  endpoints: Endpoints,
+  secrets: Partial<Record<SecretName, pulumi.Output<string>>>,
+): pulumi.Input<string>[] {
   const secretEntries = Object.entries(plan.app.secretEnv).map(([key, ref]) => {
     const value = secrets[ref];
     if (!value) throw new Error(`${key}: the plan needs the secret ${ref}, which the stack did not provide`);

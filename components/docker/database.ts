@@ -28,14 +28,22 @@ export class Database extends pulumi.ComponentResource {
   /** The containers the app's containers must wait for. */
   readonly appDependencies: pulumi.Resource[];
 
-  constructor(name: string, args: { plan: Plan; network: pulumi.Output<string> }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { plan: Plan; network: pulumi.Output<string> },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("throat:docker:Database", name, {}, opts);
     const { plan, network } = args;
     const names = dockerNames(plan.settings, plan.workers);
     const budget = plan.budget.database;
 
     // Letters and digits only: the password also lands in PgBouncer's quoted userlist.
-    const password = new random.RandomPassword(`${names.postgres}-password`, { length: 32, special: false }, { parent: this });
+    const password = new random.RandomPassword(
+      `${names.postgres}-password`,
+      { length: 32, special: false },
+      { parent: this },
+    );
     this.password = pulumi.secret(password.result);
 
     const image = new docker.RemoteImage(
@@ -57,13 +65,29 @@ export class Database extends pulumi.ComponentResource {
       {
         name: names.postgres,
         image: image.imageId,
-        command: ["postgres", "-c", `max_connections=${budget.maxConnections}`, "-c", `superuser_reserved_connections=${budget.reservedConnections}`],
-        envs: [pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${this.password}`), `POSTGRES_USER=${DATABASE_USER}`, `POSTGRES_DB=${DATABASE_NAME}`],
+        command: [
+          "postgres",
+          "-c",
+          `max_connections=${budget.maxConnections}`,
+          "-c",
+          `superuser_reserved_connections=${budget.reservedConnections}`,
+        ],
+        envs: [
+          pulumi.secret(pulumi.interpolate`POSTGRES_PASSWORD=${this.password}`),
+          `POSTGRES_USER=${DATABASE_USER}`,
+          `POSTGRES_DB=${DATABASE_NAME}`,
+        ],
         volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
         networksAdvanced: [{ name: network }],
         // Over TCP on purpose: during first-run initialisation the image's temporary server
         // listens on the socket only, so the check turns healthy when the real server is up.
-        healthcheck: { tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DATABASE_USER, "-d", DATABASE_NAME], interval: "5s", timeout: "5s", retries: 5, startPeriod: "60s" },
+        healthcheck: {
+          tests: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", DATABASE_USER, "-d", DATABASE_NAME],
+          interval: "5s",
+          timeout: "5s",
+          retries: 5,
+          startPeriod: "60s",
+        },
         // `pulumi up` moves on (to the migration) only once PostgreSQL accepts connections.
         wait: true,
         waitTimeout: 180,
@@ -79,7 +103,11 @@ export class Database extends pulumi.ComponentResource {
 
     this.direct = { host: names.postgres, port: String(POSTGRES_PORT) };
     if (plan.budget.pgbouncer) {
-      this.pgbouncer = new PgBouncer(`${name}-pgbouncer`, { plan, network, password: this.password, upstream: this.direct, dependsOn: [this.postgres] }, { parent: this });
+      this.pgbouncer = new PgBouncer(
+        `${name}-pgbouncer`,
+        { plan, network, password: this.password, upstream: this.direct, dependsOn: [this.postgres] },
+        { parent: this },
+      );
       this.forApp = this.pgbouncer.endpoint;
       this.appDependencies = [this.postgres, this.pgbouncer.container];
     } else {

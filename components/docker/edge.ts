@@ -17,7 +17,11 @@ export class Edge extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { plan: Plan; image: pulumi.Output<string>; network: pulumi.Output<string>; workers: docker.Container[];
+    args: {
+      plan: Plan;
+      image: pulumi.Output<string>;
+      network: pulumi.Output<string>;
+      workers: docker.Container[];
       /** The user-file volumes, read-only (UserFiles.edgeMounts). */
       volumes?: docker.types.input.ContainerVolume[];
     },
@@ -48,7 +52,12 @@ export class Edge extends pulumi.ComponentResource {
         // nginx's worker_rlimit_nofile needs a hard limit at least as high (no CAP_SYS_RESOURCE).
         ulimits: [{ name: "nofile", soft: plan.edge.nofile, hard: plan.edge.nofile }],
         volumes: args.volumes ?? [],
-        healthcheck: { tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${EDGE_PATHS.httpPort}/nginx-health`], interval: "10s", timeout: "3s", retries: 3 },
+        healthcheck: {
+          tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${EDGE_PATHS.httpPort}/nginx-health`],
+          interval: "10s",
+          timeout: "3s",
+          retries: 3,
+        },
         wait: true,
         waitTimeout: 60,
         restart: "unless-stopped",

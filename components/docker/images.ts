@@ -38,13 +38,21 @@ export class Images extends pulumi.ComponentResource {
       // RemoteImage docs). So the image's identity is read at every `pulumi up`: the local
       // image id for a local name, the registry's digest for a registry reference.
       const identity = imageIdentity(s.image.ref, this);
-      const remote = new docker.RemoteImage(`${s.namePrefix}-throat-image`, { name: s.image.ref, keepLocally: true, pullTriggers: [identity] }, { parent: this });
+      const remote = new docker.RemoteImage(
+        `${s.namePrefix}-throat-image`,
+        { name: s.image.ref, keepLocally: true, pullTriggers: [identity] },
+        { parent: this },
+      );
       reference = remote.name;
       this.throat = remote.imageId;
     } else {
       const built = new docker.Image(
         `${s.namePrefix}-throat-image`,
-        { imageName: `${imageRepository(s.namePrefix, "throat")}:latest`, build: { context: path.resolve(PROJECT_ROOT, s.image.source) }, skipPush: true },
+        {
+          imageName: `${imageRepository(s.namePrefix, "throat")}:latest`,
+          build: { context: path.resolve(PROJECT_ROOT, s.image.source) },
+          skipPush: true,
+        },
         { parent: this },
       );
       reference = built.imageName;

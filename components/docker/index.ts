@@ -31,7 +31,11 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const appSecrets = new AppSecrets(`${name}-secrets`, { plan }, parent);
     const database = new Database(`${name}-database`, { plan, network }, parent);
     const redis = new Redis(`${name}-redis`, { plan, network }, parent);
-    const secrets = { databasePassword: database.password, secretKey: appSecrets.secretKey, mailPassword: appSecrets.mailPassword };
+    const secrets = {
+      databasePassword: database.password,
+      secretKey: appSecrets.secretKey,
+      mailPassword: appSecrets.mailPassword,
+    };
     const redisEndpoint = { redisHost: redis.host, redisPort: redis.port };
     const userFiles = new UserFiles(`${name}-user-files`, { plan }, parent);
 
@@ -42,7 +46,11 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
         image: images.throat,
         network,
         volumes: userFiles.appMounts,
-        env: appEnv(plan, { databaseHost: database.direct.host, databasePort: database.direct.port, ...redisEndpoint }, secrets),
+        env: appEnv(
+          plan,
+          { databaseHost: database.direct.host, databasePort: database.direct.port, ...redisEndpoint },
+          secrets,
+        ),
         dependsOn: [database.postgres, redis.container],
       },
       parent,
@@ -54,16 +62,29 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
         image: images.throat,
         network,
         volumes: userFiles.appMounts,
-        env: appEnv(plan, { databaseHost: database.forApp.host, databasePort: database.forApp.port, ...redisEndpoint }, secrets),
+        env: appEnv(
+          plan,
+          { databaseHost: database.forApp.host, databasePort: database.forApp.port, ...redisEndpoint },
+          secrets,
+        ),
         dependsOn: migration.dependencies([...database.appDependencies, redis.container]),
       },
       parent,
     );
-    new Edge(`${name}-edge`, { plan, image: images.edge, network, workers: workers.containers, volumes: userFiles.edgeMounts }, parent);
+    new Edge(
+      `${name}-edge`,
+      { plan, image: images.edge, network, workers: workers.containers, volumes: userFiles.edgeMounts },
+      parent,
+    );
 
     this.url = pulumi.output(`https://${s.siteName}${s.edge.httpsPort === 443 ? "" : `:${s.edge.httpsPort}`}`);
     // npm run throat: a one-off container beside the sync workers (scripts/throat.ts).
-    this.admin = network.apply((n): AdminTarget => ({ profile: "test", network: n, workerLabels: { "throat.stack": s.stack, "throat.worker": "sync" }, workdir: THROAT_WORKDIR }));
+    this.admin = network.apply((n): AdminTarget => ({
+      profile: "test",
+      network: n,
+      workerLabels: { "throat.stack": s.stack, "throat.worker": "sync" },
+      workdir: THROAT_WORKDIR,
+    }));
     this.registerOutputs({ url: this.url, admin: this.admin });
   }
 }

@@ -24,7 +24,14 @@ export class Migration extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { plan: Plan; image: pulumi.Output<string>; network: pulumi.Output<string>; volumes?: docker.types.input.ContainerVolume[]; env: pulumi.Input<string>[]; dependsOn: pulumi.Resource[] },
+    args: {
+      plan: Plan;
+      image: pulumi.Output<string>;
+      network: pulumi.Output<string>;
+      volumes?: docker.types.input.ContainerVolume[];
+      env: pulumi.Input<string>[];
+      dependsOn: pulumi.Resource[];
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:Migration", name, {}, opts);

@@ -39,13 +39,20 @@ export class PgBouncer extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { plan: Plan; network: pulumi.Output<string>; password: pulumi.Output<string>; upstream: DatabaseEndpoint; dependsOn: pulumi.Resource[] },
+    args: {
+      plan: Plan;
+      network: pulumi.Output<string>;
+      password: pulumi.Output<string>;
+      upstream: DatabaseEndpoint;
+      dependsOn: pulumi.Resource[];
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:PgBouncer", name, {}, opts);
     const { plan, network, password, upstream } = args;
     const budget = plan.budget.pgbouncer;
-    if (!budget) throw new Error("PgBouncer: the plan has no pgbouncer budget (throat:database.pgbouncer.enabled is false)");
+    if (!budget)
+      throw new Error("PgBouncer: the plan has no pgbouncer budget (throat:database.pgbouncer.enabled is false)");
     const names = dockerNames(plan.settings, plan.workers);
 
     const image = new docker.Image(
@@ -64,14 +71,25 @@ export class PgBouncer extends pulumi.ComponentResource {
         name: names.pgbouncer,
         image: image.repoDigest,
         uploads: [
-          { file: `${CONFIG_DIR}/pgbouncer.ini`, content: pgbouncerIni(upstream, budget.poolSize, budget.maxClientConnections) },
+          {
+            file: `${CONFIG_DIR}/pgbouncer.ini`,
+            content: pgbouncerIni(upstream, budget.poolSize, budget.maxClientConnections),
+          },
           // A plain-text password lets PgBouncer answer SCRAM from the app and log in to
           // PostgreSQL with SCRAM itself.
-          { file: `${CONFIG_DIR}/userlist.txt`, content: pulumi.secret(pulumi.interpolate`"${DATABASE_USER}" "${password}"\n`) },
+          {
+            file: `${CONFIG_DIR}/userlist.txt`,
+            content: pulumi.secret(pulumi.interpolate`"${DATABASE_USER}" "${password}"\n`),
+          },
         ],
         networksAdvanced: [{ name: network }],
         // The slim image has no psql client; a TCP connect proves the listener is up.
-        healthcheck: { tests: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${PGBOUNCER_PORT}`], interval: "5s", timeout: "3s", retries: 5 },
+        healthcheck: {
+          tests: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${PGBOUNCER_PORT}`],
+          interval: "5s",
+          timeout: "3s",
+          retries: 5,
+        },
         wait: true,
         waitTimeout: 60,
         restart: "unless-stopped",

@@ -11,11 +11,19 @@ export class Redis extends pulumi.ComponentResource {
   readonly host: string;
   readonly port: string;
 
-  constructor(name: string, args: { plan: Plan; network: pulumi.Output<string> }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { plan: Plan; network: pulumi.Output<string> },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("throat:docker:Redis", name, {}, opts);
     const { plan, network } = args;
     const names = dockerNames(plan.settings, plan.workers);
-    const image = new docker.RemoteImage(`${names.redis}-image`, { name: "redis:7", keepLocally: true }, { parent: this });
+    const image = new docker.RemoteImage(
+      `${names.redis}-image`,
+      { name: "redis:7", keepLocally: true },
+      { parent: this },
+    );
     this.container = new docker.Container(
       names.redis,
       {

@@ -14,7 +14,10 @@ export class AppSecrets extends pulumi.ComponentResource {
     const s = args.plan.settings;
     this.secretKey = s.secrets.secretKey
       ? new pulumi.Config("throat").requireSecret("secretKey")
-      : pulumi.secret(new random.RandomPassword(`${s.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this }).result);
+      : pulumi.secret(
+          new random.RandomPassword(`${s.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this })
+            .result,
+        );
     if (s.secrets.mailPassword) this.mailPassword = new pulumi.Config("throat").requireSecret("mailPassword");
     this.registerOutputs({});
   }

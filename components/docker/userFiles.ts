@@ -28,7 +28,13 @@ export class UserFiles extends pulumi.ComponentResource {
         // nobody. Its inputs never change.
         new docker.Volume(
           v.name,
-          { name: v.name, labels: [{ label: "throat.stack", value: plan.settings.stack }, { label: "throat.files", value: v.kind }] },
+          {
+            name: v.name,
+            labels: [
+              { label: "throat.stack", value: plan.settings.stack },
+              { label: "throat.files", value: v.kind },
+            ],
+          },
           { parent: this, deleteBeforeReplace: true, retainOnDelete: storage.retainOnDelete },
         ),
     );

@@ -55,12 +55,18 @@ export class Workers extends pulumi.ComponentResource {
     const { plan } = args;
     const names = dockerNames(plan.settings, plan.workers);
     for (const w of plan.workers) {
-      for (let i = 0; i < w.replicas.max; i++) this.containers.push(this.replica(plan, w, names.alias(w.kind, i), args));
+      for (let i = 0; i < w.replicas.max; i++)
+        this.containers.push(this.replica(plan, w, names.alias(w.kind, i), args));
     }
     this.registerOutputs({ containers: this.containers.map((c) => c.name) });
   }
 
-  private replica(plan: Plan, w: WorkerService, alias: string, args: ConstructorParameters<typeof Workers>[1]): docker.Container {
+  private replica(
+    plan: Plan,
+    w: WorkerService,
+    alias: string,
+    args: ConstructorParameters<typeof Workers>[1],
+  ): docker.Container {
     const config = plan.app.configFiles[w.kind];
     return new docker.Container(
       alias,
@@ -79,7 +85,10 @@ export class Workers extends pulumi.ComponentResource {
         // gunicorn finishes in-flight requests on SIGTERM; the provider would SIGKILL without it.
         destroyGraceSeconds: 30,
         // The connections this container opens at most, for the budget policy (policy/budget.ts).
-        labels: labels(plan, "worker", { "throat.worker": w.kind, [DOCKER_CONNECTIONS_LABEL]: String(w.connectionsPerReplica) }),
+        labels: labels(plan, "worker", {
+          "throat.worker": w.kind,
+          [DOCKER_CONNECTIONS_LABEL]: String(w.connectionsPerReplica),
+        }),
       },
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: plan.settings.deploy.maxPercent < 200 },
     );

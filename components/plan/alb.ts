@@ -29,13 +29,18 @@ export function rulePattern(rule: string): string {
 }
 
 export function albPatternMatches(pattern: string, path: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`).test(path);
 }
 
 /** Where the ALB sends a path: the matching rule of lowest priority number, else the default (sync). */
 export function albDestination(rules: AlbRule[], path: string): Destination {
-  const hit = [...rules].sort((a, b) => a.priority - b.priority).find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
+  const hit = [...rules]
+    .sort((a, b) => a.priority - b.priority)
+    .find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
   return hit ? hit.target : "sync";
 }
 
@@ -58,7 +63,8 @@ export function planAlbRules(routes: RouteTable): AlbRule[] {
   for (const key of [...groups.keys()].sort()) {
     const patterns = dropSubsumed(groups.get(key)!);
     const chunks = packPatterns(patterns);
-    if (chunks.length > 10) throw new Error(`ALB: the gevent routes under /${key} need ${chunks.length} rules; at most 10 per path segment`);
+    if (chunks.length > 10)
+      throw new Error(`ALB: the gevent routes under /${key} need ${chunks.length} rules; at most 10 per path segment`);
     let base = 1000 + (fnv1a(key) % 4000) * 10;
     while (chunks.some((_, i) => taken.has(base + i))) base = base + 10 > 41000 ? 1000 : base + 10;
     chunks.forEach((chunk, i) => {
@@ -98,22 +104,35 @@ function dropSubsumed(patterns: string[]): string[] {
 export function checkAlbRules(rules: AlbRule[], routes: RouteTable): string[] {
   const problems: string[] = [];
   const priorities = new Set<number>();
-  if (rules.length + 1 > ALB_MAX_RULES) problems.push(`${rules.length} rules plus the default exceed ALB's ${ALB_MAX_RULES}`);
+  if (rules.length + 1 > ALB_MAX_RULES)
+    problems.push(`${rules.length} rules plus the default exceed ALB's ${ALB_MAX_RULES}`);
   for (const r of rules) {
-    if (r.pathPatterns.length > ALB_MAX_VALUES_PER_RULE) problems.push(`rule ${r.name}: ${r.pathPatterns.length} path patterns, ALB allows ${ALB_MAX_VALUES_PER_RULE}`);
-    if (wildcards(r.pathPatterns) > ALB_MAX_WILDCARDS_PER_RULE) problems.push(`rule ${r.name}: ${wildcards(r.pathPatterns)} wildcards, ALB allows ${ALB_MAX_WILDCARDS_PER_RULE} per rule`);
-    if (r.priority < 1 || r.priority > ALB_MAX_PRIORITY) problems.push(`rule ${r.name}: priority ${r.priority} outside 1..${ALB_MAX_PRIORITY}`);
+    if (r.pathPatterns.length > ALB_MAX_VALUES_PER_RULE)
+      problems.push(`rule ${r.name}: ${r.pathPatterns.length} path patterns, ALB allows ${ALB_MAX_VALUES_PER_RULE}`);
+    if (wildcards(r.pathPatterns) > ALB_MAX_WILDCARDS_PER_RULE)
+      problems.push(
+        `rule ${r.name}: ${wildcards(r.pathPatterns)} wildcards, ALB allows ${ALB_MAX_WILDCARDS_PER_RULE} per rule`,
+      );
+    if (r.priority < 1 || r.priority > ALB_MAX_PRIORITY)
+      problems.push(`rule ${r.name}: priority ${r.priority} outside 1..${ALB_MAX_PRIORITY}`);
     if (priorities.has(r.priority)) problems.push(`rule ${r.name}: priority ${r.priority} used twice`);
     priorities.add(r.priority);
-    for (const p of r.pathPatterns) if (p.length > ALB_MAX_PATTERN_LENGTH) problems.push(`rule ${r.name}: pattern ${p} longer than ${ALB_MAX_PATTERN_LENGTH}`);
+    for (const p of r.pathPatterns)
+      if (p.length > ALB_MAX_PATTERN_LENGTH)
+        problems.push(`rule ${r.name}: pattern ${p} longer than ${ALB_MAX_PATTERN_LENGTH}`);
   }
   for (const route of routes.routes) {
     const want = destinationOfRoute(routes, route.rule);
     const got = albDestination(rules, samplePath(route.rule));
     // A sync route on a gevent worker is harmless (CONTRACT.md); anything else is a misroute.
-    if (got !== want && !(want === "sync" && got === "gevent")) problems.push(`${route.rule} (${route.endpoint}) reaches ${got}, must reach ${want}`);
+    if (got !== want && !(want === "sync" && got === "gevent"))
+      problems.push(`${route.rule} (${route.endpoint}) reaches ${got}, must reach ${want}`);
   }
-  for (const [path, want] of [[SOCKETIO_PREFIX, "socketio"], [`${SOCKETIO_PREFIX}/`, "socketio"], [`${STATIC_PREFIX}css/x.css`, "static"]] as const) {
+  for (const [path, want] of [
+    [SOCKETIO_PREFIX, "socketio"],
+    [`${SOCKETIO_PREFIX}/`, "socketio"],
+    [`${STATIC_PREFIX}css/x.css`, "static"],
+  ] as const) {
     if (albDestination(rules, path) !== want) problems.push(`${path} must reach ${want}`);
   }
   return problems;

@@ -56,11 +56,21 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
     workers.map((w) => {
       // The sections the stack owns (throatSettings.ts STACK_OWNED_KEYS lists each key).
       const owned: Sections = {
-        site: { server_name: s.siteName, trusted_proxy_count: proxies.trustedProxyCount, upload_max_size: s.uploadMaxSize },
+        site: {
+          server_name: s.siteName,
+          trusted_proxy_count: proxies.trustedProxyCount,
+          upload_max_size: s.uploadMaxSize,
+        },
         // TLS ends at the edge (nginx or the ALB), which redirects http to https itself; the
         // app sees plain http from the proxy, so force_https would loop. max_content_length is
         // Flask's MAX_CONTENT_LENGTH (Throat's default 10 MiB), the same limit as the edge's.
-        app: { debug: false, development: false, testing: false, force_https: false, max_content_length: s.uploadMaxSize },
+        app: {
+          debug: false,
+          development: false,
+          testing: false,
+          force_https: false,
+          max_content_length: s.uploadMaxSize,
+        },
         // cache.redis_url comes from the environment (CACHE_REDIS_URL): a deploy-time endpoint.
         cache: { type: CACHE_TYPE },
         ...mailSection(s),

@@ -69,7 +69,11 @@ export function planBudget(s: Settings): ConnectionBudget {
     line("migrations", 1, db.migrationConnections),
     line("operator headroom", 1, db.headroom),
   ];
-  const syncLine = line(`sync (${workers.sync.processes} proc x ${workers.sync.threads} thread)`, peak.sync * workers.sync.processes, workers.sync.threads);
+  const syncLine = line(
+    `sync (${workers.sync.processes} proc x ${workers.sync.threads} thread)`,
+    peak.sync * workers.sync.processes,
+    workers.sync.threads,
+  );
 
   // What the app's pools may use in total: PgBouncer's client limit, or the server's remainder.
   const pgb = db.pgbouncer.enabled ? db.pgbouncer : undefined;
@@ -103,10 +107,16 @@ export function planBudget(s: Settings): ConnectionBudget {
     },
   };
   if (pgbouncer && pgbouncer.free < 0) {
-    throw new BudgetError("throat:database.pgbouncer.maxClientConnections", pgbouncerOverBudget(s, pgbouncer.peak, pgbouncer.limit, formatBudget(budget)));
+    throw new BudgetError(
+      "throat:database.pgbouncer.maxClientConnections",
+      pgbouncerOverBudget(s, pgbouncer.peak, pgbouncer.limit, formatBudget(budget)),
+    );
   }
   if (server.free < 0) {
-    throw new BudgetError("throat:database.maxConnections", serverOverBudget(s, server.peak, server.limit, formatBudget(budget)));
+    throw new BudgetError(
+      "throat:database.maxConnections",
+      serverOverBudget(s, server.peak, server.limit, formatBudget(budget)),
+    );
   }
   return budget;
 }
@@ -118,7 +128,11 @@ export function planBudget(s: Settings): ConnectionBudget {
  * once), with L as high as fits. With PgBouncer and no client limit, the cap itself.
  * Then checks deploy.md's rule: worker connections <= pool size, unless requests may wait.
  */
-function choosePools(s: Settings, peak: Record<WorkerKind, number>, available: number | undefined): Record<WorkerKind, number> {
+function choosePools(
+  s: Settings,
+  peak: Record<WorkerKind, number>,
+  available: number | undefined,
+): Record<WorkerKind, number> {
   const sizes: Record<WorkerKind, number> = { sync: s.workers.sync.threads, gevent: 0, socketio: 0 };
   const autoKinds = asyncKinds.filter((k) => s.workers[k].poolSize === "auto");
   let left = available;
@@ -145,7 +159,10 @@ function choosePools(s: Settings, peak: Record<WorkerKind, number>, available: n
     for (const k of asyncKinds) {
       const wc = s.workers[k].workerConnections;
       if (wc > sizes[k]) {
-        throw new BudgetError(`throat:workers.${k}.workerConnections`, `throat:workers.${k}.workerConnections: ${wc} concurrent requests per process, but the pool holds ${sizes[k]} connections and throat:pool.timeout is 0, so requests beyond ${sizes[k]} fail at once ("Exceeded maximum connections"). Lower workerConnections to ${sizes[k]}, raise the pool, or set throat:pool.timeout (seconds to wait for a connection).`);
+        throw new BudgetError(
+          `throat:workers.${k}.workerConnections`,
+          `throat:workers.${k}.workerConnections: ${wc} concurrent requests per process, but the pool holds ${sizes[k]} connections and throat:pool.timeout is 0, so requests beyond ${sizes[k]} fail at once ("Exceeded maximum connections"). Lower workerConnections to ${sizes[k]}, raise the pool, or set throat:pool.timeout (seconds to wait for a connection).`,
+        );
       }
     }
   }
@@ -168,10 +185,29 @@ function sum(lines: BudgetLine[]): number {
 /** The budget as the table a reviewer reads. */
 export function formatBudget(b: ConnectionBudget): string {
   const table = (title: string, s: BudgetSide) => {
-    const rows = s.lines.map((l) => `  ${l.consumer.padEnd(34)} ${String(l.processes).padStart(5)} x ${String(l.connectionsPerProcess).padStart(4)} = ${String(l.connections).padStart(5)}`);
-    return [`${title}`, `  ${"consumer".padEnd(34)} ${"procs".padStart(5)}   ${"pool".padStart(4)}   ${"conns".padStart(5)}`, ...rows, `  ${"peak".padEnd(34)} ${"".padStart(14)}${String(s.peak).padStart(5)} of ${s.limit} (${s.free} free)`].join("\n");
+    const rows = s.lines.map(
+      (l) =>
+        `  ${l.consumer.padEnd(34)} ${String(l.processes).padStart(5)} x ${String(l.connectionsPerProcess).padStart(4)} = ${String(l.connections).padStart(5)}`,
+    );
+    return [
+      `${title}`,
+      `  ${"consumer".padEnd(34)} ${"procs".padStart(5)}   ${"pool".padStart(4)}   ${"conns".padStart(5)}`,
+      ...rows,
+      `  ${"peak".padEnd(34)} ${"".padStart(14)}${String(s.peak).padStart(5)} of ${s.limit} (${s.free} free)`,
+    ].join("\n");
   };
-  const parts = [table(`PostgreSQL: max_connections ${b.database.maxConnections} - ${b.database.reservedConnections} reserved = ${b.server.limit}`, b.server)];
-  if (b.pgbouncer) parts.push(table(`PgBouncer: max_client_conn ${b.pgbouncer.maxClientConnections}, default_pool_size ${b.pgbouncer.poolSize}`, b.pgbouncer));
+  const parts = [
+    table(
+      `PostgreSQL: max_connections ${b.database.maxConnections} - ${b.database.reservedConnections} reserved = ${b.server.limit}`,
+      b.server,
+    ),
+  ];
+  if (b.pgbouncer)
+    parts.push(
+      table(
+        `PgBouncer: max_client_conn ${b.pgbouncer.maxClientConnections}, default_pool_size ${b.pgbouncer.poolSize}`,
+        b.pgbouncer,
+      ),
+    );
   return parts.join("\n");
 }

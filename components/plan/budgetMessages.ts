@@ -5,7 +5,11 @@ import type { Settings } from "../settings";
 const SHRINK = "lower throat:workers.<kind>.replicas (max), processes, threads or poolSize";
 
 function alternatives(s: Settings, first: string): string {
-  const fixes = [first, SHRINK, `lower throat:deploy.maxPercent (now ${s.deploy.maxPercent}: the deploy surge counted)`];
+  const fixes = [
+    first,
+    SHRINK,
+    `lower throat:deploy.maxPercent (now ${s.deploy.maxPercent}: the deploy surge counted)`,
+  ];
   // PgBouncer is a test-profile setting (the AWS target deploys none).
   if (s.profile === "test" && !s.database.pgbouncer.enabled) fixes.push("enable throat:database.pgbouncer");
   return `Fix: ${fixes.join(", or ")}.`;
@@ -34,7 +38,9 @@ export function pgbouncerOverBudget(s: Settings, peak: number, limit: number, ta
 /** The key that bounds the auto pools: PgBouncer's client limit when set, else max_connections. */
 export function autoPoolsKey(s: Settings): string {
   const pgb = s.database.pgbouncer;
-  return pgb.enabled && pgb.maxClientConnections !== undefined ? "throat:database.pgbouncer.maxClientConnections" : "throat:database.maxConnections";
+  return pgb.enabled && pgb.maxClientConnections !== undefined
+    ? "throat:database.pgbouncer.maxClientConnections"
+    : "throat:database.maxConnections";
 }
 
 /** `auto` pools: not even one connection per async process is left. */
@@ -42,8 +48,14 @@ export function autoPoolsOverBudget(s: Settings, kinds: readonly string[], left:
   const db = s.database;
   const missing = needed - left;
   const key = autoPoolsKey(s);
-  const [limit, value] = key === "throat:database.maxConnections" ? [`max_connections ${db.maxConnections}`, db.maxConnections] : [`PgBouncer's max_client_conn ${db.pgbouncer.maxClientConnections}`, db.pgbouncer.maxClientConnections!];
-  const after = key === "throat:database.maxConnections" ? `sync workers, migrations, headroom and ${db.reservedConnections} reserved` : "sync workers";
+  const [limit, value] =
+    key === "throat:database.maxConnections"
+      ? [`max_connections ${db.maxConnections}`, db.maxConnections]
+      : [`PgBouncer's max_client_conn ${db.pgbouncer.maxClientConnections}`, db.pgbouncer.maxClientConnections!];
+  const after =
+    key === "throat:database.maxConnections"
+      ? `sync workers, migrations, headroom and ${db.reservedConnections} reserved`
+      : "sync workers";
   return (
     `${key}: the ${kinds.join(" and ")} workers' auto pools need at least ${needed} connections ` +
     `(one per process at the deploy peak), ${missing} more than the ${Math.max(left, 0)} that ${limit} leaves after ${after}. ` +

@@ -150,14 +150,19 @@ export function checkSocketioCapacity(s: Settings, cap: SocketioCapacity): { err
     errors.push(message);
   }
   if (cap.nofile > MAX_NOFILE) {
-    errors.push(`throat:workers.socketio.clients: ${cap.clientsPerProcess} clients need ${cap.nofile} open files, above the ${MAX_NOFILE} a container may have; run more replicas with fewer clients each.`);
+    errors.push(
+      `throat:workers.socketio.clients: ${cap.clientsPerProcess} clients need ${cap.nofile} open files, above the ${MAX_NOFILE} a container may have; run more replicas with fewer clients each.`,
+    );
   }
   return { errors, warnings };
 }
 
 /** The most clients whose memory fits `memory` MiB. */
 export function clientsFitting(memory: number): number {
-  return Math.max(0, Math.floor(((memory / MEMORY_HEADROOM - SOCKETIO_BASE_MIB) * 1000) / SOCKETIO_MIB_PER_1000_CLIENTS));
+  return Math.max(
+    0,
+    Math.floor(((memory / MEMORY_HEADROOM - SOCKETIO_BASE_MIB) * 1000) / SOCKETIO_MIB_PER_1000_CLIENTS),
+  );
 }
 
 /** The capacity report's lines (offline plan). */

@@ -14,7 +14,10 @@ export function checkEngineChange(s: Settings, previous: PreviousDeployment): vo
   const after = s.database.engineVersion;
   if (!before || before === after) return;
   if (Number(after) < Number(before)) {
-    throw new PlanError(KEY, `${KEY}: the data was written by PostgreSQL ${before}; ${after} is older and cannot read it (neither Docker nor RDS downgrades). Set it back to "${before}".`);
+    throw new PlanError(
+      KEY,
+      `${KEY}: the data was written by PostgreSQL ${before}; ${after} is older and cannot read it (neither Docker nor RDS downgrades). Set it back to "${before}".`,
+    );
   }
   if (s.profile === "test") {
     throw new PlanError(

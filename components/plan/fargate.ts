@@ -40,7 +40,9 @@ export function describeFargatePair(cpu: number, memory: number): string | undef
   const sizes = fargateMemoryFor(cpu);
   if (!sizes.length) return `Fargate has no task size with ${cpu} CPU units; use one of ${FARGATE_CPUS.join(", ")}`;
   const cpusForMemory = FARGATE_CPUS.filter((c) => isFargatePair(c, memory));
-  const range = sizes.length > 8 ? `${sizes[0]}..${sizes[sizes.length - 1]} MiB in steps of ${sizes[1]! - sizes[0]!}` : `${sizes.join(", ")} MiB`;
+  const range =
+    sizes.length > 8
+      ? `${sizes[0]}..${sizes[sizes.length - 1]} MiB in steps of ${sizes[1]! - sizes[0]!}`
+      : `${sizes.join(", ")} MiB`;
   return `Fargate has no task size ${cpu} CPU / ${memory} MiB; with ${cpu} CPU, memory must be ${range}${cpusForMemory.length ? `; ${memory} MiB pairs with CPU ${cpusForMemory.join(", ")}` : ""}`;
 }
-

@@ -14,7 +14,13 @@ import { dockerNames, EDGE_PATHS, STATIC_FALLBACK } from "./names";
 import { describeFargatePair } from "./fargate";
 import { checkTransition, planTransition, PreviousDeployment, TransitionBudget } from "./transition";
 import { checkEngineChange } from "./engineChange";
-import { checkSocketioCapacity, nginxNofile, nginxWorkerConnections, planSocketioCapacity, SocketioCapacity } from "./capacity";
+import {
+  checkSocketioCapacity,
+  nginxNofile,
+  nginxWorkerConnections,
+  planSocketioCapacity,
+  SocketioCapacity,
+} from "./capacity";
 import { planStorage, StoragePlan, withAssetPublish } from "./storage";
 
 export interface Plan {
@@ -54,7 +60,11 @@ export interface Plan {
  * (start_all.sh copies configs/$CONFIG_NAME/ over the root config); a one-off task overrides
  * that command, so it applies the configuration itself first.
  */
-export const MIGRATION_ARGV = ["/bin/sh", "-c", 'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply'];
+export const MIGRATION_ARGV = [
+  "/bin/sh",
+  "-c",
+  'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply',
+];
 
 export class PlanError extends Error {
   constructor(
@@ -102,7 +112,10 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     alarms: planAlarms(settings, budget),
     storage: planStorage(settings),
     // prod: the release's static assets go to the bucket first (plan/storage.ts).
-    migration: { argv: settings.profile === "prod" ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV, configName: app.configFiles.sync.name },
+    migration: {
+      argv: settings.profile === "prod" ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV,
+      configName: app.configFiles.sync.name,
+    },
     edge: {
       kind: settings.edge.kind,
       uploadMaxSize: settings.uploadMaxSize,
@@ -112,13 +125,18 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       nginxFiles:
         settings.edge.kind === "alb"
           ? renderStaticNginx(EDGE_PATHS.staticRoot, EDGE_PATHS.httpPort, STATIC_FALLBACK)
-          : renderNginx(routes, budget, { uploadMaxSize: settings.uploadMaxSize, websocketTimeout: settings.edge.websocketTimeout }, {
-              upstreams: dockerNames(settings, workers).upstreams,
-              staticRoot: EDGE_PATHS.staticRoot,
-              tls: EDGE_PATHS.tls,
-              listen: { http: EDGE_PATHS.httpPort, https: EDGE_PATHS.httpsPort },
-              publicHttpsPort: settings.edge.httpsPort,
-            }),
+          : renderNginx(
+              routes,
+              budget,
+              { uploadMaxSize: settings.uploadMaxSize, websocketTimeout: settings.edge.websocketTimeout },
+              {
+                upstreams: dockerNames(settings, workers).upstreams,
+                staticRoot: EDGE_PATHS.staticRoot,
+                tls: EDGE_PATHS.tls,
+                listen: { http: EDGE_PATHS.httpPort, https: EDGE_PATHS.httpsPort },
+                publicHttpsPort: settings.edge.httpsPort,
+              },
+            ),
     },
   };
 }

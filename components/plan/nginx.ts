@@ -41,7 +41,11 @@ export const PROXY_CONNECT_TIMEOUT = 2;
  * a request with a non-idempotent method (POST, LOCK, PATCH) to another server once it has been
  * sent (proxy_next_upstream docs, "non_idempotent"), so only GETs and their like are retried.
  */
-const FAILOVER = ["proxy_next_upstream error timeout http_502 http_503 http_504;", "proxy_next_upstream_tries 3;", `proxy_connect_timeout ${PROXY_CONNECT_TIMEOUT}s;`];
+const FAILOVER = [
+  "proxy_next_upstream error timeout http_502 http_503 http_504;",
+  "proxy_next_upstream_tries 3;",
+  `proxy_connect_timeout ${PROXY_CONNECT_TIMEOUT}s;`,
+];
 
 /** nginx regex for a rule: literal text escaped, each parameter one path segment (int: digits, path: anything). */
 export function ruleRegex(rule: string): string {
@@ -62,7 +66,12 @@ function escapeRegex(text: string): string {
 // worker_connections and its open-file limit: sized in plan/capacity.ts with the clients.
 export { nginxWorkerConnections } from "./capacity";
 
-export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: NginxEdgeSettings, t: NginxTarget): NginxFiles {
+export function renderNginx(
+  routes: RouteTable,
+  budget: ConnectionBudget,
+  edge: NginxEdgeSettings,
+  t: NginxTarget,
+): NginxFiles {
   const workerConnections = nginxWorkerConnections(budget);
   const redirectPort = t.publicHttpsPort === 443 ? "" : `:${t.publicHttpsPort}`;
   const proxyToPool = (kind: WorkerKind) => [
@@ -72,7 +81,8 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     'proxy_set_header Connection "";',
     `proxy_pass http://${upstreamName(kind)};`,
   ];
-  const location = (match: string, body: string[]) => [`    location ${match} {`, ...body.map((l) => `        ${l}`), "    }"].join("\n");
+  const location = (match: string, body: string[]) =>
+    [`    location ${match} {`, ...body.map((l) => `        ${l}`), "    }"].join("\n");
   const websocket = [
     "include proxy_params;",
     "proxy_http_version 1.1;",
@@ -87,7 +97,9 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     ...FAILOVER,
     `proxy_pass http://${upstreamName("socketio")};`,
   ];
-  const geventLocations = routes.geventRules.map((rule) => location(hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`, [...proxyToPool("gevent"), ...FAILOVER]));
+  const geventLocations = routes.geventRules.map((rule) =>
+    location(hasParams(rule) ? `~ ${ruleRegex(rule)}` : `= ${rule}`, [...proxyToPool("gevent"), ...FAILOVER]),
+  );
   const upstream = (kind: WorkerKind) => {
     const servers = t.upstreams[kind];
     if (!servers.length) throw new Error(`nginx: no ${kind} upstream servers`);
@@ -113,7 +125,7 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     "",
     "server {",
     `    listen ${t.listen.http} default_server;`,
-    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
     `    location / { return 301 https://$host${redirectPort}$request_uri; }`,
     "}",
     "",
@@ -124,10 +136,15 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
     "    ssl_protocols TLSv1.2 TLSv1.3;",
     // Throat's site.upload_max_size: the app rejects larger bodies itself.
     `    client_max_body_size ${edge.uploadMaxSize};`,
-    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
     "",
     "    # Static assets from disk: never reach gunicorn.",
-    location(`^~ ${STATIC_PREFIX}`, [`alias ${t.staticRoot.replace(/\/?$/, "/")};`, "expires max;", "access_log off;", 'add_header Access-Control-Allow-Origin "*";']),
+    location(`^~ ${STATIC_PREFIX}`, [
+      `alias ${t.staticRoot.replace(/\/?$/, "/")};`,
+      "expires max;",
+      "access_log off;",
+      'add_header Access-Control-Allow-Origin "*";',
+    ]),
     "",
     "    # socket.io (polling and websocket) to the socketio workers.",
     location(`= ${SOCKETIO_PREFIX}`, websocket),
@@ -156,9 +173,14 @@ export function renderNginx(routes: RouteTable, budget: ConnectionBudget, edge: 
  * With `fallback`, a file this release's image lacks comes from the asset CDN (every release's
  * files, plan/storage.ts), so a page of the previous (or next) release never gets a 404.
  */
-export function renderStaticNginx(staticRoot: string, port: number, fallback?: { host: string; resolver: string; caBundle: string }): NginxFiles {
+export function renderStaticNginx(
+  staticRoot: string,
+  port: number,
+  fallback?: { host: string; resolver: string; caBundle: string },
+): NginxFiles {
   const root = staticRoot.replace(/\/?$/, "");
-  if (!root.endsWith(STATIC_PREFIX.replace(/\/$/, ""))) throw new Error(`static root ${staticRoot} must end in ${STATIC_PREFIX}`);
+  if (!root.endsWith(STATIC_PREFIX.replace(/\/$/, "")))
+    throw new Error(`static root ${staticRoot} must end in ${STATIC_PREFIX}`);
   const served = [
     "        expires max;",
     "        access_log off;",
@@ -168,7 +190,7 @@ export function renderStaticNginx(staticRoot: string, port: number, fallback?: {
     "# Rendered by the Throat stack: the static tier behind the ALB.",
     "server {",
     `    listen ${port} default_server;`,
-    "    location = /nginx-health { access_log off; return 200 \"ok\\n\"; }",
+    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
     `    location ^~ ${STATIC_PREFIX} {`,
     ...(fallback
       ? [

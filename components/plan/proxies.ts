@@ -10,7 +10,10 @@ export interface ProxyChain {
 }
 
 export function planProxies(s: Settings): ProxyChain {
-  const outer = Array.from({ length: s.edge.outerProxies }, (_, i) => `outer proxy ${i + 1} (throat:edge.outerProxies)`);
+  const outer = Array.from(
+    { length: s.edge.outerProxies },
+    (_, i) => `outer proxy ${i + 1} (throat:edge.outerProxies)`,
+  );
   // The edge appends the address it received the request from: nginx with
   // $proxy_add_x_forwarded_for, the ALB by design. nginx serving /static/ behind the ALB on
   // prod never forwards to the app, so it is not a hop.

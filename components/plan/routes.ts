@@ -31,7 +31,10 @@ export class RouteListError extends Error {}
 export function parseRouteList(text: string, source = "route list"): RouteTable {
   const lines = text.split(/\r?\n/);
   const headerIndex = lines.findIndex((l) => /^Rule\s+Endpoint\s+Methods\s+Notes\s*$/.test(l));
-  if (headerIndex < 0) throw new RouteListError(`${source}: no header line "Rule  Endpoint  Methods  Notes": is this the output of ./throat.py route list?`);
+  if (headerIndex < 0)
+    throw new RouteListError(
+      `${source}: no header line "Rule  Endpoint  Methods  Notes": is this the output of ./throat.py route list?`,
+    );
   const header = lines[headerIndex]!;
   const cols = ["Endpoint", "Methods", "Notes"].map((c) => header.indexOf(c)) as [number, number, number];
   const routes: Route[] = [];
@@ -42,14 +45,18 @@ export function parseRouteList(text: string, source = "route list"): RouteTable 
     const methods = line.slice(cols[1], cols[2]).trim();
     const notes = line.slice(cols[2]).trim();
     if (!rule.startsWith("/") || !endpoint || !methods) {
-      throw new RouteListError(`${source}, line ${headerIndex + 2 + i}: cannot read "${line.trim()}" as rule / endpoint / methods`);
+      throw new RouteListError(
+        `${source}, line ${headerIndex + 2 + i}: cannot read "${line.trim()}" as rule / endpoint / methods`,
+      );
     }
     routes.push({ rule, endpoint, methods: methods.split(/,\s*/), gevent: /\bgevent\b/.test(notes) });
   });
   if (!routes.length) throw new RouteListError(`${source}: the table has no routes`);
   for (const r of routes) {
     if (r.gevent && (destinationOfPath(r.rule) === "static" || isSocketio(r.rule))) {
-      throw new RouteListError(`${source}: gevent route ${r.rule} lies under ${STATIC_PREFIX} or ${SOCKETIO_PREFIX}, which have their own destinations`);
+      throw new RouteListError(
+        `${source}: gevent route ${r.rule} lies under ${STATIC_PREFIX} or ${SOCKETIO_PREFIX}, which have their own destinations`,
+      );
     }
   }
   const geventRules = [...new Set(routes.filter((r) => r.gevent).map((r) => r.rule))].sort();

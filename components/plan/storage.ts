@@ -193,7 +193,8 @@ export const APP_STATIC_DIR = `${APP_WORKDIR}/app/static/`;
  */
 export function withAssetPublish(argv: readonly string[]): string[] {
   const [shell, flag, command] = argv;
-  if (argv.length !== 3 || flag !== "-c" || command === undefined) throw new Error(`migration argv: expected [shell, "-c", command], got ${JSON.stringify(argv)}`);
+  if (argv.length !== 3 || flag !== "-c" || command === undefined)
+    throw new Error(`migration argv: expected [shell, "-c", command], got ${JSON.stringify(argv)}`);
   const script = assetPublishScript().replace(/'/g, `'"'"'`);
   return [shell!, flag, `python3 -c '${script}' ${S3_PREFIXES.assets} ${APP_STATIC_DIR} && ${command}`];
 }

@@ -49,17 +49,46 @@ export const STACK_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> =
  */
 export const ADMIN_INTERFACE_KEYS: readonly string[] = [
   ...["name", "lema", "copyright", "placeholder_account", "enable_security_question", "allow_search_feeds"],
-  ...["allow_uploads", "allow_video_uploads", "upload_min_level", "enable_chat", "sitelog_public", "force_sublog_public"],
+  ...[
+    "allow_uploads",
+    "allow_video_uploads",
+    "upload_min_level",
+    "enable_chat",
+    "sitelog_public",
+    "force_sublog_public",
+  ],
   ...["front_page_submit", "block_anon_stalking", "changelog_sub", "title_edit_timeout", "sub_creation_min_level"],
-  ...["sub_creation_admin_only", "sub_ownership_limit", "edit_history", "anonymous_modding", "send_pm_to_user_min_level"],
+  ...[
+    "sub_creation_admin_only",
+    "sub_ownership_limit",
+    "edit_history",
+    "anonymous_modding",
+    "send_pm_to_user_min_level",
+  ],
   ...["daily_sub_posting_limit", "daily_site_posting_limit", "archive_post_after", "archive_sticky_posts"],
   ...["recent_activity", "enable_modmail", "enable_posting", "enable_registration", "invitations_visible_to_users"],
   ...["invite_level", "invite_max", "require_captchas", "require_invite_code", "notifications_on_icon"],
   ...["username_max_length", "nsfw", "show_votes", "self_voting", "top_posts", "admin_sub"],
-].map((k) => `site.${k}`).concat(["storage.sub_css_max_file_size"]);
+]
+  .map((k) => `site.${k}`)
+  .concat(["storage.sub_css_max_file_size"]);
 
 /** The sections Throat reads (Throat's source, app/config.py `defaults` and get_flask_dict). */
-export const THROAT_SECTIONS = ["site", "auth", "app", "cache", "mail", "storage", "database", "ratelimit", "logging", "notifications", "matrix", "aws", "sendgrid"] as const;
+export const THROAT_SECTIONS = [
+  "site",
+  "auth",
+  "app",
+  "cache",
+  "mail",
+  "storage",
+  "database",
+  "ratelimit",
+  "logging",
+  "notifications",
+  "matrix",
+  "aws",
+  "sendgrid",
+] as const;
 
 /** Key names that hold secrets: config.yaml is a plain file in the image's working directory. */
 const SECRET_NAME = /(password|secret|api_key|token|private_key)/i;
@@ -74,7 +103,9 @@ export function throatAppProblems(app: Record<string, unknown>): string[] {
   for (const [section, value] of Object.entries(app)) {
     const key = `throat:app.${section}`;
     if (!(THROAT_SECTIONS as readonly string[]).includes(section)) {
-      problems.push(`${key}: Throat has no config section "${section}"; its sections are ${THROAT_SECTIONS.join(", ")}`);
+      problems.push(
+        `${key}: Throat has no config section "${section}"; its sections are ${THROAT_SECTIONS.join(", ")}`,
+      );
       continue;
     }
     if (!isObject(value)) {
@@ -96,16 +127,22 @@ function walk(node: unknown, path: string[], problems: string[]): void {
   }
   if (isObject(node) && Object.keys(node).join() === "secure") {
     // `pulumi config set --secret --path throat:app...`: the stack file's ciphertext form.
-    problems.push(`throat:app.${dotted}: a secret value in throat:app would be decrypted into a plain config.yaml; the stack takes secrets only as its own secret keys (throat:secretKey, throat:mailPassword)`);
+    problems.push(
+      `throat:app.${dotted}: a secret value in throat:app would be decrypted into a plain config.yaml; the stack takes secrets only as its own secret keys (throat:secretKey, throat:mailPassword)`,
+    );
     return;
   }
   if (ADMIN_INTERFACE_KEYS.includes(dotted)) {
-    problems.push(`throat:app.${dotted}: Throat keeps ${dotted} in its database and ignores config.yaml for it; set it in Throat's admin interface (/admin/configuration)`);
+    problems.push(
+      `throat:app.${dotted}: Throat keeps ${dotted} in its database and ignores config.yaml for it; set it in Throat's admin interface (/admin/configuration)`,
+    );
     return;
   }
   const name = path[path.length - 1] ?? "";
   if (path.length > 1 && SECRET_NAME.test(name)) {
-    problems.push(`throat:app.${dotted}: looks like a secret, and throat:app is written into a plain config.yaml; the stack takes secrets only as Pulumi secrets (throat:secretKey, throat:mailPassword)`);
+    problems.push(
+      `throat:app.${dotted}: looks like a secret, and throat:app is written into a plain config.yaml; the stack takes secrets only as Pulumi secrets (throat:secretKey, throat:mailPassword)`,
+    );
     return;
   }
   if (isObject(node)) for (const [k, v] of Object.entries(node)) walk(v, [...path, k], problems);
@@ -133,7 +170,9 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 
 /** Every leaf key path of a set of sections (`app.debug`, `database.max_connections`, ...). */
 export function leafPaths(node: Record<string, unknown>, prefix: string[] = []): string[] {
-  return Object.entries(node).flatMap(([k, v]) => (isObject(v) && Object.keys(v).length ? leafPaths(v, [...prefix, k]) : [[...prefix, k].join(".")]));
+  return Object.entries(node).flatMap(([k, v]) =>
+    isObject(v) && Object.keys(v).length ? leafPaths(v, [...prefix, k]) : [[...prefix, k].join(".")],
+  );
 }
 
 /** Whether a key path is owned by the stack (it or a parent is in STACK_OWNED_KEYS). */

@@ -41,7 +41,11 @@ export interface TransitionBudget {
  * desired count running (old + new), starts at most the new desired count of new tasks, and
  * never has more old tasks than ran before; the worst mix holds the most connections.
  */
-export function rolloutPeak(old: { tasks: number; perTask: number }, next: { tasks: number; perTask: number }, maxPercent: number): TransitionLine["peak"] {
+export function rolloutPeak(
+  old: { tasks: number; perTask: number },
+  next: { tasks: number; perTask: number },
+  maxPercent: number,
+): TransitionLine["peak"] {
   const total = Math.ceil((next.tasks * maxPercent) / 100);
   let worst = 0;
   for (let o = 0; o <= Math.min(old.tasks, total); o++) {
@@ -63,11 +67,20 @@ export function planTransition(s: Settings, budget: ConnectionBudget, previous: 
     const old = previous.workers[kind];
     const next = { tasks: w.replicas.max, perTask: processes * budget.poolSizes[kind] };
     const peak = rolloutPeak({ tasks: old.max, perTask: old.connectionsPerReplica }, next, s.deploy.maxPercent);
-    return { kind, oldTasks: old.max, oldConnections: old.connectionsPerReplica, newTasks: next.tasks, newConnections: next.perTask, peak };
+    return {
+      kind,
+      oldTasks: old.max,
+      oldConnections: old.connectionsPerReplica,
+      newTasks: next.tasks,
+      newConnections: next.perTask,
+      peak,
+    };
   });
   const side = budget.pgbouncer ?? budget.server;
   const workerLines = new Set(["sync", "gevent", "socketio"]);
-  const others = side.lines.filter((l) => !workerLines.has(l.consumer.split(" ")[0]!)).reduce((n, l) => n + l.connections, 0);
+  const others = side.lines
+    .filter((l) => !workerLines.has(l.consumer.split(" ")[0]!))
+    .reduce((n, l) => n + l.connections, 0);
   const peak = lines.reduce((n, l) => n + l.peak, 0) + others;
   // On RDS max_connections is static (pending-reboot): a raised limit does not hold yet while
   // this deploy rolls, so the rollout is checked against the lower of the old and new limits.
@@ -80,7 +93,12 @@ export function planTransition(s: Settings, budget: ConnectionBudget, previous: 
 }
 
 /** Throws a BudgetError with the two-step fix when the change cannot be made in one deploy. */
-export function checkTransition(s: Settings, budget: ConnectionBudget, previous: PreviousDeployment, t: TransitionBudget): void {
+export function checkTransition(
+  s: Settings,
+  budget: ConnectionBudget,
+  previous: PreviousDeployment,
+  t: TransitionBudget,
+): void {
   if (t.free >= 0) return;
   const key = budget.pgbouncer ? "throat:database.pgbouncer.maxClientConnections" : "throat:database.maxConnections";
   // Step 1 shrinks each pool to the smaller of its old and new size at the old replica counts;
@@ -88,12 +106,15 @@ export function checkTransition(s: Settings, budget: ConnectionBudget, previous:
   const steps = t.lines
     .filter((l) => l.kind !== "sync" && l.newConnections < l.oldConnections)
     .map((l) => `throat:workers.${l.kind}.poolSize: ${l.newConnections}`);
-  const rows = t.lines.map((l) => `  ${l.kind.padEnd(9)} old ${l.oldTasks} x ${l.oldConnections}, new ${l.newTasks} x ${l.newConnections}: up to ${l.peak}`);
+  const rows = t.lines.map(
+    (l) =>
+      `  ${l.kind.padEnd(9)} old ${l.oldTasks} x ${l.oldConnections}, new ${l.newTasks} x ${l.newConnections}: up to ${l.peak}`,
+  );
   const twoStep = t.limitNote
     ? `Deploy it in two steps: first throat:database.maxConnections alone (pulumi up, then aws rds reboot-db-instance in a quiet hour), then the pool or replica change (pulumi up again).`
     : steps.length
-    ? `Deploy it in two steps: first set ${steps.join(", ")} with the replicas unchanged (pulumi up), then change the replicas (pulumi up again).`
-    : `Deploy it in two steps: first the pool or replica change that lowers connections, then the one that raises them.`;
+      ? `Deploy it in two steps: first set ${steps.join(", ")} with the replicas unchanged (pulumi up), then change the replicas (pulumi up again).`
+      : `Deploy it in two steps: first the pool or replica change that lowers connections, then the one that raises them.`;
   throw new BudgetError(
     key,
     `${key}: the change from what runs now cannot be made in one deploy: while old and new tasks run side by side (throat:deploy.maxPercent ${s.deploy.maxPercent}), they hold up to ${t.peak} connections, ${-t.free} more than the ${t.limit} available${t.limitNote ? ` (${t.limitNote})` : ""}.\n${rows.join("\n")}\n${twoStep}`,
@@ -113,6 +134,11 @@ export function previousFromOutputs(outputs: Record<string, unknown> | undefined
   }
   const engineVersion = typeof outputs?.databaseEngineVersion === "string" ? outputs.databaseEngineVersion : undefined;
   const b = outputs?.connectionBudget as { maxConnections?: unknown; reserved?: unknown };
-  const serverLimit = typeof b.maxConnections === "number" && typeof b.reserved === "number" ? b.maxConnections - b.reserved : undefined;
-  return { workers: out, ...(engineVersion ? { engineVersion } : {}), ...(serverLimit !== undefined ? { serverLimit } : {}) };
+  const serverLimit =
+    typeof b.maxConnections === "number" && typeof b.reserved === "number" ? b.maxConnections - b.reserved : undefined;
+  return {
+    workers: out,
+    ...(engineVersion ? { engineVersion } : {}),
+    ...(serverLimit !== undefined ? { serverLimit } : {}),
+  };
 }

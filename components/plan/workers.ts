@@ -86,7 +86,19 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
           // gthread's keep-alive, then the access log every kind writes (accessLog.ts).
           GUNICORN_CMD_ARGS: [...keepAlive, GUNICORN_CMD_ARGS].join(" "),
         },
-        argv: ["gunicorn", "-w", String(sync.processes), "--threads", String(sync.threads), ...keepAlive, "--worker-tmp-dir", "/dev/shm", "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
+        argv: [
+          "gunicorn",
+          "-w",
+          String(sync.processes),
+          "--threads",
+          String(sync.threads),
+          ...keepAlive,
+          "--worker-tmp-dir",
+          "/dev/shm",
+          "--bind",
+          `0.0.0.0:${APP_PORT}`,
+          WSGI_APP,
+        ],
       };
     }
     const a = s.workers[kind as "gevent" | "socketio"];
@@ -96,8 +108,26 @@ export function planWorkers(s: Settings, budget: ConnectionBudget): WorkerServic
       threads: 1,
       workerConnections: a.workerConnections,
       ...(kind === "socketio" ? { nofile: planSocketioCapacity(s, budget).nofile } : {}),
-      launchEnv: { WORKER_TYPE: kind, WORKER_CONNECTIONS: String(a.workerConnections), CONFIG_NAME: configName, GUNICORN_CMD_ARGS },
-      argv: ["gunicorn", "-w", "1", "--keep-alive", String(ASYNC_KEEPALIVE), "--worker-connections", String(a.workerConnections), "--worker-class", workerClass[kind as "gevent" | "socketio"], "--bind", `0.0.0.0:${APP_PORT}`, WSGI_APP],
+      launchEnv: {
+        WORKER_TYPE: kind,
+        WORKER_CONNECTIONS: String(a.workerConnections),
+        CONFIG_NAME: configName,
+        GUNICORN_CMD_ARGS,
+      },
+      argv: [
+        "gunicorn",
+        "-w",
+        "1",
+        "--keep-alive",
+        String(ASYNC_KEEPALIVE),
+        "--worker-connections",
+        String(a.workerConnections),
+        "--worker-class",
+        workerClass[kind as "gevent" | "socketio"],
+        "--bind",
+        `0.0.0.0:${APP_PORT}`,
+        WSGI_APP,
+      ],
     };
   });
 }
@@ -110,9 +140,13 @@ export function checkWorker(w: WorkerService): string[] {
     return i < 0 ? undefined : w.argv[i + 1];
   };
   if (w.kind !== "sync") {
-    if (flag("-w") !== "1") problems.push(`${w.kind}: async workers must run exactly one gunicorn worker (-w 1), got -w ${flag("-w")}`);
+    if (flag("-w") !== "1")
+      problems.push(`${w.kind}: async workers must run exactly one gunicorn worker (-w 1), got -w ${flag("-w")}`);
     const wc = flag("--worker-connections");
-    if (wc === undefined) problems.push(`${w.kind}: --worker-connections is missing, so gunicorn allows 1000 concurrent requests per worker`);
+    if (wc === undefined)
+      problems.push(
+        `${w.kind}: --worker-connections is missing, so gunicorn allows 1000 concurrent requests per worker`,
+      );
   }
   return problems;
 }

@@ -52,13 +52,19 @@ export function checkValues(s: RawSettings, ctx: CheckContext, problems: string[
   if (ctx.profile !== "prod") return;
   // The keys below only exist on prod (profiles.ts refuses them on test, and PgBouncer on prod).
   if (db.backupRetentionDays > RDS_MAX_BACKUP_RETENTION_DAYS) {
-    problems.push(`throat:database.backupRetentionDays: got ${db.backupRetentionDays}; RDS keeps automated backups 1 to ${RDS_MAX_BACKUP_RETENTION_DAYS} days ("Must be a value from 0 to 35"); for longer, take manual snapshots`);
+    problems.push(
+      `throat:database.backupRetentionDays: got ${db.backupRetentionDays}; RDS keeps automated backups 1 to ${RDS_MAX_BACKUP_RETENTION_DAYS} days ("Must be a value from 0 to 35"); for longer, take manual snapshots`,
+    );
   }
   if (!db.instanceClass.startsWith("db.")) {
-    problems.push(`throat:database.instanceClass: got "${db.instanceClass}"; RDS instance classes start with "db." (e.g. "db.${db.instanceClass.replace(/^cache\./, "")}")`);
+    problems.push(
+      `throat:database.instanceClass: got "${db.instanceClass}"; RDS instance classes start with "db." (e.g. "db.${db.instanceClass.replace(/^cache\./, "")}")`,
+    );
   }
   if (!s.redis.nodeType.startsWith("cache.")) {
-    problems.push(`throat:redis.nodeType: got "${s.redis.nodeType}"; ElastiCache node types start with "cache." (e.g. "cache.${s.redis.nodeType.replace(/^db\./, "")}")`);
+    problems.push(
+      `throat:redis.nodeType: got "${s.redis.nodeType}"; ElastiCache node types start with "cache." (e.g. "cache.${s.redis.nodeType.replace(/^db\./, "")}")`,
+    );
   }
   if (s.image !== undefined && IMAGE_REFERENCE.test(s.image) && !s.image.split(/[:@]/)[0]!.includes("/")) {
     // A bare name is Docker Hub's library/<name>: official images only, never a Throat build.
@@ -74,7 +80,10 @@ export function checkValues(s: RawSettings, ctx: CheckContext, problems: string[
 
 function checkStackName({ stack, profile }: CheckContext): string | undefined {
   if (profile !== "prod" || AWS_STACK_NAME.test(stack)) return undefined;
-  const fixed = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  const fixed = stack
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   return (
     `stack name "${stack}": the prod profile names AWS resources throat-${stack}-..., and target groups, RDS identifiers and ` +
     `ECR repositories allow only lower-case letters, digits and single hyphens; rename the stack ` +
@@ -101,7 +110,8 @@ function checkImage(ref: string): string | undefined {
   let hint = "";
   if (/^[a-z]+:\/\//i.test(ref)) hint = `; drop the scheme: "${ref.replace(/^[a-z]+:\/\//i, "")}"`;
   else if (/\s/.test(ref)) hint = "; an image reference has no spaces";
-  else if (/[A-Z]/.test(ref.split(/[:@]/)[0]!.replace(/^[^/]*\.[^/]*\//, ""))) hint = "; repository names are lower case";
+  else if (/[A-Z]/.test(ref.split(/[:@]/)[0]!.replace(/^[^/]*\.[^/]*\//, "")))
+    hint = "; repository names are lower case";
   else if (/:$/.test(ref)) hint = "; give a tag after the colon or drop it";
   return `throat:image: got ${JSON.stringify(ref)}, which Docker refuses as an image reference ([registry/]name[:tag][@digest])${hint}`;
 }
@@ -144,19 +154,31 @@ function checkZones(zones: number, region: string | undefined): string | undefin
   const limit = known ?? DOCUMENTED_MIN_ZONES;
   if (zones <= limit) return undefined;
   const where = region ?? "the region (aws:region is not set)";
-  const why = known !== undefined ? `${where} has ${known} availability zones` : `AWS documents at least ${DOCUMENTED_MIN_ZONES} availability zones per region and the plan cannot check ${where} offline for more`;
+  const why =
+    known !== undefined
+      ? `${where} has ${known} availability zones`
+      : `AWS documents at least ${DOCUMENTED_MIN_ZONES} availability zones per region and the plan cannot check ${where} offline for more`;
   return `throat:aws.availabilityZones: got ${zones}; ${why}: use at most ${limit}`;
 }
 
 /** EC2 ids: "vpc-" / "subnet-" and 8 or 17 hex digits (InvalidVpcID.Malformed / InvalidSubnetID.Malformed otherwise). */
 function checkAwsIds(aws: RawSettings["aws"]): string | undefined {
   const bad: string[] = [];
-  if (aws.vpcId !== undefined && !/^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(aws.vpcId)) bad.push(`throat:aws.vpcId "${aws.vpcId}"`);
+  if (aws.vpcId !== undefined && !/^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(aws.vpcId))
+    bad.push(`throat:aws.vpcId "${aws.vpcId}"`);
   for (const key of ["publicSubnetIds", "privateSubnetIds"] as const) {
-    for (const id of aws[key] ?? []) if (!/^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) bad.push(`throat:aws.${key} "${id}"`);
+    for (const id of aws[key] ?? [])
+      if (!/^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(id)) bad.push(`throat:aws.${key} "${id}"`);
   }
   const both = (aws.publicSubnetIds ?? []).filter((id) => aws.privateSubnetIds?.includes(id));
-  const problems = bad.length ? [`${bad.join(", ")}: EC2 ids look like vpc-0123456789abcdef0 / subnet-0123456789abcdef0 (aws ec2 describe-subnets)`] : [];
-  if (both.length) problems.push(`throat:aws.publicSubnetIds / throat:aws.privateSubnetIds: ${both.join(", ")} in both lists; the load balancer's public subnets and the tasks' private subnets differ`);
+  const problems = bad.length
+    ? [
+        `${bad.join(", ")}: EC2 ids look like vpc-0123456789abcdef0 / subnet-0123456789abcdef0 (aws ec2 describe-subnets)`,
+      ]
+    : [];
+  if (both.length)
+    problems.push(
+      `throat:aws.publicSubnetIds / throat:aws.privateSubnetIds: ${both.join(", ")} in both lists; the load balancer's public subnets and the tasks' private subnets differ`,
+    );
   return problems.length ? problems.join("\n  - ") : undefined;
 }

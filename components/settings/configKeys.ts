@@ -14,14 +14,53 @@ export const PROJECT_NAMESPACE = "throat";
  */
 export const PROVIDER_CONFIG: Record<string, readonly string[]> = {
   aws: [
-    "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle", "defaultTags",
-    "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints", "forbiddenAccountIds", "httpProxy",
-    "httpsProxy", "ignoreTags", "insecure", "maxRetries", "noProxy", "profile", "region", "retryMode",
-    "s3UsEast1RegionalEndpoint", "s3UsePathStyle", "secretKey", "sharedConfigFiles", "sharedCredentialsFiles",
-    "skipCredentialsValidation", "skipMetadataApiCheck", "skipRegionValidation", "skipRequestingAccountId", "stsRegion",
-    "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint", "userAgents",
+    "accessKey",
+    "allowedAccountIds",
+    "assumeRoleWithWebIdentity",
+    "assumeRoles",
+    "customCaBundle",
+    "defaultTags",
+    "ec2MetadataServiceEndpoint",
+    "ec2MetadataServiceEndpointMode",
+    "endpoints",
+    "forbiddenAccountIds",
+    "httpProxy",
+    "httpsProxy",
+    "ignoreTags",
+    "insecure",
+    "maxRetries",
+    "noProxy",
+    "profile",
+    "region",
+    "retryMode",
+    "s3UsEast1RegionalEndpoint",
+    "s3UsePathStyle",
+    "secretKey",
+    "sharedConfigFiles",
+    "sharedCredentialsFiles",
+    "skipCredentialsValidation",
+    "skipMetadataApiCheck",
+    "skipRegionValidation",
+    "skipRequestingAccountId",
+    "stsRegion",
+    "tagPolicyCompliance",
+    "token",
+    "tokenBucketRateLimiterCapacity",
+    "useDualstackEndpoint",
+    "useFipsEndpoint",
+    "userAgents",
   ],
-  docker: ["caMaterial", "certMaterial", "certPath", "context", "disableDockerDaemonCheck", "host", "keyMaterial", "registryAuth", "sshOpts"],
+  docker: [
+    "caMaterial",
+    "certMaterial",
+    "certPath",
+    "context",
+    "disableDockerDaemonCheck",
+    "host",
+    "keyMaterial",
+    "registryAuth",
+    "sshOpts",
+  ],
   random: [],
   tls: ["proxy"],
 };
@@ -38,7 +77,9 @@ export function checkConfigKeys(raw: Record<string, string>, ownKeys: readonly s
       const near = closestWord(fullKey, ownKeys);
       problems.push(
         `config key "${fullKey}" has no namespace, so no one reads it: ` +
-          (near ? `write "${PROJECT_NAMESPACE}:${near}"` : `the stack's keys are "${PROJECT_NAMESPACE}:<key>" (${ownKeys.join(", ")})`),
+          (near
+            ? `write "${PROJECT_NAMESPACE}:${near}"`
+            : `the stack's keys are "${PROJECT_NAMESPACE}:<key>" (${ownKeys.join(", ")})`),
       );
       continue;
     }
@@ -57,7 +98,11 @@ export function checkConfigKeys(raw: Record<string, string>, ownKeys: readonly s
       const near = closestWord(key, declared);
       problems.push(
         `config key "${fullKey}": the ${ns} provider has no setting "${key}"` +
-          (near ? ` (did you mean "${ns}:${near}"?)` : declared.length ? `; it has ${declared.join(", ")}` : "; it takes no configuration"),
+          (near
+            ? ` (did you mean "${ns}:${near}"?)`
+            : declared.length
+              ? `; it has ${declared.join(", ")}`
+              : "; it takes no configuration"),
       );
     }
   }

@@ -38,7 +38,9 @@ export const KEY_SUPPORT: Record<string, KeySupport> = {
       "workers.socketio.clients",
     ].map((k) => [k, both]),
   ),
-  ...Object.fromEntries(["sync", "gevent", "socketio"].flatMap((k) => worker(k, ["cpu", "memory"])).map((k) => [k, prodOnly])),
+  ...Object.fromEntries(
+    ["sync", "gevent", "socketio"].flatMap((k) => worker(k, ["cpu", "memory"])).map((k) => [k, prodOnly]),
+  ),
   "pool.staleTimeout": both,
   "pool.timeout": both,
   "database.maxConnections": both,
@@ -107,7 +109,9 @@ export function checkProfileKeys(profile: Profile, input: Record<string, unknown
       const other = why === PROD_ONLY ? "prod" : "test";
       const top = path.split(".")[0]!;
       const how = path.includes(".") ? ` or remove ${path.slice(top.length + 1)} from the object` : "";
-      problems.push(`throat:${path} is a ${other}-only setting; this stack uses the ${profile} profile: remove it (pulumi config rm throat:${top}${how})`);
+      problems.push(
+        `throat:${path} is a ${other}-only setting; this stack uses the ${profile} profile: remove it (pulumi config rm throat:${top}${how})`,
+      );
     } else if (!reported.has(why)) {
       reported.add(why);
       const parent = path.split(".").slice(0, -1).join(".");
@@ -117,5 +121,7 @@ export function checkProfileKeys(profile: Profile, input: Record<string, unknown
 }
 
 function lookup(obj: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return path
+    .split(".")
+    .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
 }

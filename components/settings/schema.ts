@@ -83,8 +83,7 @@ export const workersSchema = z.strictObject({
     .prefault({}),
 });
 
-export const settingsSchema = z
-  .strictObject({
+export const settingsSchema = z.strictObject({
   /** `test` (Docker) or `prod` (AWS). Derived from the stack name; set it only for other names. */
   profile: z.enum(["test", "prod"]).optional(),
   /** The site's host name (Throat's site.server_name). */
@@ -123,7 +122,9 @@ export const settingsSchema = z
        * PostgreSQL major version (RDS engine version and parameter group family; Docker image tag).
        * YAML reads an unquoted `16` as a number: taken as "16".
        */
-      engineVersion: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.enum(["14", "15", "16", "17"])).default("16"),
+      engineVersion: z
+        .preprocess((v) => (typeof v === "number" ? String(v) : v), z.enum(["14", "15", "16", "17"]))
+        .default("16"),
       /** RDS instance class (prod). */
       instanceClass: z.string().default("db.t4g.small"),
       /** RDS storage in GiB (prod). */
@@ -305,7 +306,10 @@ export const settingsSchema = z
        * Route 53 hosted zone id (Z...): the stack makes the ACM certificate (DNS-validated) and
        * the site's alias records. Instead of throat:edge.certificateArn, never with it.
        */
-      zoneId: z.string().regex(/^Z[A-Z0-9]+$/, "a Route 53 hosted zone id (Z followed by capitals and digits)").optional(),
+      zoneId: z
+        .string()
+        .regex(/^Z[A-Z0-9]+$/, "a Route 53 hosted zone id (Z followed by capitals and digits)")
+        .optional(),
     })
     .prefault({}),
 });
@@ -315,7 +319,9 @@ export type RawSettings = z.infer<typeof settingsSchema>;
  * CloudWatch Logs PutRetentionPolicy: "Possible values are: 1, 3, 5, 7, 14, 30, 60, 90, 120,
  * 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, and 3653."
  */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** Keys whose values must be Pulumi secrets. */
 export const secretKeys = ["tlsKey", "secretKey", "mailPassword"] as const;

@@ -4,7 +4,10 @@
 export function closestWord(word: string, candidates: readonly string[]): string | undefined {
   // An abbreviation or its long form: "maximum" for "max", "min" for "minimum".
   const lower = word.toLowerCase();
-  const short = candidates.find((c) => c.length >= 3 && (lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower)) && lower.length >= 3);
+  const short = candidates.find(
+    (c) =>
+      c.length >= 3 && (lower.startsWith(c.toLowerCase()) || c.toLowerCase().startsWith(lower)) && lower.length >= 3,
+  );
   if (short) return short;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;

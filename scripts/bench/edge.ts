@@ -35,7 +35,11 @@ export interface WrkResult {
 /** wrk, bounded: one thread, `connections` keep-alive connections, `seconds` long. */
 export async function wrk(url: string, options: { seconds?: number; connections?: number } = {}): Promise<WrkResult> {
   const seconds = options.seconds ?? 5;
-  const out = await runCommand("wrk", ["-t1", `-c${options.connections ?? 4}`, `-d${seconds}s`, "--timeout", "10s", url], { timeoutMs: (seconds + 30) * 1000 });
+  const out = await runCommand(
+    "wrk",
+    ["-t1", `-c${options.connections ?? 4}`, `-d${seconds}s`, "--timeout", "10s", url],
+    { timeoutMs: (seconds + 30) * 1000 },
+  );
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   return {
     url,
@@ -64,13 +68,20 @@ export async function benchStaticFile(h: Harness, rounds = 2): Promise<StaticBen
   const onDisk = readFileSync(join(h.staticRoot, STATIC_FILE));
   for (const url of [viaNginx, viaGunicorn]) {
     const res = await httpRequest(url);
-    if (res.status !== 200 || !res.body.equals(onDisk)) throw new Error(`bench: ${url} does not serve ${STATIC_FILE} (${res.status})`);
+    if (res.status !== 200 || !res.body.equals(onDisk))
+      throw new Error(`bench: ${url} does not serve ${STATIC_FILE} (${res.status})`);
   }
   const results: StaticBench["rounds"] = [];
   for (let i = 0; i < rounds; i++) results.push({ nginx: await wrk(viaNginx), gunicorn: await wrk(viaGunicorn) });
   const nginx = median(results.map((r) => r.nginx.requestsPerSecond));
   const gunicorn = median(results.map((r) => r.gunicorn.requestsPerSecond));
-  return { fileBytes: onDisk.length, rounds: results, nginxRequestsPerSecond: nginx, gunicornRequestsPerSecond: gunicorn, ratio: round(nginx / gunicorn) };
+  return {
+    fileBytes: onDisk.length,
+    rounds: results,
+    nginxRequestsPerSecond: nginx,
+    gunicornRequestsPerSecond: gunicorn,
+    ratio: round(nginx / gunicorn),
+  };
 }
 
 /** Both, on one harness. */

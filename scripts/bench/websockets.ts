@@ -9,7 +9,15 @@
 // Standalone: `npx tsx scripts/bench/websockets.ts` prints JSON.
 import { burstEvents, DB_EVENTS_PER_SECOND_PER_CONNECTION } from "../../components/plan/capacity";
 import type { Harness } from "../../test/e2e/harness";
-import { closeAll, dbBurst, type BurstResult, openClients, perThousand, type RampStep, stillConnected } from "../../test/e2e/lib/websocketLoad";
+import {
+  closeAll,
+  dbBurst,
+  type BurstResult,
+  openClients,
+  perThousand,
+  type RampStep,
+  stillConnected,
+} from "../../test/e2e/lib/websocketLoad";
 
 /** Seconds each event holds its connection: a short handler, within peewee's 0.1 s retry. */
 const HOLD = 0.08;
@@ -79,7 +87,9 @@ export async function benchWebsockets(h: Harness, options: { holdSeconds?: numbe
       burstCapacity: capacity,
       atCapacity,
       twiceCapacity,
-      measuredEventsPerSecondPerConnection: Number((twiceCapacity.done / socketio.poolSize / h.plan.settings.pool.timeout).toFixed(2)),
+      measuredEventsPerSecondPerConnection: Number(
+        (twiceCapacity.done / socketio.poolSize / h.plan.settings.pool.timeout).toFixed(2),
+      ),
       planEventsPerSecondPerConnection: DB_EVENTS_PER_SECOND_PER_CONNECTION,
       afterBursts,
     };

@@ -20,8 +20,12 @@ interface DiffValues {
 /** The diff asked for, undefined for a plain plan, or what is wrong with the options. */
 export function diffRequest(values: DiffValues, stack: string, projectRoot: string): DiffOptions | undefined | string {
   const diffing = values.diff !== undefined || values.base !== undefined;
-  if (!diffing) return values.markdown || values["warn-left"] !== undefined ? "--markdown and --warn-left go with --diff <git ref> or --base <plan.json>" : undefined;
-  if (values.diff !== undefined && values.base !== undefined) return "give --diff <git ref> or --base <plan.json>, not both";
+  if (!diffing)
+    return values.markdown || values["warn-left"] !== undefined
+      ? "--markdown and --warn-left go with --diff <git ref> or --base <plan.json>"
+      : undefined;
+  if (values.diff !== undefined && values.base !== undefined)
+    return "give --diff <git ref> or --base <plan.json>, not both";
   if (values.json && values.markdown) return "give --json or --markdown, not both";
   const format = values.json ? "json" : values.markdown ? "markdown" : "text";
   return { projectRoot, stack, ref: values.diff, baseFile: values.base, format, warnLeft: values["warn-left"] };

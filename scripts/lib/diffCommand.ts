@@ -31,10 +31,24 @@ export function loadBase(opts: DiffOptions): PlanDoc {
   return parseBaseDocument(text, `--base ${opts.baseFile}`);
 }
 
-export async function runDiff(opts: DiffOptions, base: PlanDoc, current: PlanDoc, resources: RecordedResource[]): Promise<{ output: string; code: number }> {
+export async function runDiff(
+  opts: DiffOptions,
+  base: PlanDoc,
+  current: PlanDoc,
+  resources: RecordedResource[],
+): Promise<{ output: string; code: number }> {
   const warnLeft = opts.warnLeft === undefined ? DEFAULT_WARN_LEFT : parseWarnLeft(opts.warnLeft);
   if (base.stack !== current.stack) throw new BaseError(`the base plans stack "${base.stack}", not "${current.stack}"`);
-  const report: DiffReport = { base: opts.ref ?? opts.baseFile!, diff: diffPlans(base, current, { warnLeft }), policy: await policyVerdict(resources) };
-  const output = opts.format === "json" ? JSON.stringify(report, null, 2) : opts.format === "markdown" ? renderMarkdown(report) : renderText(report);
+  const report: DiffReport = {
+    base: opts.ref ?? opts.baseFile!,
+    diff: diffPlans(base, current, { warnLeft }),
+    policy: await policyVerdict(resources),
+  };
+  const output =
+    opts.format === "json"
+      ? JSON.stringify(report, null, 2)
+      : opts.format === "markdown"
+        ? renderMarkdown(report)
+        : renderText(report);
   return { output: `${output}\n`, code: report.diff.changed ? 2 : 0 };
 }

@@ -11,7 +11,8 @@ import type { PlanDoc } from "./planDiff";
 
 export class BaseError extends Error {}
 
-const git = (cwd: string, args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const git = (cwd: string, args: string[]) =>
+  execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 
 export function basePlanAtRef(projectRoot: string, ref: string, stack: string): PlanDoc {
   let commit: string;
@@ -20,20 +21,37 @@ export function basePlanAtRef(projectRoot: string, ref: string, stack: string): 
     commit = git(projectRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     prefix = git(projectRoot, ["rev-parse", "--show-prefix"]);
   } catch {
-    throw new BaseError(`--diff ${ref}: not a commit of the repository at this project (fetch it first, e.g. git fetch origin main)`);
+    throw new BaseError(
+      `--diff ${ref}: not a commit of the repository at this project (fetch it first, e.g. git fetch origin main)`,
+    );
   }
   const dir = mkdtempSync(path.join(tmpdir(), "throat-plan-base-"));
   try {
-    const tar = execFileSync("git", ["archive", "--format=tar", commit, ...(prefix ? [prefix] : [])], { cwd: projectRoot, maxBuffer: 512 * 1024 * 1024 });
+    const tar = execFileSync("git", ["archive", "--format=tar", commit, ...(prefix ? [prefix] : [])], {
+      cwd: projectRoot,
+      maxBuffer: 512 * 1024 * 1024,
+    });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
     const root = path.join(dir, prefix);
-    if (!existsSync(path.join(root, "scripts/plan.ts"))) throw new BaseError(`--diff ${ref}: that commit has no scripts/plan.ts to plan with`);
+    if (!existsSync(path.join(root, "scripts/plan.ts")))
+      throw new BaseError(`--diff ${ref}: that commit has no scripts/plan.ts to plan with`);
     symlinkSync(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
     const tsx = path.join(projectRoot, "node_modules/.bin/tsx");
-    const r = spawnSync(tsx, ["scripts/plan.ts", "--stack", stack, "--json"], { cwd: root, encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(tsx, ["scripts/plan.ts", "--stack", stack, "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 180_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const tail = (s: string) => s.trim().split("\n").slice(-8).join("\n");
-    if (r.status !== 0) throw new BaseError(`--diff ${ref}: the plan of stack "${stack}" at ${commit.slice(0, 12)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${tail(r.stderr ?? "")}`);
-    return parseBaseDocument(r.stdout, `the plan at ${ref} (${commit.slice(0, 12)}); does that commit predate \`npm run plan -- --json\`?`);
+    if (r.status !== 0)
+      throw new BaseError(
+        `--diff ${ref}: the plan of stack "${stack}" at ${commit.slice(0, 12)} failed (${r.error?.message ?? `exit ${r.status}`}):\n${tail(r.stderr ?? "")}`,
+      );
+    return parseBaseDocument(
+      r.stdout,
+      `the plan at ${ref} (${commit.slice(0, 12)}); does that commit predate \`npm run plan -- --json\`?`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -47,7 +65,9 @@ export function parseBaseDocument(text: string, source: string): PlanDoc {
   } catch {
     throw new BaseError(`${source}: not a plan document (no JSON)`);
   }
-  const missing = (["stack", "profile", "workers", "budget", "routes", "resources"] as const).filter((k) => doc?.[k] === undefined);
+  const missing = (["stack", "profile", "workers", "budget", "routes", "resources"] as const).filter(
+    (k) => doc?.[k] === undefined,
+  );
   if (missing.length) throw new BaseError(`${source}: not a plan document (no ${missing.join(", ")})`);
   return doc as PlanDoc;
 }

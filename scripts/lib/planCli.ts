@@ -23,17 +23,28 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
   let values;
   try {
-    const options = { stack: { type: "string", default: "test" }, json: { type: "boolean", default: false }, previous: { type: "string" }, ...DIFF_OPTIONS } as const;
+    const options = {
+      stack: { type: "string", default: "test" },
+      json: { type: "boolean", default: false },
+      previous: { type: "string" },
+      ...DIFF_OPTIONS,
+    } as const;
     ({ values } = parseArgs({ args, options }));
   } catch (e) {
-    return refuse(`${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json] [--previous <outputs.json>] [--diff <git ref> | --base <plan.json>] [--markdown] [--warn-left 10%]`);
+    return refuse(
+      `${(e as Error).message}\nusage: npm run plan -- --stack <name> [--json] [--previous <outputs.json>] [--diff <git ref> | --base <plan.json>] [--markdown] [--warn-left 10%]`,
+    );
   }
   // --previous: what runs now, the JSON `pulumi stack output --json` prints (the rollout budget).
   let previousOutputs: Record<string, unknown> | undefined;
   try {
-    previousOutputs = values.previous ? (JSON.parse(readFileSync(values.previous, "utf8")) as Record<string, unknown>) : undefined;
+    previousOutputs = values.previous
+      ? (JSON.parse(readFileSync(values.previous, "utf8")) as Record<string, unknown>)
+      : undefined;
   } catch (e) {
-    return refuse(`--previous ${values.previous}: ${(e as Error).message}; give the file \`pulumi stack output --json > out.json\` wrote`);
+    return refuse(
+      `--previous ${values.previous}: ${(e as Error).message}; give the file \`pulumi stack output --json > out.json\` wrote`,
+    );
   }
   const stack = values.stack!;
   const diff = diffRequest(values, stack, PROJECT_ROOT);
@@ -53,7 +64,13 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const { loadProgram, runProgram } = await import("./mockRuntime");
   const { planDocument, planText } = await import("./planDocument");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
-  const run = await runProgram({ stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, program, world: { previousOutputs } });
+  const run = await runProgram({
+    stack,
+    config: stackConfig.config,
+    secretKeys: stackConfig.secretKeys,
+    program,
+    world: { previousOutputs },
+  });
   const { stackConfigDigest } = await import("./configDigest");
   const document = () => planDocument(plan, run, stackConfigDigest(stackDir, stack));
   if (diff && base) {

@@ -11,8 +11,18 @@ import { COMPUTED, resourceId, SECRET_KEY } from "./resourceInputs";
 
 // What the diff reads of a plan document. A base built at an older commit may lack the newer
 // fields (config, deploy, route table, resource inputs): those parts of the diff say less.
-export interface DocBudgetLine { consumer: string; processes: number; connectionsPerProcess: number; connections: number }
-export interface DocBudgetSide { limit: number; lines: DocBudgetLine[]; peak: number; free: number }
+export interface DocBudgetLine {
+  consumer: string;
+  processes: number;
+  connectionsPerProcess: number;
+  connections: number;
+}
+export interface DocBudgetSide {
+  limit: number;
+  lines: DocBudgetLine[];
+  peak: number;
+  free: number;
+}
 export interface DocWorker {
   kind: string;
   replicas: { min: number; max: number; peak: number };
@@ -58,7 +68,11 @@ export interface ValueChange {
   computed?: boolean;
 }
 
-export interface BudgetLineDiff { consumer: string; old?: DocBudgetLine; new?: DocBudgetLine }
+export interface BudgetLineDiff {
+  consumer: string;
+  old?: DocBudgetLine;
+  new?: DocBudgetLine;
+}
 export interface BudgetSideDiff {
   side: "PostgreSQL" | "PgBouncer";
   old?: { limit: number; peak: number; free: number };
@@ -67,7 +81,11 @@ export interface BudgetSideDiff {
   /** The new plan leaves less than the threshold free. */
   tight: boolean;
 }
-export interface TransitionLine { consumer: string; connections: number; how: string }
+export interface TransitionLine {
+  consumer: string;
+  connections: number;
+  how: string;
+}
 export interface Transition {
   side: "PostgreSQL" | "PgBouncer";
   limit: number;
@@ -87,7 +105,11 @@ export interface WorkerDiff {
   triggers: string[];
 }
 
-export interface RouteMove { rule: string; old?: { kind: string; edge: string }; new?: { kind: string; edge: string } }
+export interface RouteMove {
+  rule: string;
+  old?: { kind: string; edge: string };
+  new?: { kind: string; edge: string };
+}
 
 export interface ResourceChange {
   type: string;
@@ -122,7 +144,10 @@ export class DiffArgumentError extends Error {}
 
 export function parseWarnLeft(text: string): WarnLeft {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
-  if (!m) throw new DiffArgumentError(`--warn-left: "${text}" is neither a percentage of the limit (10%) nor a number of connections (20)`);
+  if (!m)
+    throw new DiffArgumentError(
+      `--warn-left: "${text}" is neither a percentage of the limit (10%) nor a number of connections (20)`,
+    );
   return m[2] ? { percent: Number(m[1]) } : { connections: Number(m[1]) };
 }
 
@@ -164,15 +189,18 @@ export function diffValues(a: unknown, b: unknown, path = "", out: ValueChange[]
   const [ja, jb] = [parseJson(a), parseJson(b)];
   if (ja !== undefined && jb !== undefined) return diffValues(ja, jb, path, out);
   if (isObject(a) && isObject(b)) {
-    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) diffValues(a[k], b[k], path ? `${path}.${k}` : k, out);
+    for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+      diffValues(a[k], b[k], path ? `${path}.${k}` : k, out);
     return out;
   }
   // Lists of named things (environment variables, parameters, containers) pair up by name.
-  const names = (l: unknown[]) => (l.every((x) => isObject(x) && typeof x.name === "string") ? l.map((x) => (x as { name: string }).name) : undefined);
+  const names = (l: unknown[]) =>
+    l.every((x) => isObject(x) && typeof x.name === "string") ? l.map((x) => (x as { name: string }).name) : undefined;
   const [na, nb] = Array.isArray(a) && Array.isArray(b) ? [names(a), names(b)] : [undefined, undefined];
   if (na && nb && new Set(na).size === na.length && new Set(nb).size === nb.length) {
     const [la, lb] = [a as Record<string, unknown>[], b as Record<string, unknown>[]];
-    for (const n of [...new Set([...na, ...nb])]) diffValues(la[na.indexOf(n)], lb[nb.indexOf(n)], `${path}[${n}]`, out);
+    for (const n of [...new Set([...na, ...nb])])
+      diffValues(la[na.indexOf(n)], lb[nb.indexOf(n)], `${path}[${n}]`, out);
     return out;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some((x) => isObject(x) || Array.isArray(x))) {
@@ -188,15 +216,26 @@ export function diffValues(a: unknown, b: unknown, path = "", out: ValueChange[]
 /** A line's identity across plans: its consumer without the counts ("sync (4 proc x 1 thread)"). */
 const lineKey = (l: DocBudgetLine) => l.consumer.split(" (")[0]!;
 
-function diffSide(side: BudgetSideDiff["side"], a: DocBudgetSide | undefined | null, b: DocBudgetSide | undefined | null, warn: WarnLeft): BudgetSideDiff | undefined {
+function diffSide(
+  side: BudgetSideDiff["side"],
+  a: DocBudgetSide | undefined | null,
+  b: DocBudgetSide | undefined | null,
+  warn: WarnLeft,
+): BudgetSideDiff | undefined {
   if (!a && !b) return undefined;
   const keys = [...new Set([...(a?.lines ?? []), ...(b?.lines ?? [])].map(lineKey))];
-  const lines = keys.map((k) => ({ consumer: k, old: a?.lines.find((l) => lineKey(l) === k), new: b?.lines.find((l) => lineKey(l) === k) }));
-  const summary = (s: DocBudgetSide | undefined | null) => (s ? { limit: s.limit, peak: s.peak, free: s.free } : undefined);
+  const lines = keys.map((k) => ({
+    consumer: k,
+    old: a?.lines.find((l) => lineKey(l) === k),
+    new: b?.lines.find((l) => lineKey(l) === k),
+  }));
+  const summary = (s: DocBudgetSide | undefined | null) =>
+    s ? { limit: s.limit, peak: s.peak, free: s.free } : undefined;
   return { side, old: summary(a), new: summary(b), lines, tight: !!b && b.free < threshold(warn, b.limit) };
 }
 
-const connectionsPerReplica = (w: DocWorker) => (w.kind === "sync" ? w.processes * w.threads : w.processes * w.poolSize);
+const connectionsPerReplica = (w: DocWorker) =>
+  w.kind === "sync" ? w.processes * w.threads : w.processes * w.poolSize;
 
 /**
  * The connections while the deploy runs: a service that rolls keeps its old tasks (old pools, old
@@ -217,11 +256,19 @@ function transition(a: PlanDoc, b: PlanDoc, workers: WorkerDiff[]): Transition {
     if (old && rolls) {
       // The same rollout model `pulumi up` refuses by (components/plan/transition.ts).
       const prev = connectionsPerReplica(old);
-      const peak = rolloutPeak({ tasks: old.replicas.max, perTask: prev }, { tasks: w.replicas.max, perTask: next }, maxPercent);
+      const peak = rolloutPeak(
+        { tasks: old.replicas.max, perTask: prev },
+        { tasks: w.replicas.max, perTask: next },
+        maxPercent,
+      );
       const how = `${old.replicas.max} old x ${prev} -> ${w.replicas.max} new x ${next}, at most ${maxPercent}%`;
       lines.push({ consumer: w.kind, connections: peak, how });
     } else {
-      lines.push({ consumer: w.kind, connections: next * w.replicas.max, how: `${w.replicas.max} x ${next}${old ? "" : " (new)"}` });
+      lines.push({
+        consumer: w.kind,
+        connections: next * w.replicas.max,
+        how: `${w.replicas.max} x ${next}${old ? "" : " (new)"}`,
+      });
     }
   }
   const limitOf = (d: PlanDoc) => (pgb ? d.budget.pgbouncer?.limit : d.budget.server.limit);
@@ -229,7 +276,11 @@ function transition(a: PlanDoc, b: PlanDoc, workers: WorkerDiff[]): Transition {
   let limitNote = pgb ? "PgBouncer's client limit" : "max_connections - reserved";
   if (!pgb) {
     for (const l of b.budget.server.lines.filter((x) => ["migrations", "operator headroom"].includes(lineKey(x)))) {
-      lines.push({ consumer: l.consumer, connections: l.connections, how: `${l.processes} x ${l.connectionsPerProcess}` });
+      lines.push({
+        consumer: l.consumer,
+        connections: l.connections,
+        how: `${l.processes} x ${l.connectionsPerProcess}`,
+      });
     }
     if (b.profile === "prod" && a.budget.server.limit !== limit) {
       limit = a.budget.server.limit;
@@ -275,7 +326,13 @@ function diffWorkers(a: PlanDoc, b: PlanDoc): WorkerDiff[] {
 function diffRoutes(a: PlanDoc, b: PlanDoc): RouteMove[] {
   // A base without the route table: only its gevent rules are known; the rest went to their
   // prefix's kind (static, socketio) or to sync.
-  const table = (d: PlanDoc) => new Map((d.routes.table ?? d.routes.gevent.map((rule) => ({ rule, kind: "gevent", edge: "" }))).map((r) => [r.rule, { kind: r.kind, edge: r.edge }]));
+  const table = (d: PlanDoc) =>
+    new Map(
+      (d.routes.table ?? d.routes.gevent.map((rule) => ({ rule, kind: "gevent", edge: "" }))).map((r) => [
+        r.rule,
+        { kind: r.kind, edge: r.edge },
+      ]),
+    );
   const [ta, tb] = [table(a), table(b)];
   const partial = !a.routes.table || !b.routes.table;
   const moves: RouteMove[] = [];
@@ -295,7 +352,8 @@ function diffRoutes(a: PlanDoc, b: PlanDoc): RouteMove[] {
 // ---- resources -------------------------------------------------------------------------
 
 function diffResources(a: PlanDoc, b: PlanDoc): ResourceChange[] {
-  const custom = (d: PlanDoc) => new Map(d.resources.filter((r) => r.custom !== false && !/^throat:/.test(r.type)).map((r) => [resourceId(r), r]));
+  const custom = (d: PlanDoc) =>
+    new Map(d.resources.filter((r) => r.custom !== false && !/^throat:/.test(r.type)).map((r) => [resourceId(r), r]));
   const [ra, rb] = [custom(a), custom(b)];
   const changes = new Map<string, ResourceChange>();
   const tierOf = (r: DocResource) => r.tier ?? "stack";
@@ -312,23 +370,43 @@ function diffResources(a: PlanDoc, b: PlanDoc): ResourceChange[] {
       .flatMap((k) => diffValues(oldInputs[k], newInputs[k], k));
     if (inputChanges.length) changes.set(id, classify(r, inputChanges));
   }
-  for (const [id, r] of ra) if (!rb.has(id)) changes.set(id, { type: r.type, name: r.name, tier: tierOf(r), action: "remove", changes: [], replaceBecause: [] });
+  for (const [id, r] of ra)
+    if (!rb.has(id))
+      changes.set(id, {
+        type: r.type,
+        name: r.name,
+        tier: tierOf(r),
+        action: "remove",
+        changes: [],
+        replaceBecause: [],
+      });
 
   // A replaced or new resource gets new outputs (ARNs, ids), as does a rebuilt image: every input
   // of another resource that comes from it is known only after apply, which may replace that
   // resource too.
-  const newOutputs = (c: ResourceChange) => c.action === "add" || c.action === "replace" || NEW_OUTPUTS_ON_UPDATE.includes(c.type);
-  for (let grew = true; grew; ) {
+  const newOutputs = (c: ResourceChange) =>
+    c.action === "add" || c.action === "replace" || NEW_OUTPUTS_ON_UPDATE.includes(c.type);
+  for (let grew = true; grew;) {
     grew = false;
     const fresh = new Set([...changes].filter(([, c]) => newOutputs(c)).map(([id]) => id));
     for (const [id, r] of rb) {
       const c = changes.get(id);
       if (c?.action === "add" || c?.action === "replace") continue;
       const newlyComputed = Object.entries(r.inputSources ?? {})
-        .filter(([k, from]) => from.some((f) => fresh.has(f)) && !c?.changes.some((x) => x.path === k || x.path.startsWith(`${k}.`) || x.path.startsWith(`${k}[`)))
+        .filter(
+          ([k, from]) =>
+            from.some((f) => fresh.has(f)) &&
+            !c?.changes.some((x) => x.path === k || x.path.startsWith(`${k}.`) || x.path.startsWith(`${k}[`)),
+        )
         .map(([k]): ValueChange => ({ path: k, old: ra.get(id)?.inputs?.[k], computed: true }));
       if (!newlyComputed.length) continue;
-      changes.set(id, classify(r, [...(c?.changes ?? []), ...newlyComputed].sort((x, y) => x.path.localeCompare(y.path))));
+      changes.set(
+        id,
+        classify(
+          r,
+          [...(c?.changes ?? []), ...newlyComputed].sort((x, y) => x.path.localeCompare(y.path)),
+        ),
+      );
       grew = true;
     }
   }
@@ -347,7 +425,14 @@ const topKey = (path: string) => path.split(/[.[]/)[0]!;
 
 function classify(r: DocResource, changes: ValueChange[]): ResourceChange {
   const replaceBecause = [...new Set(changes.map((c) => topKey(c.path)).filter((k) => replacesOn(r.type, k)))];
-  return { type: r.type, name: r.name, tier: r.tier ?? "stack", action: replaceBecause.length ? "replace" : "update", changes, replaceBecause };
+  return {
+    type: r.type,
+    name: r.name,
+    tier: r.tier ?? "stack",
+    action: replaceBecause.length ? "replace" : "update",
+    changes,
+    replaceBecause,
+  };
 }
 
 const short = (type: string) => type.split(":").pop()!;
@@ -367,9 +452,13 @@ function triggersOf(c: ResourceChange, profile: string): string[] {
   }
   if (c.type === "aws:rds/parameterGroup:ParameterGroup" && c.action === "update") {
     const param = c.changes.find((x) => x.path.startsWith("parameters"));
-    if (param) out.push(`RDS reboot needed: parameter group ${c.name} changes ${param.path} (${String(param.old)} -> ${String(param.new)}), a static parameter (pending-reboot): the instance keeps the old value until it reboots`);
+    if (param)
+      out.push(
+        `RDS reboot needed: parameter group ${c.name} changes ${param.path} (${String(param.old)} -> ${String(param.new)}), a static parameter (pending-reboot): the instance keeps the old value until it reboots`,
+      );
   }
-  if (c.type === "aws:lambda/invocation:Invocation" && c.action === "replace") out.push(`the migration runs again (${c.name})`);
+  if (c.type === "aws:lambda/invocation:Invocation" && c.action === "replace")
+    out.push(`the migration runs again (${c.name})`);
   if (c.type === "docker:index/container:Container") {
     if (c.action === "replace") out.push(`container ${c.name} recreated`);
     if (c.action === "add") out.push(`container ${c.name} started`);
@@ -377,13 +466,28 @@ function triggersOf(c: ResourceChange, profile: string): string[] {
   }
   // A task definition revision is immutable: its "replacement" is the service's rolling deploy
   // (or the migration's new run), said there.
-  const saidElsewhere = ["docker:index/container:Container", "aws:lambda/invocation:Invocation", "aws:ecs/taskDefinition:TaskDefinition"];
+  const saidElsewhere = [
+    "docker:index/container:Container",
+    "aws:lambda/invocation:Invocation",
+    "aws:ecs/taskDefinition:TaskDefinition",
+  ];
   if (c.action === "replace" && !saidElsewhere.includes(c.type)) {
-    out.push(`replacement of ${short(c.type)} ${c.name} (${c.replaceBecause.join(", ")} forces it)${STATEFUL_TYPES.includes(c.type) ? ": ITS DATA IS NOT CARRIED OVER" : ""}`);
+    out.push(
+      `replacement of ${short(c.type)} ${c.name} (${c.replaceBecause.join(", ")} forces it)${STATEFUL_TYPES.includes(c.type) ? ": ITS DATA IS NOT CARRIED OVER" : ""}`,
+    );
   }
-  if (c.type === "docker:index/image:Image" && c.action === "update" && c.changes.some((x) => x.path.startsWith("build"))) out.push(`image ${c.name} rebuilt and pushed (its build changed)`);
-  if (c.action === "remove" && STATEFUL_TYPES.includes(c.type)) out.push(`removal of ${short(c.type)} ${c.name}: ITS DATA IS DELETED`);
-  if (profile === "prod" && c.type === "aws:rds/instance:Instance" && c.action === "update") out.push(`RDS instance ${c.name} modified in place (${[...new Set(c.changes.map((x) => topKey(x.path)))].join(", ")})`);
+  if (
+    c.type === "docker:index/image:Image" &&
+    c.action === "update" &&
+    c.changes.some((x) => x.path.startsWith("build"))
+  )
+    out.push(`image ${c.name} rebuilt and pushed (its build changed)`);
+  if (c.action === "remove" && STATEFUL_TYPES.includes(c.type))
+    out.push(`removal of ${short(c.type)} ${c.name}: ITS DATA IS DELETED`);
+  if (profile === "prod" && c.type === "aws:rds/instance:Instance" && c.action === "update")
+    out.push(
+      `RDS instance ${c.name} modified in place (${[...new Set(c.changes.map((x) => topKey(x.path)))].join(", ")})`,
+    );
   return out;
 }
 
@@ -397,7 +501,10 @@ function describeRange(min?: ValueChange, max?: ValueChange): string {
 export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } = {}): PlanDiff {
   const warnLeft = opts.warnLeft ?? DEFAULT_WARN_LEFT;
   const workers = diffWorkers(a, b);
-  const sides = [diffSide("PostgreSQL", a.budget.server, b.budget.server, warnLeft), diffSide("PgBouncer", a.budget.pgbouncer, b.budget.pgbouncer, warnLeft)].filter((s): s is BudgetSideDiff => !!s);
+  const sides = [
+    diffSide("PostgreSQL", a.budget.server, b.budget.server, warnLeft),
+    diffSide("PgBouncer", a.budget.pgbouncer, b.budget.pgbouncer, warnLeft),
+  ].filter((s): s is BudgetSideDiff => !!s);
   const resourceChanges = diffResources(a, b);
   const triggers = resourceChanges.flatMap((c) => triggersOf(c, b.profile));
   // A worker's triggers: those of the resources named for its kind (service, task, containers).
@@ -406,7 +513,11 @@ export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } 
   for (const kind of b.workers.map((w) => w.kind)) {
     const mine = new RegExp(`-${kind}(-\\d+)?$`);
     const own = resourceChanges.filter((c) => mine.test(c.name));
-    const renewed = own.some((c) => (c.type === "aws:ecs/service:Service" && c.changes.some((x) => topKey(x.path) === "taskDefinition")) || (c.type === "docker:index/container:Container" && c.action === "replace"));
+    const renewed = own.some(
+      (c) =>
+        (c.type === "aws:ecs/service:Service" && c.changes.some((x) => topKey(x.path) === "taskDefinition")) ||
+        (c.type === "docker:index/container:Container" && c.action === "replace"),
+    );
     let w = workers.find((x) => x.kind === kind);
     if (!w && renewed) workers.push((w = { kind, action: "change", changes: [], rolls: true, triggers: [] }));
     if (!w) continue;
@@ -427,14 +538,17 @@ export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } 
     routes: diffRoutes(a, b),
     resources: tiers.map((tier) => ({
       tier,
-      changes: resourceChanges.filter((c) => c.tier === tier).sort((x, y) => order[x.action] - order[y.action] || x.name.localeCompare(y.name)),
+      changes: resourceChanges
+        .filter((c) => c.tier === tier)
+        .sort((x, y) => order[x.action] - order[y.action] || x.name.localeCompare(y.name)),
     })),
     triggers,
     baseLacksInputs: a.resources.some((r) => r.inputs === undefined),
   };
   const budgetChanged = sides.some((s) => !sameValue(s.old, s.new) || s.lines.some((l) => !sameValue(l.old, l.new)));
   if (workers.some((w) => w.rolls) || budgetChanged) diff.budget.transition = transition(a, b, workers);
-  diff.changed = budgetChanged || [diff.config, workers, diff.migration, diff.routes, resourceChanges].some((x) => x.length > 0);
+  diff.changed =
+    budgetChanged || [diff.config, workers, diff.migration, diff.routes, resourceChanges].some((x) => x.length > 0);
   return diff;
 }
 
@@ -442,10 +556,16 @@ export function diffPlans(a: PlanDoc, b: PlanDoc, opts: { warnLeft?: WarnLeft } 
 export function diffWarnings(d: PlanDiff): string[] {
   const out: string[] = [];
   for (const s of d.budget.sides) {
-    if (s.tight && s.new) out.push(`${s.side} budget: ${s.new.free} of ${s.new.limit} connections left, under the ${"percent" in d.budget.warnLeft ? `${d.budget.warnLeft.percent}%` : d.budget.warnLeft.connections} threshold`);
+    if (s.tight && s.new)
+      out.push(
+        `${s.side} budget: ${s.new.free} of ${s.new.limit} connections left, under the ${"percent" in d.budget.warnLeft ? `${d.budget.warnLeft.percent}%` : d.budget.warnLeft.connections} threshold`,
+      );
   }
   const t = d.budget.transition;
-  if (t && !t.fits) out.push(`the rolling deploy does not fit: ${t.peak} connections at its peak, ${t.limit} available (${t.limitNote})`);
+  if (t && !t.fits)
+    out.push(
+      `the rolling deploy does not fit: ${t.peak} connections at its peak, ${t.limit} available (${t.limitNote})`,
+    );
   for (const tr of d.triggers) if (/DATA IS/.test(tr)) out.push(tr);
   return out;
 }

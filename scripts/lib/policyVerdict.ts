@@ -12,6 +12,10 @@ export async function policyVerdict(resources: RecordedResource[]): Promise<Poli
   const nameOf = new Map(resources.map((r) => [r.urn, `${r.type.split(":").pop()} ${r.name}`]));
   return {
     policies: policies.length,
-    violations: found.map((v) => ({ policy: v.policy, message: v.message, ...(v.urn ? { resource: nameOf.get(v.urn) ?? v.urn } : {}) })),
+    violations: found.map((v) => ({
+      policy: v.policy,
+      message: v.message,
+      ...(v.urn ? { resource: nameOf.get(v.urn) ?? v.urn } : {}),
+    })),
   };
 }

@@ -26,14 +26,30 @@ export const REPLACE_ON: Record<string, ReplaceRule> = {
   "aws:ecs/taskDefinition:TaskDefinition": { on: "*", except: ["tags", "skipDestroy", "trackLatest"] },
   "aws:rds/instance:Instance": {
     on: [
-      "identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone",
-      "characterSetName", "ncharCharacterSetName", "snapshotIdentifier", "restoreToPointInTime", "timezone", "customIamInstanceProfile",
+      "identifier",
+      "identifierPrefix",
+      "engine",
+      "dbName",
+      "username",
+      "storageEncrypted",
+      "kmsKeyId",
+      "availabilityZone",
+      "characterSetName",
+      "ncharCharacterSetName",
+      "snapshotIdentifier",
+      "restoreToPointInTime",
+      "timezone",
+      "customIamInstanceProfile",
     ],
   },
   "aws:rds/parameterGroup:ParameterGroup": { on: ["name", "namePrefix", "family", "description"] },
   "aws:rds/subnetGroup:SubnetGroup": { on: ["name", "namePrefix"] },
-  "aws:elasticache/replicationGroup:ReplicationGroup": { on: ["replicationGroupId", "atRestEncryptionEnabled", "port", "subnetGroupName", "kmsKeyId"] },
-  "aws:lb/targetGroup:TargetGroup": { on: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType"] },
+  "aws:elasticache/replicationGroup:ReplicationGroup": {
+    on: ["replicationGroupId", "atRestEncryptionEnabled", "port", "subnetGroupName", "kmsKeyId"],
+  },
+  "aws:lb/targetGroup:TargetGroup": {
+    on: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType"],
+  },
   "aws:lb/loadBalancer:LoadBalancer": { on: ["name", "namePrefix", "internal", "loadBalancerType"] },
   "aws:ec2/securityGroup:SecurityGroup": { on: ["name", "namePrefix", "description", "vpcId"] },
   "aws:ec2/subnet:Subnet": { on: ["vpcId", "cidrBlock", "availabilityZone"] },
@@ -56,7 +72,11 @@ export function replacesOn(type: string, input: string): boolean {
 }
 
 /** Types whose replacement loses what users posted unless it is moved first. */
-export const STATEFUL_TYPES = ["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "docker:index/volume:Volume"];
+export const STATEFUL_TYPES = [
+  "aws:rds/instance:Instance",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "docker:index/volume:Volume",
+];
 
 /**
  * Types whose outputs change on an in-place update too: a rebuilt image has a new digest, so

@@ -21,7 +21,10 @@ export const COMPUTED = "[computed]";
  * placeholder) and generated ones are the mock runtime's values, so a digest reveals nothing.
  */
 export function secretDigest(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value) ?? "undefined").digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(value) ?? "undefined")
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The serialized inputs with secrets as digests and unknowns as COMPUTED. */
@@ -58,17 +61,27 @@ export function contextDigest(dir: string): string | undefined {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
   const hash = createHash("sha256");
   const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const child = path.join(rel, e.name);
       if (e.isDirectory()) walk(child);
-      else if (e.isFile()) hash.update(`${child}\0`).update(readFileSync(path.join(dir, child))).update("\0");
+      else if (e.isFile())
+        hash
+          .update(`${child}\0`)
+          .update(readFileSync(path.join(dir, child)))
+          .update("\0");
     }
   };
   walk("");
   return hash.digest("hex").slice(0, 16);
 }
 
-function withContextDigest(type: string, inputs: Record<string, unknown>, projectRoot: string): Record<string, unknown> {
+function withContextDigest(
+  type: string,
+  inputs: Record<string, unknown>,
+  projectRoot: string,
+): Record<string, unknown> {
   const build = inputs.build as { context?: unknown } | undefined;
   if (type !== IMAGE || typeof build?.context !== "string") return inputs;
   const digest = contextDigest(path.resolve(projectRoot, build.context));
@@ -80,9 +93,11 @@ function withContextDigest(type: string, inputs: Record<string, unknown>, projec
  * tree and the working tree then name the same file alike.
  */
 function relativePaths(v: unknown, projectRoot: string): unknown {
-  if (typeof v === "string") return v === projectRoot ? "." : v.startsWith(`${projectRoot}${path.sep}`) ? v.slice(projectRoot.length + 1) : v;
+  if (typeof v === "string")
+    return v === projectRoot ? "." : v.startsWith(`${projectRoot}${path.sep}`) ? v.slice(projectRoot.length + 1) : v;
   if (Array.isArray(v)) return v.map((x) => relativePaths(x, projectRoot));
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relativePaths(x, projectRoot)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relativePaths(x, projectRoot)]));
   return v;
 }
 
@@ -102,10 +117,23 @@ export function documentResources(resources: RecordedResource[], projectRoot: st
     name: r.name,
     tier: tierOf(r),
     custom: r.custom,
-    inputs: withContextDigest(r.type, relativePaths(redactInputs(r.rawInputs), projectRoot) as Record<string, unknown>, projectRoot),
+    inputs: withContextDigest(
+      r.type,
+      relativePaths(redactInputs(r.rawInputs), projectRoot) as Record<string, unknown>,
+      projectRoot,
+    ),
     inputSources: Object.fromEntries(
       Object.entries(r.propertyDependencies)
-        .map(([k, urns]) => [k, urns.map((u) => byUrn.get(u)).filter((x): x is RecordedResource => !!x && x.custom).map(resourceId)] as const)
+        .map(
+          ([k, urns]) =>
+            [
+              k,
+              urns
+                .map((u) => byUrn.get(u))
+                .filter((x): x is RecordedResource => !!x && x.custom)
+                .map(resourceId),
+            ] as const,
+        )
         .filter(([, ids]) => ids.length > 0),
     ),
   }));

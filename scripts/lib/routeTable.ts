@@ -4,7 +4,13 @@
 import type { Plan } from "../../components/plan";
 import { albPatternMatches } from "../../components/plan/alb";
 import { ruleRegex } from "../../components/plan/nginx";
-import { destinationOfRoute, hasParams, samplePath, SOCKETIO_PREFIX, STATIC_PREFIX } from "../../components/plan/routes";
+import {
+  destinationOfRoute,
+  hasParams,
+  samplePath,
+  SOCKETIO_PREFIX,
+  STATIC_PREFIX,
+} from "../../components/plan/routes";
 
 export interface RouteEntry {
   rule: string;
@@ -27,7 +33,9 @@ export function routeEntries(plan: Plan): RouteEntry[] {
     const albRules = plan.edge.albRules;
     if (!albRules) return { rule, kind, edge: `nginx: location ${nginxLocation(kind, rule)}` };
     const path = samplePath(rule);
-    const alb = [...albRules].sort((a, b) => a.priority - b.priority).find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
+    const alb = [...albRules]
+      .sort((a, b) => a.priority - b.priority)
+      .find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
     return { rule, kind, edge: alb ? `ALB rule ${alb.name} (priority ${alb.priority})` : "ALB default action" };
   });
 }

@@ -56,18 +56,24 @@ function readDocument(file: string): { config?: Record<string, unknown> } {
     throw new StackFileError(file, [`it is not valid YAML: ${(e as Error).message.split("\n")[0]}`]);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new StackFileError(file, ["it must be a mapping with a config: key"]);
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new StackFileError(file, ["it must be a mapping with a config: key"]);
   const problems: string[] = [];
   const top = Object.keys(doc);
   for (const key of top.filter((k) => !STACK_FILE_KEYS.includes(k))) {
     const near = closestWord(key, STACK_FILE_KEYS);
     const hint = key.includes(":") || !near ? " (a config key? indent it under config:)" : ` (did you mean "${near}"?)`;
-    problems.push(`top-level key "${key}" is not a stack file setting${hint}; a stack file has ${STACK_FILE_KEYS.join(", ")}`);
+    problems.push(
+      `top-level key "${key}" is not a stack file setting${hint}; a stack file has ${STACK_FILE_KEYS.join(", ")}`,
+    );
   }
   const config = (doc as { config?: unknown }).config;
-  if (!("config" in doc) && top.length) problems.push(`it has no config: key, so it configures nothing; put the stack's settings under config:`);
+  if (!("config" in doc) && top.length)
+    problems.push(`it has no config: key, so it configures nothing; put the stack's settings under config:`);
   else if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
-    problems.push(`config: must be a mapping of keys such as throat:siteName, got ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`);
+    problems.push(
+      `config: must be a mapping of keys such as throat:siteName, got ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`,
+    );
   }
   if (problems.length) throw new StackFileError(file, problems);
   return doc as { config?: Record<string, unknown> };

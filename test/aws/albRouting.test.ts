@@ -18,7 +18,8 @@ let registered: AlbRule[];
 let defaultTarget: Destination;
 
 /** A target group's kind, from the Name tag the Edge gives it (`throat-prod-<kind>`). */
-const kindOf = (tg: RecordedResource): Destination => String((tg.inputs.tags as Record<string, string>).Name).replace("throat-prod-", "") as Destination;
+const kindOf = (tg: RecordedResource): Destination =>
+  String((tg.inputs.tags as Record<string, string>).Name).replace("throat-prod-", "") as Destination;
 
 /** The one target group a rule or listener forwards to, checked against the ARN it was given. */
 function forwardTarget(r: RecordedResource, action: { type: string; targetGroupArn?: string }): Destination {
@@ -40,7 +41,12 @@ beforeAll(async () => {
     expect(conditions).toHaveLength(1);
     const actions = r.inputs.actions as Array<{ type: string; targetGroupArn?: string }>;
     expect(actions).toHaveLength(1);
-    return { name: r.name, priority: Number(r.inputs.priority), pathPatterns: conditions[0]!.pathPattern!.values, target: forwardTarget(r, actions[0]!) as AlbRule["target"] };
+    return {
+      name: r.name,
+      priority: Number(r.inputs.priority),
+      pathPatterns: conditions[0]!.pathPattern!.values,
+      target: forwardTarget(r, actions[0]!) as AlbRule["target"],
+    };
   });
   const defaults = https.inputs.defaultActions as Array<{ type: string; targetGroupArn?: string }>;
   expect(defaults).toHaveLength(1);
@@ -60,30 +66,48 @@ test("the HTTPS listener's default action forwards to the sync target group", ()
 });
 
 test("one registered rule per plan rule, same priorities and patterns", () => {
-  expect(registered.map((r) => [r.priority, r.pathPatterns, r.target]).sort()).toEqual(plan.edge.albRules!.map((r) => [r.priority, r.pathPatterns, r.target]).sort());
+  expect(registered.map((r) => [r.priority, r.pathPatterns, r.target]).sort()).toEqual(
+    plan.edge.albRules!.map((r) => [r.priority, r.pathPatterns, r.target]).sort(),
+  );
 });
 
-test.each(routes.routes.filter((r) => r.gevent).map((r) => [r.rule, samplePath(r.rule)]))("gevent route %s (%s) reaches the gevent target group", (_rule, path) => {
-  expect(destination(path)).toBe("gevent");
-});
+test.each(routes.routes.filter((r) => r.gevent).map((r) => [r.rule, samplePath(r.rule)]))(
+  "gevent route %s (%s) reaches the gevent target group",
+  (_rule, path) => {
+    expect(destination(path)).toBe("gevent");
+  },
+);
 
 // Every other route: sync, with two exceptions the plan makes on purpose. /static/... is the
 // static tier's. And a sync-capable route on a gevent worker is harmless (CONTRACT.md), so the
 // plan sends a route there when path patterns cannot tell it from a gevent one: the same rule
 // with a gevent endpoint for another method, or a path under a gevent rule's `*`.
-const expectedOnGevent = ["/api/v3/register", "/do/upload/<sub>/delete/<name>", "/submit/<ptype>", "/submit/<ptype>/<sub>"];
-test.each(routes.routes.filter((r) => !r.gevent).map((r) => [r.rule, samplePath(r.rule), destinationOfRoute(routes, r.rule)]))("route %s (%s) reaches %s", (rule, path, want) => {
+const expectedOnGevent = [
+  "/api/v3/register",
+  "/do/upload/<sub>/delete/<name>",
+  "/submit/<ptype>",
+  "/submit/<ptype>/<sub>",
+];
+test.each(
+  routes.routes.filter((r) => !r.gevent).map((r) => [r.rule, samplePath(r.rule), destinationOfRoute(routes, r.rule)]),
+)("route %s (%s) reaches %s", (rule, path, want) => {
   const got = destination(path);
   if (expectedOnGevent.includes(rule)) expect(got).toBe("gevent");
   else expect(got).toBe(want);
 });
 
 test("the sync routes sent to gevent are exactly the known ones, each for a reason", () => {
-  const onGevent = [...new Set(routes.routes.filter((r) => !r.gevent && destination(samplePath(r.rule)) === "gevent").map((r) => r.rule))].sort();
+  const onGevent = [
+    ...new Set(
+      routes.routes.filter((r) => !r.gevent && destination(samplePath(r.rule)) === "gevent").map((r) => r.rule),
+    ),
+  ].sort();
   expect(onGevent).toEqual(expectedOnGevent);
   for (const rule of onGevent) {
     const sameRuleIsGevent = routes.geventRules.includes(rule);
-    const underGeventWildcard = routes.geventRules.some((g) => g.includes("<") && rule.startsWith(g.slice(0, g.indexOf("<"))));
+    const underGeventWildcard = routes.geventRules.some(
+      (g) => g.includes("<") && rule.startsWith(g.slice(0, g.indexOf("<"))),
+    );
     expect(sameRuleIsGevent || underGeventWildcard).toBe(true);
   }
 });
@@ -106,7 +130,12 @@ test.each([
 
 test("HTTP redirects to HTTPS; the ALB closes idle connections before gunicorn does", () => {
   const http = ofType(run, T.listener).find((l) => l.inputs.port === 80)!;
-  expect(http.inputs.defaultActions).toEqual([expect.objectContaining({ type: "redirect", redirect: expect.objectContaining({ protocol: "HTTPS", port: "443", statusCode: "HTTP_301" }) })]);
+  expect(http.inputs.defaultActions).toEqual([
+    expect.objectContaining({
+      type: "redirect",
+      redirect: expect.objectContaining({ protocol: "HTTPS", port: "443", statusCode: "HTTP_301" }),
+    }),
+  ]);
   const https = ofType(run, T.listener).find((l) => l.inputs.port === 443)!;
   expect(https.inputs.certificateArn).toBe(plan.settings.edge.certificateArn);
   expect(https.inputs.protocol).toBe("HTTPS");
@@ -123,7 +152,11 @@ test("target groups: ip targets on the app port, tuned deregistration, sticky so
   for (const kind of ["sync", "gevent", "socketio"]) {
     expect(groups[kind]).toMatchObject({ targetType: "ip", port: 5000, protocol: "HTTP" });
   }
-  expect(groups.static).toMatchObject({ targetType: "ip", port: 80, healthCheck: expect.objectContaining({ path: "/nginx-health" }) });
+  expect(groups.static).toMatchObject({
+    targetType: "ip",
+    port: 80,
+    healthCheck: expect.objectContaining({ path: "/nginx-health" }),
+  });
   // Worker checks must not go through the database (CONTRACT.md, Health): Flask's static route.
   const staticRoute = plan.routes.routes.find((r) => r.endpoint === "static")!;
   const flaskStatic = new RegExp(`^${staticRoute.rule.replace(/<path:\w+>/, ".+")}$`);

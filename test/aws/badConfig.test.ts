@@ -25,7 +25,16 @@ test(
 test(
   "the same size for the async kinds names their keys",
   async () => {
-    await expect(runProd({ workers: { ...workers({ cpu: 1024, memory: 2048 }), gevent: { replicas: 1, workerConnections: 40, cpu: 512, memory: 512 } } })).rejects.toThrow(/throat:workers\.gevent\.cpu \/ throat:workers\.gevent\.memory: Fargate has no task size 512 CPU \/ 512 MiB/);
+    await expect(
+      runProd({
+        workers: {
+          ...workers({ cpu: 1024, memory: 2048 }),
+          gevent: { replicas: 1, workerConnections: 40, cpu: 512, memory: 512 },
+        },
+      }),
+    ).rejects.toThrow(
+      /throat:workers\.gevent\.cpu \/ throat:workers\.gevent\.memory: Fargate has no task size 512 CPU \/ 512 MiB/,
+    );
   },
   RUN_TIMEOUT,
 );
@@ -33,7 +42,14 @@ test(
 test(
   "socket.io workers need a fixed count on AWS",
   async () => {
-    await expect(runProd({ workers: { ...workers({ cpu: 1024, memory: 2048 }), socketio: { replicas: { min: 1, max: 3 }, workerConnections: 100 } } })).rejects.toThrow(/throat:workers\.socketio\.replicas: got min 1, max 3/);
+    await expect(
+      runProd({
+        workers: {
+          ...workers({ cpu: 1024, memory: 2048 }),
+          socketio: { replicas: { min: 1, max: 3 }, workerConnections: 100 },
+        },
+      }),
+    ).rejects.toThrow(/throat:workers\.socketio\.replicas: got min 1, max 3/);
   },
   RUN_TIMEOUT,
 );
@@ -41,7 +57,9 @@ test(
 test(
   "subnet ids without the VPC they belong to are refused",
   async () => {
-    await expect(runProd({ aws: { publicSubnetIds: ["subnet-a", "subnet-b"], privateSubnetIds: ["subnet-c", "subnet-d"] } })).rejects.toThrow(/without throat:aws\.vpcId/);
+    await expect(
+      runProd({ aws: { publicSubnetIds: ["subnet-a", "subnet-b"], privateSubnetIds: ["subnet-c", "subnet-d"] } }),
+    ).rejects.toThrow(/without throat:aws\.vpcId/);
   },
   RUN_TIMEOUT,
 );
@@ -49,7 +67,9 @@ test(
 test(
   "CloudWatch's retention values only, with the nearest one suggested",
   async () => {
-    await expect(runProd({ aws: { logRetentionDays: 8 } })).rejects.toThrow(/throat:aws\.logRetentionDays: got 8; .*\(nearest: 7\)/);
+    await expect(runProd({ aws: { logRetentionDays: 8 } })).rejects.toThrow(
+      /throat:aws\.logRetentionDays: got 8; .*\(nearest: 7\)/,
+    );
   },
   RUN_TIMEOUT,
 );
@@ -69,9 +89,16 @@ test(
 );
 
 test("every settings problem is reported at once", () => {
-  const msg = errorOf(() => settings("prod", { ...PROD_REQUIRED, workers: { socketio: { replicas: { min: 1, max: 2 } } }, aws: { logRetentionDays: 10, publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"] } }));
+  const msg = errorOf(() =>
+    settings("prod", {
+      ...PROD_REQUIRED,
+      workers: { socketio: { replicas: { min: 1, max: 2 } } },
+      aws: { logRetentionDays: 10, publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"] },
+    }),
+  );
   expect(msg).toMatch(/has 3 configuration problem/);
-  for (const key of ["throat:workers.socketio.replicas", "throat:aws.logRetentionDays", "throat:aws.publicSubnetIds"]) expect(msg).toContain(key);
+  for (const key of ["throat:workers.socketio.replicas", "throat:aws.logRetentionDays", "throat:aws.publicSubnetIds"])
+    expect(msg).toContain(key);
 });
 
 test(

@@ -11,14 +11,25 @@ let run: ProgramRun;
 let pg15: ProgramRun;
 beforeAll(async () => {
   run = await runProd();
-  pg15 = await runProd({ database: { maxConnections: 400, engineVersion: "15", instanceClass: "db.t4g.large", multiAz: false, backupRetentionDays: 14 } });
+  pg15 = await runProd({
+    database: {
+      maxConnections: 400,
+      engineVersion: "15",
+      instanceClass: "db.t4g.large",
+      multiAz: false,
+      backupRetentionDays: 14,
+    },
+  });
 }, RUN_TIMEOUT);
 
 const instanceOf = (r: ProgramRun) => ofType(r, T.rds)[0]!;
 const groupOf = (r: ProgramRun) => ofType(r, T.parameterGroup)[0]!;
 
 test("the parameter group's family matches the engine version, and the instance uses that group", () => {
-  for (const [r, version] of [[run, "16"], [pg15, "15"]] as const) {
+  for (const [r, version] of [
+    [run, "16"],
+    [pg15, "15"],
+  ] as const) {
     const instance = instanceOf(r);
     const group = groupOf(r);
     expect(instance.inputs.engine).toBe("postgres");
@@ -30,7 +41,9 @@ test("the parameter group's family matches the engine version, and the instance 
 });
 
 test("max_connections is the plan's, applied at reboot (a static parameter)", () => {
-  expect(groupOf(run).inputs.parameters).toEqual([{ name: "max_connections", value: String(plan.budget.database.maxConnections), applyMethod: "pending-reboot" }]);
+  expect(groupOf(run).inputs.parameters).toEqual([
+    { name: "max_connections", value: String(plan.budget.database.maxConnections), applyMethod: "pending-reboot" },
+  ]);
   expect(plan.budget.database.maxConnections).toBe(400);
 });
 
@@ -61,7 +74,16 @@ test("encrypted, backed up, private, and protected: protect, deletion protection
 
 test("Redis: a replication group of the configured node type, failover across zones, encrypted at rest", () => {
   const redis = ofType(run, T.redis)[0]!.inputs;
-  expect(redis).toMatchObject({ engine: "redis", nodeType: plan.settings.redis.nodeType, port: 6379, numCacheClusters: 2, automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, transitEncryptionEnabled: true });
+  expect(redis).toMatchObject({
+    engine: "redis",
+    nodeType: plan.settings.redis.nodeType,
+    port: 6379,
+    numCacheClusters: 2,
+    automaticFailoverEnabled: true,
+    multiAzEnabled: true,
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+  });
 });
 
 test("the workers and the migration reach both by the endpoints RDS and ElastiCache report", () => {

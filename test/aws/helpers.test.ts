@@ -54,7 +54,11 @@ test("the ALB gives up on idle connections before gunicorn's async keep-alive", 
 
 test("the static tier's env carries every nginx file of the plan; an unknown file is refused", () => {
   const files = prodPlan().edge.nginxFiles;
-  expect(Object.keys(nginxEnvironment(files)).sort()).toEqual(["NGINX_EVENTS_CONF", "NGINX_HTTP_CONF", "NGINX_MAIN_CONF"]);
+  expect(Object.keys(nginxEnvironment(files)).sort()).toEqual([
+    "NGINX_EVENTS_CONF",
+    "NGINX_HTTP_CONF",
+    "NGINX_MAIN_CONF",
+  ]);
   expect(() => nginxEnvironment({ ...files, "throat/extra.conf": "" })).toThrow(/throat\/extra\.conf/);
 });
 
@@ -66,7 +70,12 @@ describe("the app image's build context", () => {
     expect(files.Dockerfile).toBe(APP_IMAGE_DOCKERFILE);
     expect(APP_IMAGE_DOCKERFILE).toMatch(/^FROM \$\{THROAT_IMAGE\}$/m);
     for (const f of Object.values(plan.app.configFiles)) expect(files[f.path]).toBe(f.text);
-    expect(Object.keys(files).sort()).toEqual(["Dockerfile", "configs/prod-gevent/config.yaml", "configs/prod-socketio/config.yaml", "configs/prod-sync/config.yaml"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "Dockerfile",
+      "configs/prod-gevent/config.yaml",
+      "configs/prod-socketio/config.yaml",
+      "configs/prod-sync/config.yaml",
+    ]);
   });
 
   test("written once, strays removed, every file at one fixed time (reproducible image digests)", () => {

@@ -9,7 +9,16 @@ let run: ProgramRun;
 beforeAll(async () => {
   run = await runProd({
     edge: { certificateArn: CERT },
-    database: { maxConnections: 400, instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionDays: 14, engineVersion: 15, maxAllocatedStorage: 300, applyImmediately: false },
+    database: {
+      maxConnections: 400,
+      instanceClass: "db.r6g.large",
+      allocatedStorage: 50,
+      multiAz: true,
+      backupRetentionDays: 14,
+      engineVersion: 15,
+      maxAllocatedStorage: 300,
+      applyImmediately: false,
+    },
     redis: { nodeType: "cache.r6g.large" },
     aws: { availabilityZones: 3, logRetentionDays: 90 },
     workers: {
@@ -22,7 +31,15 @@ beforeAll(async () => {
 
 test("database.* reach the RDS instance; engineVersion 15 given as a number picks postgres15", () => {
   const [db] = ofType(run, T.rds);
-  expect(db!.inputs).toMatchObject({ instanceClass: "db.r6g.large", allocatedStorage: 50, multiAz: true, backupRetentionPeriod: 14, engineVersion: "15", maxAllocatedStorage: 300, applyImmediately: false });
+  expect(db!.inputs).toMatchObject({
+    instanceClass: "db.r6g.large",
+    allocatedStorage: 50,
+    multiAz: true,
+    backupRetentionPeriod: 14,
+    engineVersion: "15",
+    maxAllocatedStorage: 300,
+    applyImmediately: false,
+  });
   expect(ofType(run, T.parameterGroup)[0]!.inputs.family).toBe("postgres15");
 });
 
@@ -38,12 +55,17 @@ test("aws.availabilityZones makes a subnet pair per zone; aws.logRetentionDays e
 });
 
 test("workers.<kind>.cpu/memory size each kind's task definition", () => {
-  const size = (family: RegExp) => ofType(run, T.taskDefinition).find((t) => family.test(String(t.inputs.family)))!.inputs;
+  const size = (family: RegExp) =>
+    ofType(run, T.taskDefinition).find((t) => family.test(String(t.inputs.family)))!.inputs;
   expect(size(/-sync$/)).toMatchObject({ cpu: "2048", memory: "4096" });
   expect(size(/-gevent$/)).toMatchObject({ cpu: "1024", memory: "3072" });
   expect(size(/-socketio$/)).toMatchObject({ cpu: "256", memory: "1024" });
 });
 
 test("edge.certificateArn is the HTTPS listener's certificate", () => {
-  expect(ofType(run, T.listener).map((l) => l.inputs.certificateArn).filter(Boolean)).toEqual([CERT]);
+  expect(
+    ofType(run, T.listener)
+      .map((l) => l.inputs.certificateArn)
+      .filter(Boolean),
+  ).toEqual([CERT]);
 });

@@ -20,29 +20,50 @@ const build = (run: ProgramRun, name: string) => one(run, T.image, name).inputs.
 
 test("the app image: Throat plus the plan's config files, from a generated context on disk", () => {
   const app = build(fromRef, "throat-prod-app");
-  expect(app).toMatchObject({ context: ".build/prod/app-image", dockerfile: ".build/prod/app-image/Dockerfile", platform: "linux/amd64", args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" } });
-  for (const f of Object.values(plan.app.configFiles)) expect(readFileSync(path.join(PROJECT_ROOT, app.context, f.path), "utf8")).toBe(f.text);
+  expect(app).toMatchObject({
+    context: ".build/prod/app-image",
+    dockerfile: ".build/prod/app-image/Dockerfile",
+    platform: "linux/amd64",
+    args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" },
+  });
+  for (const f of Object.values(plan.app.configFiles))
+    expect(readFileSync(path.join(PROJECT_ROOT, app.context, f.path), "utf8")).toBe(f.text);
 });
 
 test("the edge image: nginx/ on the same Throat image", () => {
-  expect(build(fromRef, "throat-prod-edge")).toMatchObject({ context: "nginx", dockerfile: "nginx/Dockerfile", args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" } });
+  expect(build(fromRef, "throat-prod-edge")).toMatchObject({
+    context: "nginx",
+    dockerfile: "nginx/Dockerfile",
+    args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" },
+  });
 });
 
 test("pushed to the stack's ECR repository with ECR's credentials, kept secret", () => {
   const repo = ofType(fromRef, T.ecr)[0]!;
   expect(repo.inputs.name).toBe("throat-prod");
   for (const image of ofType(fromRef, T.image)) {
-    expect(String(image.inputs.imageName)).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod:(app|edge)$/);
+    expect(String(image.inputs.imageName)).toMatch(
+      /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod:(app|edge)$/,
+    );
     expect(image.inputs.registry).toMatchObject({ username: "AWS", server: expect.stringContaining("/throat-prod") });
     expect(image.secretInputs).toContain("registry");
   }
 });
 
 test("built from throat:appSource, the Throat image is pushed too and both builds start from its digest", () => {
-  expect(ofType(fromSource, T.image).map((i) => i.name).sort()).toEqual(["throat-prod-app", "throat-prod-edge", "throat-prod-throat"]);
-  expect(build(fromSource, "throat-prod-throat")).toMatchObject({ context: "test/fixtures/throat-checkout", dockerfile: "test/fixtures/throat-checkout/Dockerfile" });
+  expect(
+    ofType(fromSource, T.image)
+      .map((i) => i.name)
+      .sort(),
+  ).toEqual(["throat-prod-app", "throat-prod-edge", "throat-prod-throat"]);
+  expect(build(fromSource, "throat-prod-throat")).toMatchObject({
+    context: "test/fixtures/throat-checkout",
+    dockerfile: "test/fixtures/throat-checkout/Dockerfile",
+  });
   for (const name of ["throat-prod-app", "throat-prod-edge"]) {
-    expect(dependenciesOfType(fromSource, one(fromSource, T.image, name), T.image).map((i) => i.name)).toEqual(["throat-prod-throat"]);
+    expect(dependenciesOfType(fromSource, one(fromSource, T.image, name), T.image).map((i) => i.name)).toEqual([
+      "throat-prod-throat",
+    ]);
     expect(build(fromSource, name).args.THROAT_IMAGE).not.toBe("");
   }
 });

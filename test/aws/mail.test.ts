@@ -17,8 +17,15 @@ beforeAll(async () => {
 }, RUN_TIMEOUT);
 
 const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== "throat-prod-static");
-const roleOf = (run: ProgramRun, id: unknown) => ofType(run, T.sg).find((g) => `${g.name}-id` === id)?.name.replace("throat-prod-", "");
-const egress = (run: ProgramRun) => ofType(run, T.egress).map((r) => `${roleOf(run, r.inputs.securityGroupId)} -> ${String(r.inputs.cidrIpv4 ?? roleOf(run, r.inputs.referencedSecurityGroupId))}:${String(r.inputs.fromPort)}`);
+const roleOf = (run: ProgramRun, id: unknown) =>
+  ofType(run, T.sg)
+    .find((g) => `${g.name}-id` === id)
+    ?.name.replace("throat-prod-", "");
+const egress = (run: ProgramRun) =>
+  ofType(run, T.egress).map(
+    (r) =>
+      `${roleOf(run, r.inputs.securityGroupId)} -> ${String(r.inputs.cidrIpv4 ?? roleOf(run, r.inputs.referencedSecurityGroupId))}:${String(r.inputs.fromPort)}`,
+  );
 
 test("MAIL_PASSWORD is a Secrets Manager secret in every app task's `secrets`, never in `environment`", () => {
   expect(appTasks(withMail).length).toBeGreaterThanOrEqual(4); // sync, gevent, socketio, migration
@@ -26,7 +33,9 @@ test("MAIL_PASSWORD is a Secrets Manager secret in every app task's `secrets`, n
     const [c] = containers(td);
     expect(Object.keys(envOf(c!))).not.toContain("MAIL_PASSWORD");
     const mail = c!.secrets.find((s) => s.name === "MAIL_PASSWORD");
-    expect(mail?.valueFrom).toMatch(new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-mail-password")}-`));
+    expect(mail?.valueFrom).toMatch(
+      new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-mail-password")}-`),
+    );
   }
   const version = ofType(withMail, T.secretVersion).find((v) => v.name === "throat-prod-mail-password")!;
   expect(version.inputs.secretString).toBe(PASSWORD);
@@ -34,13 +43,18 @@ test("MAIL_PASSWORD is a Secrets Manager secret in every app task's `secrets`, n
 });
 
 test("the password appears in no other input (task definitions, image builds, config files) and no output", () => {
-  for (const r of withMail.resources.filter((x) => x.type !== T.secretVersion)) expect(JSON.stringify(r.inputs)).not.toContain(PASSWORD);
+  for (const r of withMail.resources.filter((x) => x.type !== T.secretVersion))
+    expect(JSON.stringify(r.inputs)).not.toContain(PASSWORD);
   expect(JSON.stringify(withMail.outputs)).not.toContain(PASSWORD);
 });
 
 test("the app execution role may read the mail secret", () => {
-  const policy = JSON.parse(String(ofType(withMail, T.rolePolicy).find((p) => p.name === "throat-prod-app-execution")!.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
-  const arns = policy.Statement.filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue")).flatMap((s) => [s.Resource].flat());
+  const policy = JSON.parse(
+    String(ofType(withMail, T.rolePolicy).find((p) => p.name === "throat-prod-app-execution")!.inputs.policy),
+  ) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
+  const arns = policy.Statement.filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue")).flatMap(
+    (s) => [s.Resource].flat(),
+  );
   const mailArn = containers(appTasks(withMail)[0]!)[0]!.secrets.find((s) => s.name === "MAIL_PASSWORD")!.valueFrom;
   expect(arns).toContain(mailArn);
 });
@@ -52,5 +66,6 @@ test("SMTP egress: the workers to the configured port only with mail; nothing wi
   expect(egress(without).filter((f) => smtpPorts.includes(f.split(":").pop()!))).toEqual([]);
   // No mail secret either.
   expect(ofType(without, T.secret).map((s) => s.name)).not.toContain("throat-prod-mail-password");
-  for (const td of appTasks(without)) expect(containers(td)[0]!.secrets.map((s) => s.name)).not.toContain("MAIL_PASSWORD");
+  for (const td of appTasks(without))
+    expect(containers(td)[0]!.secrets.map((s) => s.name)).not.toContain("MAIL_PASSWORD");
 });

@@ -3,7 +3,12 @@
 // task, the exit code and where the output is, because that message is what `pulumi up` shows.
 import { MIGRATION_RUNNER_SOURCE, MigrationEvent } from "../../components/aws/migrationRunner";
 
-type Task = { taskArn: string; lastStatus: string; stoppedReason?: string; containers?: Array<{ name: string; exitCode?: number; reason?: string }> };
+type Task = {
+  taskArn: string;
+  lastStatus: string;
+  stoppedReason?: string;
+  containers?: Array<{ name: string; exitCode?: number; reason?: string }>;
+};
 type Handler = (event: MigrationEvent, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
 
 /** Loads the source as CommonJS, the way Lambda does, with `require` answering only the SDK. */
@@ -27,7 +32,11 @@ const cmd = Object.fromEntries(
   ]),
 );
 
-function fakeEcs(script: { running?: string[]; run?: { tasks?: Task[]; failures?: unknown[] }; describe: (arn: string, call: number) => Task }) {
+function fakeEcs(script: {
+  running?: string[];
+  run?: { tasks?: Task[]; failures?: unknown[] };
+  describe: (arn: string, call: number) => Task;
+}) {
   const calls: Array<[string, unknown]> = [];
   let describes = 0;
   return {
@@ -36,7 +45,13 @@ function fakeEcs(script: { running?: string[]; run?: { tasks?: Task[]; failures?
       send: async (c: { op: string; input: unknown }) => {
         calls.push([c.op, c.input]);
         if (c.op === "ListTasks") return { taskArns: script.running ?? [] };
-        if (c.op === "RunTask") return script.run ?? { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123", lastStatus: "PROVISIONING" }], failures: [] };
+        if (c.op === "RunTask")
+          return (
+            script.run ?? {
+              tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123", lastStatus: "PROVISIONING" }],
+              failures: [],
+            }
+          );
         const arn = (c.input as { tasks: string[] }).tasks[0]!;
         return { tasks: [script.describe(arn, ++describes)] };
       },
@@ -56,21 +71,43 @@ const event: MigrationEvent = {
 };
 const plenty = { getRemainingTimeInMillis: () => 600_000 };
 const noSleep = async () => {};
-const stopped = (arn: string, exitCode: number | undefined, extra: Partial<Task> = {}): Task => ({ taskArn: arn, lastStatus: "STOPPED", containers: [{ name: "migrate", exitCode }], ...extra });
+const stopped = (arn: string, exitCode: number | undefined, extra: Partial<Task> = {}): Task => ({
+  taskArn: arn,
+  lastStatus: "STOPPED",
+  containers: [{ name: "migrate", exitCode }],
+  ...extra,
+});
 
 test("runs the task with the event's network and waits for it to exit 0", async () => {
-  const ecs = fakeEcs({ describe: (arn, call) => (call < 3 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)) });
+  const ecs = fakeEcs({
+    describe: (arn, call) => (call < 3 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
+  });
   const sleeps: number[] = [];
   const handler = load().makeHandler(ecs.client, cmd, async (ms) => void sleeps.push(ms));
-  await expect(handler(event, plenty)).resolves.toEqual({ taskArn: "arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123", exitCode: 0 });
-  expect(ecs.calls.map(([o]) => o)).toEqual(["ListTasks", "RunTask", "DescribeTasks", "DescribeTasks", "DescribeTasks"]);
+  await expect(handler(event, plenty)).resolves.toEqual({
+    taskArn: "arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123",
+    exitCode: 0,
+  });
+  expect(ecs.calls.map(([o]) => o)).toEqual([
+    "ListTasks",
+    "RunTask",
+    "DescribeTasks",
+    "DescribeTasks",
+    "DescribeTasks",
+  ]);
   expect(ecs.calls[1]![1]).toEqual({
     cluster: event.cluster,
     taskDefinition: event.taskDefinition,
     launchType: "FARGATE",
     count: 1,
     startedBy: "throat-migration",
-    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-migration"], assignPublicIp: "DISABLED" } },
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: ["subnet-a", "subnet-b"],
+        securityGroups: ["sg-migration"],
+        assignPublicIp: "DISABLED",
+      },
+    },
   });
   expect(sleeps).toEqual([10000, 10000]);
 });
@@ -84,34 +121,63 @@ test("a non-zero exit fails, naming the task, the exit code and the log stream",
 });
 
 test("a container that never ran (image pull, secrets) fails too", async () => {
-  const ecs = fakeEcs({ describe: (arn) => ({ taskArn: arn, lastStatus: "STOPPED", stoppedReason: "ResourceInitializationError: unable to pull secrets", containers: [{ name: "migrate", reason: "CannotPullContainerError" }] }) });
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(/ResourceInitializationError.*exit code none \(CannotPullContainerError\)/);
+  const ecs = fakeEcs({
+    describe: (arn) => ({
+      taskArn: arn,
+      lastStatus: "STOPPED",
+      stoppedReason: "ResourceInitializationError: unable to pull secrets",
+      containers: [{ name: "migrate", reason: "CannotPullContainerError" }],
+    }),
+  });
+  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
+    /ResourceInitializationError.*exit code none \(CannotPullContainerError\)/,
+  );
 });
 
 test("a task ECS cannot place fails at once", async () => {
   const ecs = fakeEcs({ run: { tasks: [], failures: [{ reason: "RESOURCE:ENI" }] }, describe: () => stopped("x", 0) });
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(/could not start the migration task: \[\{"reason":"RESOURCE:ENI"\}\]/);
+  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
+    /could not start the migration task: \[\{"reason":"RESOURCE:ENI"\}\]/,
+  );
 });
 
 test("a migration still running from an earlier deploy is waited for before ours starts", async () => {
   const old = "arn:aws:ecs:eu-west-1:1:task/throat-prod/old999";
-  const ecs = fakeEcs({ running: [old], describe: (arn, call) => (arn === old && call < 2 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)) });
+  const ecs = fakeEcs({
+    running: [old],
+    describe: (arn, call) => (arn === old && call < 2 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
+  });
   await load().makeHandler(ecs.client, cmd, noSleep)(event, plenty);
-  expect(ecs.calls.map(([o, input]) => (o === "DescribeTasks" ? `Describe ${(input as { tasks: string[] }).tasks[0]!.split("/").pop()}` : o))).toEqual(["ListTasks", "Describe old999", "Describe old999", "RunTask", "Describe abc123"]);
+  expect(
+    ecs.calls.map(([o, input]) =>
+      o === "DescribeTasks" ? `Describe ${(input as { tasks: string[] }).tasks[0]!.split("/").pop()}` : o,
+    ),
+  ).toEqual(["ListTasks", "Describe old999", "Describe old999", "RunTask", "Describe abc123"]);
   expect(ecs.calls[0]![1]).toEqual({ cluster: event.cluster, family: "throat-prod-migrate", desiredStatus: "RUNNING" });
 });
 
 test("near Lambda's timeout it reports the task still running instead of being killed", async () => {
   const ecs = fakeEcs({ describe: (arn) => ({ taskArn: arn, lastStatus: "RUNNING" }) });
   const almostOut = { getRemainingTimeInMillis: () => 20_000 };
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, almostOut)).rejects.toThrow(/still running as this function times out; it goes on\. Run 'pulumi up' again/);
+  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, almostOut)).rejects.toThrow(
+    /still running as this function times out; it goes on\. Run 'pulumi up' again/,
+  );
 });
 
 test("the handler Lambda calls loads the AWS SDK the runtime provides", () => {
   const module = { exports: {} as Record<string, unknown> };
   const required: string[] = [];
-  const sdk = { ECSClient: class { send = async () => ({ taskArns: [] }); }, ...cmd };
-  new Function("require", "module", "exports", MIGRATION_RUNNER_SOURCE)((n: string) => (required.push(n), sdk), module, module.exports);
+  const sdk = {
+    ECSClient: class {
+      send = async () => ({ taskArns: [] });
+    },
+    ...cmd,
+  };
+  new Function("require", "module", "exports", MIGRATION_RUNNER_SOURCE)(
+    (n: string) => (required.push(n), sdk),
+    module,
+    module.exports,
+  );
   void (module.exports.handler as Handler)(event, plenty).catch(() => undefined);
   expect(required).toEqual(["@aws-sdk/client-ecs"]);
 });

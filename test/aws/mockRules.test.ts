@@ -6,7 +6,12 @@ import { T } from "./support";
 beforeEach(() => reset());
 
 const listener = listenerArn("edge-https");
-const rule = (priority: number, values: string[], l = listener) => ({ listenerArn: l, priority, conditions: [{ pathPattern: { values } }], actions: [{ type: "forward", targetGroupArn: "arn:tg" }] });
+const rule = (priority: number, values: string[], l = listener) => ({
+  listenerArn: l,
+  priority,
+  conditions: [{ pathPattern: { values } }],
+  actions: [{ type: "forward", targetGroupArn: "arn:tg" }],
+});
 const taskDefinition = (cpu: number, memory: number) => ({
   family: "t",
   requiresCompatibilities: ["FARGATE"],
@@ -19,9 +24,17 @@ const taskDefinition = (cpu: number, memory: number) => ({
 describe("listener rules", () => {
   test("at most 5 condition values per rule", () => {
     expect(() => check(T.listenerRule, "five", rule(1, ["/a", "/b", "/c", "/d", "/e"]))).not.toThrow();
-    expect(() => check(T.listenerRule, "six", rule(2, ["/a", "/b", "/c", "/d", "/e", "/f"]))).toThrow(/6 condition values; "Condition values per rule: 5"/);
+    expect(() => check(T.listenerRule, "six", rule(2, ["/a", "/b", "/c", "/d", "/e", "/f"]))).toThrow(
+      /6 condition values; "Condition values per rule: 5"/,
+    );
     // Across conditions too: 3 paths and 3 host names.
-    const mixed = { ...rule(3, ["/a", "/b", "/c"]), conditions: [{ pathPattern: { values: ["/a", "/b", "/c"] } }, { hostHeader: { values: ["a.example", "b.example", "c.example"] } }] };
+    const mixed = {
+      ...rule(3, ["/a", "/b", "/c"]),
+      conditions: [
+        { pathPattern: { values: ["/a", "/b", "/c"] } },
+        { hostHeader: { values: ["a.example", "b.example", "c.example"] } },
+      ],
+    };
     expect(() => check(T.listenerRule, "mixed", mixed)).toThrow(/6 condition values/);
   });
 
@@ -50,7 +63,9 @@ describe("listener rules", () => {
     check(T.listener, "edge-http", { loadBalancerArn: "arn:alb/edge", port: 80 });
     for (let i = 1; i <= 60; i++) check(T.listenerRule, `https-${i}`, rule(i, ["/a"]));
     for (let i = 1; i <= 40; i++) check(T.listenerRule, `http-${i}`, rule(i, ["/a"], listenerArn("edge-http")));
-    expect(() => check(T.listenerRule, "http-41", rule(41, ["/a"], listenerArn("edge-http")))).toThrow(/rule 101 on load balancer arn:alb\/edge; "Rules per Application Load Balancer/);
+    expect(() => check(T.listenerRule, "http-41", rule(41, ["/a"], listenerArn("edge-http")))).toThrow(
+      /rule 101 on load balancer arn:alb\/edge; "Rules per Application Load Balancer/,
+    );
   });
 
   test("path patterns of at most 128 characters", () => {
@@ -101,11 +116,22 @@ describe("Fargate task sizes", () => {
   });
 
   test("an EC2-only task definition is not held to Fargate's sizes", () => {
-    expect(() => check(T.taskDefinition, "td", { ...taskDefinition(256, 8192), requiresCompatibilities: ["EC2"] })).not.toThrow();
+    expect(() =>
+      check(T.taskDefinition, "td", { ...taskDefinition(256, 8192), requiresCompatibilities: ["EC2"] }),
+    ).not.toThrow();
   });
 
   test("a variable in both environment and secrets is refused", () => {
-    const td = { ...taskDefinition(256, 512), containerDefinitions: JSON.stringify([{ name: "app", environment: [{ name: "DATABASE_PASSWORD", value: "x" }], secrets: [{ name: "DATABASE_PASSWORD", valueFrom: "arn" }] }]) };
+    const td = {
+      ...taskDefinition(256, 512),
+      containerDefinitions: JSON.stringify([
+        {
+          name: "app",
+          environment: [{ name: "DATABASE_PASSWORD", value: "x" }],
+          secrets: [{ name: "DATABASE_PASSWORD", valueFrom: "arn" }],
+        },
+      ]),
+    };
     expect(() => check(T.taskDefinition, "td", td)).toThrow(/sets DATABASE_PASSWORD twice/);
   });
 });
@@ -113,24 +139,39 @@ describe("Fargate task sizes", () => {
 describe("RDS", () => {
   test("the parameter group family must match the instance's engine version", () => {
     check(T.parameterGroup, "pg15", { name: "throat-pg15", family: "postgres15", parameters: [] });
-    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: "throat-pg15" })).toThrow(/family postgres15; engine postgres 16 needs postgres16/);
+    expect(() =>
+      check(T.rds, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: "throat-pg15" }),
+    ).toThrow(/family postgres15; engine postgres 16 needs postgres16/);
     check(T.parameterGroup, "pg16", { name: "throat-pg16", family: "postgres16", parameters: [] });
-    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16.4", parameterGroupName: "throat-pg16" })).not.toThrow();
+    expect(() =>
+      check(T.rds, "db", { engine: "postgres", engineVersion: "16.4", parameterGroupName: "throat-pg16" }),
+    ).not.toThrow();
   });
 
   test("an auto-named parameter group is found by the name the provider gives it", () => {
     check(T.parameterGroup, "throat-prod-postgres14", { family: "postgres14", parameters: [] });
     const name = state(T.parameterGroup, "throat-prod-postgres14", {}).name;
-    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: name })).toThrow(/needs postgres16/);
+    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: name })).toThrow(
+      /needs postgres16/,
+    );
   });
 
   test("max_connections is static: pending-reboot only", () => {
-    expect(() => check(T.parameterGroup, "pg", { family: "postgres16", parameters: [{ name: "max_connections", value: "100", applyMethod: "immediate" }] })).toThrow(/pending-reboot/);
-    expect(() => check(T.parameterGroup, "pg", { family: "postgres16", parameters: [{ name: "max_connections", value: "100" }] })).toThrow(/pending-reboot/);
+    expect(() =>
+      check(T.parameterGroup, "pg", {
+        family: "postgres16",
+        parameters: [{ name: "max_connections", value: "100", applyMethod: "immediate" }],
+      }),
+    ).toThrow(/pending-reboot/);
+    expect(() =>
+      check(T.parameterGroup, "pg", { family: "postgres16", parameters: [{ name: "max_connections", value: "100" }] }),
+    ).toThrow(/pending-reboot/);
   });
 
   test("keeping a final snapshot needs its identifier", () => {
-    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16", skipFinalSnapshot: false })).toThrow(/finalSnapshotIdentifier/);
+    expect(() => check(T.rds, "db", { engine: "postgres", engineVersion: "16", skipFinalSnapshot: false })).toThrow(
+      /finalSnapshotIdentifier/,
+    );
   });
 });
 
@@ -145,24 +186,45 @@ describe("other limits", () => {
   });
 
   test("the circuit breaker needs the ECS deployment controller", () => {
-    expect(() => check(T.service, "s", { deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentController: { type: "CODE_DEPLOY" } })).toThrow(/rolling update/);
-    expect(() => check(T.service, "s", { deploymentCircuitBreaker: { enable: true, rollback: true }, deploymentController: { type: "ECS" } })).not.toThrow();
+    expect(() =>
+      check(T.service, "s", {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentController: { type: "CODE_DEPLOY" },
+      }),
+    ).toThrow(/rolling update/);
+    expect(() =>
+      check(T.service, "s", {
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentController: { type: "ECS" },
+      }),
+    ).not.toThrow();
   });
 });
 
 describe("state: what the provider would report", () => {
   test("resources", () => {
-    expect(state(T.alb, "throat-prod-alb", { name: "throat-prod" }).dnsName).toMatch(/^throat-prod-.*\.elb\.amazonaws\.com$/);
+    expect(state(T.alb, "throat-prod-alb", { name: "throat-prod" }).dnsName).toMatch(
+      /^throat-prod-.*\.elb\.amazonaws\.com$/,
+    );
     const db = state(T.rds, "throat-prod-postgres", { identifier: "throat-prod", port: 5432 });
     expect(db.endpoint).toBe(`${String(db.address)}:5432`);
-    expect(state(T.ecr, "throat-prod", { name: "throat-prod" }).repositoryUrl).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod$/);
+    expect(state(T.ecr, "throat-prod", { name: "throat-prod" }).repositoryUrl).toMatch(
+      /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod$/,
+    );
     expect(state(T.secret, "s", {}).arn).toMatch(/^arn:aws:secretsmanager:/);
-    expect(state(T.taskDefinition, "td", { family: "f" })).toMatchObject({ arn: expect.stringMatching(/task-definition\/f:1$/), arnWithoutRevision: expect.stringMatching(/task-definition\/f$/) });
-    expect(state(T.redis, "r", { replicationGroupId: "throat-prod" }).primaryEndpointAddress).toMatch(/^master\.throat-prod\./);
+    expect(state(T.taskDefinition, "td", { family: "f" })).toMatchObject({
+      arn: expect.stringMatching(/task-definition\/f:1$/),
+      arnWithoutRevision: expect.stringMatching(/task-definition\/f$/),
+    });
+    expect(state(T.redis, "r", { replicationGroupId: "throat-prod" }).primaryEndpointAddress).toMatch(
+      /^master\.throat-prod\./,
+    );
   });
 
   test("invokes", () => {
-    expect((state("aws:index/getAvailabilityZones:getAvailabilityZones", "", {}).names as string[]).length).toBeGreaterThanOrEqual(2);
+    expect(
+      (state("aws:index/getAvailabilityZones:getAvailabilityZones", "", {}).names as string[]).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(state("aws:index/getRegion:getRegion", "", {}).region).toEqual(expect.any(String));
     expect(state("aws:index/getCallerIdentity:getCallerIdentity", "", {}).accountId).toMatch(/^\d{12}$/);
     expect(state("aws:ecr/getAuthorizationToken:getAuthorizationToken", "", {})).toMatchObject({ userName: "AWS" });
@@ -170,50 +232,91 @@ describe("state: what the provider would report", () => {
 });
 
 describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same first)", () => {
-  const instance = (extra: Record<string, unknown>) => ({ engine: "postgres", engineVersion: "16", skipFinalSnapshot: true, ...extra });
+  const instance = (extra: Record<string, unknown>) => ({
+    engine: "postgres",
+    engineVersion: "16",
+    skipFinalSnapshot: true,
+    ...extra,
+  });
   test("an instance class without db. and a backup retention above 35 days", () => {
-    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "db.t4g.small", backupRetentionPeriod: 35 }))).not.toThrow();
-    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "t4g.small" }))).toThrow(/instanceClass "t4g\.small" is not a DB instance class/);
-    expect(() => check("aws:rds/instance:Instance", "db", instance({ backupRetentionPeriod: 36 }))).toThrow(/backupRetentionPeriod 36: "Must be a value from 0 to 35"/);
+    expect(() =>
+      check("aws:rds/instance:Instance", "db", instance({ instanceClass: "db.t4g.small", backupRetentionPeriod: 35 })),
+    ).not.toThrow();
+    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "t4g.small" }))).toThrow(
+      /instanceClass "t4g\.small" is not a DB instance class/,
+    );
+    expect(() => check("aws:rds/instance:Instance", "db", instance({ backupRetentionPeriod: 36 }))).toThrow(
+      /backupRetentionPeriod 36: "Must be a value from 0 to 35"/,
+    );
   });
 
   test("max_connections above PostgreSQL's limit", () => {
-    const group = (value: number) => ({ family: "postgres16", parameters: [{ name: "max_connections", value: String(value), applyMethod: "pending-reboot" }] });
+    const group = (value: number) => ({
+      family: "postgres16",
+      parameters: [{ name: "max_connections", value: String(value), applyMethod: "pending-reboot" }],
+    });
     expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262121))).not.toThrow();
-    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262122))).toThrow(/max_connections 262122 above PostgreSQL's 262121/);
+    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262122))).toThrow(
+      /max_connections 262122 above PostgreSQL's 262121/,
+    );
   });
 
   test("a node type without cache.", () => {
-    expect(() => check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "cache.t4g.micro" })).not.toThrow();
-    expect(() => check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "t4g.micro" })).toThrow(/not an ElastiCache node type/);
+    expect(() =>
+      check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "cache.t4g.micro" }),
+    ).not.toThrow();
+    expect(() =>
+      check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "t4g.micro" }),
+    ).toThrow(/not an ElastiCache node type/);
   });
 
   test("a listener certificate from another region than the load balancer's", () => {
     // Outside a program run the mock's region is us-east-1 (no aws:region set).
-    const https = (region: string) => ({ loadBalancerArn: "arn:alb", port: 443, certificateArn: `arn:aws:acm:${region}:123456789012:certificate/abc` });
+    const https = (region: string) => ({
+      loadBalancerArn: "arn:alb",
+      port: 443,
+      certificateArn: `arn:aws:acm:${region}:123456789012:certificate/abc`,
+    });
     expect(() => check("aws:lb/listener:Listener", "https", https("us-east-1"))).not.toThrow();
-    expect(() => check("aws:lb/listener:Listener", "https", https("eu-west-1"))).toThrow(/certificate .* is in eu-west-1, the load balancer in us-east-1/);
+    expect(() => check("aws:lb/listener:Listener", "https", https("eu-west-1"))).toThrow(
+      /certificate .* is in eu-west-1, the load balancer in us-east-1/,
+    );
   });
 });
 
 describe("container ulimits (ECS API Reference, Ulimit)", () => {
-  const withUlimits = (ulimits: unknown[]) => ({ ...taskDefinition(512, 1024), containerDefinitions: JSON.stringify([{ name: "app", image: "x", environment: [], secrets: [], ulimits }]) });
+  const withUlimits = (ulimits: unknown[]) => ({
+    ...taskDefinition(512, 1024),
+    containerDefinitions: JSON.stringify([{ name: "app", image: "x", environment: [], secrets: [], ulimits }]),
+  });
   test("nofile soft = hard within the kernel's 1048576 passes", () => {
-    expect(() => check(T.taskDefinition, "ok", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 70000 }]))).not.toThrow();
+    expect(() =>
+      check(T.taskDefinition, "ok", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 70000 }])),
+    ).not.toThrow();
   });
   test("a soft limit above the hard one, a missing limit, or nofile above 1048576 is refused", () => {
-    expect(() => check(T.taskDefinition, "a", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 65535 }]))).toThrow(/softLimit 70000 above hardLimit 65535/);
-    expect(() => check(T.taskDefinition, "b", withUlimits([{ name: "nofile", softLimit: 70000 }]))).toThrow(/needs softLimit and hardLimit/);
-    expect(() => check(T.taskDefinition, "c", withUlimits([{ name: "nofile", softLimit: 2000000, hardLimit: 2000000 }]))).toThrow(/above 1048576/);
+    expect(() =>
+      check(T.taskDefinition, "a", withUlimits([{ name: "nofile", softLimit: 70000, hardLimit: 65535 }])),
+    ).toThrow(/softLimit 70000 above hardLimit 65535/);
+    expect(() => check(T.taskDefinition, "b", withUlimits([{ name: "nofile", softLimit: 70000 }]))).toThrow(
+      /needs softLimit and hardLimit/,
+    );
+    expect(() =>
+      check(T.taskDefinition, "c", withUlimits([{ name: "nofile", softLimit: 2000000, hardLimit: 2000000 }])),
+    ).toThrow(/above 1048576/);
   });
 });
 
 describe("ElastiCache replication group limits", () => {
   const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
   test("failover needs a replica; at most 6 nodes; snapshots kept 0-35 days", () => {
-    expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: true })).toThrow(/automaticFailoverEnabled needs numCacheClusters >= 2/);
+    expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: true })).toThrow(
+      /automaticFailoverEnabled needs numCacheClusters >= 2/,
+    );
     expect(() => check(RG, "r", { numCacheClusters: 7 })).toThrow(/maximum is 6/);
     expect(() => check(RG, "r", { numCacheClusters: 2, snapshotRetentionLimit: 36 })).toThrow(/outside 0-35 days/);
-    expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: false, snapshotRetentionLimit: 35 })).not.toThrow();
+    expect(() =>
+      check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: false, snapshotRetentionLimit: 35 }),
+    ).not.toThrow();
   });
 });

@@ -14,7 +14,8 @@ beforeAll(async () => {
   run = await runProd();
 }, RUN_TIMEOUT);
 
-const taskDefArn = (family: string, revision: number) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:${revision}`;
+const taskDefArn = (family: string, revision: number) =>
+  `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:${revision}`;
 /** DescribeServices after the circuit breaker rolled the sync service back to revision 0. */
 const rolledBack = {
   deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn("throat-prod-sync", 0), rolloutState: "COMPLETED" }],
@@ -26,11 +27,17 @@ test("every service, the static tier too, gets a check that runs after its updat
   const services = ofType(run, T.service);
   expect(checks).toHaveLength(services.length);
   for (const service of services) {
-    const check = checks.find((c) => (JSON.parse(String(c.inputs.input)) as RolloutEvent).service === service.inputs.name)!;
+    const check = checks.find(
+      (c) => (JSON.parse(String(c.inputs.input)) as RolloutEvent).service === service.inputs.name,
+    )!;
     expect(check.dependencies).toContain(service.urn);
-    const taskDefinition = run.resources.find((r) => r.urn === check.propertyDependencies.input?.find((u) => u.includes("TaskDefinition")));
+    const taskDefinition = run.resources.find(
+      (r) => r.urn === check.propertyDependencies.input?.find((u) => u.includes("TaskDefinition")),
+    );
     // The input carries the task definition ARN with its revision: a new revision, a new check.
-    expect((JSON.parse(String(check.inputs.input)) as RolloutEvent).taskDefinition).toMatch(/:task-definition\/.+:\d+$/);
+    expect((JSON.parse(String(check.inputs.input)) as RolloutEvent).taskDefinition).toMatch(
+      /:task-definition\/.+:\d+$/,
+    );
     expect(taskDefinition?.type).toBe(T.taskDefinition);
   }
 });
@@ -38,14 +45,20 @@ test("every service, the static tier too, gets a check that runs after its updat
 /** `pulumi up` of prod, in its own process, with ECS answering `ecsServices` after the update. */
 function up(ecsServices: Record<string, unknown>) {
   const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-  return spawnSync(tsx, [path.join(__dirname, "rolledBack.program.ts"), JSON.stringify(ecsServices)], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
+  return spawnSync(tsx, [path.join(__dirname, "rolledBack.program.ts"), JSON.stringify(ecsServices)], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }
 
 test("`pulumi up` fails when the circuit breaker rolled a service back, naming the service and what runs", () => {
   const result = up({ "throat-prod-sync": rolledBack });
   expect(result.status).toBe(1);
   const message = result.stderr;
-  expect(message).toMatch(/service throat-prod-sync: the deploy rolled back \(deployment circuit breaker\); task definition \S+throat-prod-sync:0 runs, not \S+throat-prod-sync:1/);
+  expect(message).toMatch(
+    /service throat-prod-sync: the deploy rolled back \(deployment circuit breaker\); task definition \S+throat-prod-sync:0 runs, not \S+throat-prod-sync:1/,
+  );
   expect(message).toMatch(/deployment failed: tasks failed to start/);
   expect(message).toMatch(/run 'pulumi up' again/);
   // The same program with ECS running what it was asked: the update succeeds.
@@ -56,31 +69,67 @@ test("`pulumi up` fails when the circuit breaker rolled a service back, naming t
 
 describe("the function, run as Lambda loads it, against a fake ECS", () => {
   const { makeHandler } = loadRolloutCheck();
-  const event: RolloutEvent = { check: "rollout", cluster: "arn:aws:ecs:eu-west-1:1:cluster/throat-prod", service: "throat-prod-sync", taskDefinition: taskDefArn("throat-prod-sync", 7) };
-  const cmd = Object.fromEntries(["DescribeServices", "UpdateService"].map((op) => [`${op}Command`, class { readonly op = op; constructor(readonly input: unknown) {} }]));
+  const event: RolloutEvent = {
+    check: "rollout",
+    cluster: "arn:aws:ecs:eu-west-1:1:cluster/throat-prod",
+    service: "throat-prod-sync",
+    taskDefinition: taskDefArn("throat-prod-sync", 7),
+  };
+  const cmd = Object.fromEntries(
+    ["DescribeServices", "UpdateService"].map((op) => [
+      `${op}Command`,
+      class {
+        readonly op = op;
+        constructor(readonly input: unknown) {}
+      },
+    ]),
+  );
   const context = { getRemainingTimeInMillis: () => 600_000 };
   const ecs = (answers: unknown[]) => {
     const calls: Array<[string, unknown]> = [];
     let i = 0;
-    return { calls, send: async (c: { op: string; input: unknown }) => (calls.push([c.op, c.input]), c.op === "DescribeServices" ? { services: [answers[Math.min(i++, answers.length - 1)]] } : {}) };
+    return {
+      calls,
+      send: async (c: { op: string; input: unknown }) => (
+        calls.push([c.op, c.input]),
+        c.op === "DescribeServices" ? { services: [answers[Math.min(i++, answers.length - 1)]] } : {}
+      ),
+    };
   };
-  const primary = (revision: number, rolloutState: string) => ({ deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn("throat-prod-sync", revision), rolloutState }] });
+  const primary = (revision: number, rolloutState: string) => ({
+    deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn("throat-prod-sync", revision), rolloutState }],
+  });
 
   it("waits while the rollout is in progress, and succeeds once it completes on the wanted revision", async () => {
     const fake = ecs([primary(7, "IN_PROGRESS"), primary(7, "IN_PROGRESS"), primary(7, "COMPLETED")]);
-    await expect(makeHandler(fake, cmd, async () => {})(event, context)).resolves.toMatchObject({ service: "throat-prod-sync" });
+    await expect(makeHandler(fake, cmd, async () => {})(event, context)).resolves.toMatchObject({
+      service: "throat-prod-sync",
+    });
     expect(fake.calls.map(([op]) => op)).toEqual(["DescribeServices", "DescribeServices", "DescribeServices"]);
   });
 
   it("after a rollback: starts a new attempt of the wanted revision, then fails with what runs", async () => {
     const fake = ecs([primary(6, "COMPLETED")]);
-    await expect(makeHandler(fake, cmd, async () => {})(event, context)).rejects.toThrow(/rolled back .*task definition \S+:6 runs, not \S+:7/);
-    expect(fake.calls[1]).toEqual(["UpdateService", expect.objectContaining({ service: "throat-prod-sync", taskDefinition: event.taskDefinition, forceNewDeployment: true })]);
+    await expect(makeHandler(fake, cmd, async () => {})(event, context)).rejects.toThrow(
+      /rolled back .*task definition \S+:6 runs, not \S+:7/,
+    );
+    expect(fake.calls[1]).toEqual([
+      "UpdateService",
+      expect.objectContaining({
+        service: "throat-prod-sync",
+        taskDefinition: event.taskDefinition,
+        forceNewDeployment: true,
+      }),
+    ]);
   });
 
   it("fails on a FAILED rollout, and reports a rollout still running as it times out", async () => {
-    await expect(makeHandler(ecs([primary(7, "FAILED")]), cmd, async () => {})(event, context)).rejects.toThrow(/deployment of \S+:7 failed/);
+    await expect(makeHandler(ecs([primary(7, "FAILED")]), cmd, async () => {})(event, context)).rejects.toThrow(
+      /deployment of \S+:7 failed/,
+    );
     const late = { getRemainingTimeInMillis: () => 1000 };
-    await expect(makeHandler(ecs([primary(7, "IN_PROGRESS")]), cmd, async () => {})(event, late)).rejects.toThrow(/still in progress/);
+    await expect(makeHandler(ecs([primary(7, "IN_PROGRESS")]), cmd, async () => {})(event, late)).rejects.toThrow(
+      /still in progress/,
+    );
   });
 });

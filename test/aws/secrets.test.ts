@@ -32,11 +32,17 @@ test("the app secrets are `secrets` with Secrets Manager ARNs, never plain envir
       expect(Object.keys(envOf(c!)).filter((k) => secretEnv.includes(k))).toEqual([]);
       expect(c!.secrets.map((s) => s.name)).toEqual(secretEnv);
       const arn = Object.fromEntries(c!.secrets.map((s) => [s.name, s.valueFrom]));
-      expect(arn.DATABASE_PASSWORD).toMatch(new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-db-password")}-`));
-      expect(arn.APP_SECRET_KEY).toMatch(new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-secret-key")}-`));
+      expect(arn.DATABASE_PASSWORD).toMatch(
+        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-db-password")}-`),
+      );
+      expect(arn.APP_SECRET_KEY).toMatch(
+        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-secret-key")}-`),
+      );
     }
     // nginx needs no secret.
-    expect(containers(ofType(run, T.taskDefinition).find((t) => t.name === "throat-prod-static")!)[0]!.secrets).toEqual([]);
+    expect(containers(ofType(run, T.taskDefinition).find((t) => t.name === "throat-prod-static")!)[0]!.secrets).toEqual(
+      [],
+    );
   }
 });
 
@@ -56,7 +62,8 @@ test("the secret key from throat:secretKey is stored, as a secret, and appears n
   expect(version.secretInputs).toContain("secretString");
   // No generated key when the config has one.
   expect(ofType(fromConfig, T.randomPassword).map((p) => p.name)).toEqual(["throat-prod-db-password"]);
-  for (const r of fromConfig.resources.filter((x) => x.type !== T.secretVersion)) expect(JSON.stringify(r.inputs)).not.toContain(KNOWN_KEY);
+  for (const r of fromConfig.resources.filter((x) => x.type !== T.secretVersion))
+    expect(JSON.stringify(r.inputs)).not.toContain(KNOWN_KEY);
   expect(JSON.stringify(fromConfig.outputs)).not.toContain(KNOWN_KEY);
 });
 
@@ -65,13 +72,15 @@ test("without throat:secretKey the key is generated (letters and digits) and sto
     ["throat-prod-db-password", 40, false],
     ["throat-prod-secret-key", 64, false],
   ]);
-  for (const v of ofType(generated, T.secretVersion)) expect(dependenciesOfType(generated, v, T.randomPassword)).toHaveLength(1);
+  for (const v of ofType(generated, T.secretVersion))
+    expect(dependenciesOfType(generated, v, T.randomPassword)).toHaveLength(1);
 });
 
 test("whatever value a secret version holds appears in no other input and no output", () => {
   for (const run of [generated, fromConfig]) {
     for (const value of secretValues(run)) {
-      for (const r of run.resources.filter((x) => !mayHoldSecret(x))) expect(JSON.stringify(r.inputs)).not.toContain(value);
+      for (const r of run.resources.filter((x) => !mayHoldSecret(x)))
+        expect(JSON.stringify(r.inputs)).not.toContain(value);
       expect(JSON.stringify(run.outputs)).not.toContain(value);
     }
     expect(run.secretOutputs).toEqual([]);
@@ -79,8 +88,12 @@ test("whatever value a secret version holds appears in no other input and no out
 });
 
 test("the app tasks' execution role reads exactly the secrets they name; the static tier's reads none", () => {
-  const policy = (name: string) => JSON.parse(String(ofType(generated, T.rolePolicy).find((p) => p.name === name)!.inputs.policy)) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
-  const reads = (name: string) => policy(name).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
+  const policy = (name: string) =>
+    JSON.parse(String(ofType(generated, T.rolePolicy).find((p) => p.name === name)!.inputs.policy)) as {
+      Statement: Array<{ Action: string | string[]; Resource: unknown }>;
+    };
+  const reads = (name: string) =>
+    policy(name).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
   const app = reads("throat-prod-app-execution");
   expect(app).toHaveLength(1);
   expect(app[0]!.Action).toEqual(["secretsmanager:GetSecretValue"]);
@@ -89,8 +102,10 @@ test("the app tasks' execution role reads exactly the secrets they name; the sta
   expect(reads("throat-prod-static-execution")).toEqual([]);
   // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.test.ts);
   // the static tier calls no AWS API and has none.
-  const taskRole = (family: string) => ofType(generated, T.taskDefinition).find((td) => td.inputs.family === family)!.inputs.taskRoleArn;
+  const taskRole = (family: string) =>
+    ofType(generated, T.taskDefinition).find((td) => td.inputs.family === family)!.inputs.taskRoleArn;
   expect(taskRole("throat-prod-static")).toBeUndefined();
-  for (const kind of ["sync", "gevent", "socketio"]) expect(taskRole(`throat-prod-${kind}`)).toMatch(/:role\/throat-prod-app-task-/);
+  for (const kind of ["sync", "gevent", "socketio"])
+    expect(taskRole(`throat-prod-${kind}`)).toMatch(/:role\/throat-prod-app-task-/);
   expect(taskRole("throat-prod-migrate")).toMatch(/:role\/throat-prod-migrate-task-/);
 });

@@ -15,7 +15,10 @@ const roleOfId = (id: unknown): string => {
   if (!sg) throw new Error(`${String(id)} is no security group of the stack`);
   return sg.name.replace("throat-prod-", "");
 };
-const peerOf = (inputs: Record<string, unknown>) => (inputs.referencedSecurityGroupId ? roleOfId(inputs.referencedSecurityGroupId) : String(inputs.cidrIpv4 ?? inputs.cidrIpv6 ?? inputs.prefixListId));
+const peerOf = (inputs: Record<string, unknown>) =>
+  inputs.referencedSecurityGroupId
+    ? roleOfId(inputs.referencedSecurityGroupId)
+    : String(inputs.cidrIpv4 ?? inputs.cidrIpv6 ?? inputs.prefixListId);
 const flows = (type: string, arrow: (own: string, peer: string, port: string) => string) =>
   ofType(run, type)
     .map((r) => {
@@ -67,25 +70,39 @@ test("groups carry no inline rules (the provider then removes AWS's default allo
 });
 
 test("each tier sits behind its own group, in private subnets, never public", () => {
-  const privateIds = ofType(run, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => `${s.name}-id`).sort();
-  const publicIds = ofType(run, T.subnet).filter((s) => s.name.includes("-public-")).map((s) => `${s.name}-id`).sort();
+  const privateIds = ofType(run, T.subnet)
+    .filter((s) => s.name.includes("-private-"))
+    .map((s) => `${s.name}-id`)
+    .sort();
+  const publicIds = ofType(run, T.subnet)
+    .filter((s) => s.name.includes("-public-"))
+    .map((s) => `${s.name}-id`)
+    .sort();
   const rds = ofType(run, T.rds)[0]!.inputs;
   expect((rds.vpcSecurityGroupIds as string[]).map(roleOfId)).toEqual(["database"]);
   expect(rds.publiclyAccessible).toBe(false);
   expect((ofType(run, T.dbSubnetGroup)[0]!.inputs.subnetIds as string[]).sort()).toEqual(privateIds);
   const redis = ofType(run, T.redis)[0]!.inputs;
   expect((redis.securityGroupIds as string[]).map(roleOfId)).toEqual(["redis"]);
-  expect((ofType(run, "aws:elasticache/subnetGroup:SubnetGroup")[0]!.inputs.subnetIds as string[]).sort()).toEqual(privateIds);
+  expect((ofType(run, "aws:elasticache/subnetGroup:SubnetGroup")[0]!.inputs.subnetIds as string[]).sort()).toEqual(
+    privateIds,
+  );
   const alb = ofType(run, T.alb)[0]!.inputs;
   expect((alb.securityGroups as string[]).map(roleOfId)).toEqual(["alb"]);
   expect((alb.subnets as string[]).sort()).toEqual(publicIds);
   for (const s of ofType(run, T.service)) {
-    const net = s.inputs.networkConfiguration as { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
+    const net = s.inputs.networkConfiguration as {
+      subnets: string[];
+      securityGroups: string[];
+      assignPublicIp: boolean;
+    };
     expect(net.subnets.sort()).toEqual(privateIds);
     expect(net.assignPublicIp).toBe(false);
     expect(net.securityGroups.map(roleOfId)).toEqual([s.name === "throat-prod-static" ? "static" : "workers"]);
   }
-  const migration = JSON.parse(String(ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!.inputs.input)) as { subnets: string[]; securityGroups: string[] };
+  const migration = JSON.parse(
+    String(ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!.inputs.input),
+  ) as { subnets: string[]; securityGroups: string[] };
   expect(migration.subnets.sort()).toEqual(privateIds);
   expect(migration.securityGroups.map(roleOfId)).toEqual(["migration"]);
 });

@@ -58,17 +58,26 @@ export function prodPlan(overrides: Record<string, unknown> = {}): Plan {
   return planFromConfig("prod", config, secretKeys);
 }
 
-export function runProd(config: Record<string, unknown> = {}, opts: { secretKeys?: string[]; world?: MockWorld } = {}): Promise<ProgramRun> {
+export function runProd(
+  config: Record<string, unknown> = {},
+  opts: { secretKeys?: string[]; world?: MockWorld } = {},
+): Promise<ProgramRun> {
   return runStack("prod", config, opts);
 }
 
 export function one(run: ProgramRun, type: string, name: string): RecordedResource {
   const found = ofType(run, type).filter((r) => r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}: ${ofType(run, type).map((r) => r.name).join(", ")}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected one ${type} named ${name}, found ${found.length}: ${ofType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found[0]!;
 }
 
-export const byUrn = (run: ProgramRun, urn: string): RecordedResource | undefined => run.resources.find((r) => r.urn === urn);
+export const byUrn = (run: ProgramRun, urn: string): RecordedResource | undefined =>
+  run.resources.find((r) => r.urn === urn);
 
 /** The resources this one depends on, of a type. */
 export const dependenciesOfType = (run: ProgramRun, r: RecordedResource, type: string): RecordedResource[] =>
@@ -90,7 +99,8 @@ export function containers(taskDefinition: RecordedResource): ContainerDefinitio
   return JSON.parse(String(taskDefinition.inputs.containerDefinitions)) as ContainerDefinition[];
 }
 
-export const envOf = (c: ContainerDefinition): Record<string, string> => Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
+export const envOf = (c: ContainerDefinition): Record<string, string> =>
+  Object.fromEntries(c.environment.map((e) => [e.name, e.value]));
 
 export function routeListText(plan: Plan): string {
   return readFileSync(path.resolve(PROJECT_ROOT, plan.settings.routeList), "utf8");

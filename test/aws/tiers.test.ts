@@ -17,17 +17,38 @@ const componentOf = (urn: string): string => {
   if (!r) throw new Error(`no resource ${urn}`);
   return r.type.startsWith("throat:aws:") ? r.type : componentOf(r.parent);
 };
-const countIn = (component: string, type: string) => ofType(run, type).filter((r) => componentOf(r.parent) === component).length;
+const countIn = (component: string, type: string) =>
+  ofType(run, type).filter((r) => componentOf(r.parent) === component).length;
 
 test("every tier is a throat:aws component whose parent is the AwsStack", () => {
   const stack = ofType(run, "throat:aws:AwsStack");
   expect(stack).toHaveLength(1);
   const tiers = run.resources.filter((r) => r.type.startsWith("throat:aws:") && r.type !== "throat:aws:AwsStack");
   expect(new Set(tiers.map((t) => t.type))).toEqual(
-    new Set(["throat:aws:Network", "throat:aws:SecurityGroups", "throat:aws:Database", "throat:aws:Redis", "throat:aws:AppSecrets", "throat:aws:Images", "throat:aws:Edge", "throat:aws:Cluster", "throat:aws:Migration", "throat:aws:WorkerService", "throat:aws:StaticTier", "throat:aws:RolloutCheck", "throat:aws:AccessLogs", "throat:aws:Alarms", "throat:aws:UserFiles"]),
+    new Set([
+      "throat:aws:Network",
+      "throat:aws:SecurityGroups",
+      "throat:aws:Database",
+      "throat:aws:Redis",
+      "throat:aws:AppSecrets",
+      "throat:aws:Images",
+      "throat:aws:Edge",
+      "throat:aws:Cluster",
+      "throat:aws:Migration",
+      "throat:aws:WorkerService",
+      "throat:aws:StaticTier",
+      "throat:aws:RolloutCheck",
+      "throat:aws:AccessLogs",
+      "throat:aws:Alarms",
+      "throat:aws:UserFiles",
+    ]),
   );
   for (const t of tiers) expect(t.parent).toBe(stack[0]!.urn);
-  expect(ofType(run, "throat:aws:WorkerService").map((w) => w.name).sort()).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());
+  expect(
+    ofType(run, "throat:aws:WorkerService")
+      .map((w) => w.name)
+      .sort(),
+  ).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());
   // No provider resource hangs off the stack itself: each belongs to a tier.
   for (const r of run.resources.filter((x) => x.custom)) expect(componentOf(r.parent)).not.toBe("throat:aws:AwsStack");
 });
@@ -67,28 +88,48 @@ test.each([
   expect(countIn(component, type)).toBe(n);
 });
 
-test("an existing VPC is used as given: no network resources", async () => {
-  const existing = await runProd({ aws: { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"], privateSubnetIds: ["subnet-0b0b0001", "subnet-0b0b0002"] } });
-  expect(ofType(existing, T.vpc)).toHaveLength(0);
-  expect(ofType(existing, T.subnet)).toHaveLength(0);
-  expect(ofType(existing, T.natGateway)).toHaveLength(0);
-  expect(ofType(existing, T.sg).every((g) => g.inputs.vpcId === "vpc-0abc1234")).toBe(true);
-  expect(ofType(existing, T.alb)[0]!.inputs.subnets).toEqual(["subnet-0a0a0001", "subnet-0a0a0002"]);
-  for (const s of ofType(existing, T.service)) expect((s.inputs.networkConfiguration as { subnets: string[] }).subnets).toEqual(["subnet-0b0b0001", "subnet-0b0b0002"]);
-}, RUN_TIMEOUT);
+test(
+  "an existing VPC is used as given: no network resources",
+  async () => {
+    const existing = await runProd({
+      aws: {
+        vpcId: "vpc-0abc1234",
+        publicSubnetIds: ["subnet-0a0a0001", "subnet-0a0a0002"],
+        privateSubnetIds: ["subnet-0b0b0001", "subnet-0b0b0002"],
+      },
+    });
+    expect(ofType(existing, T.vpc)).toHaveLength(0);
+    expect(ofType(existing, T.subnet)).toHaveLength(0);
+    expect(ofType(existing, T.natGateway)).toHaveLength(0);
+    expect(ofType(existing, T.sg).every((g) => g.inputs.vpcId === "vpc-0abc1234")).toBe(true);
+    expect(ofType(existing, T.alb)[0]!.inputs.subnets).toEqual(["subnet-0a0a0001", "subnet-0a0a0002"]);
+    for (const s of ofType(existing, T.service))
+      expect((s.inputs.networkConfiguration as { subnets: string[] }).subnets).toEqual([
+        "subnet-0b0b0001",
+        "subnet-0b0b0002",
+      ]);
+  },
+  RUN_TIMEOUT,
+);
 
-test("subnets span settings.aws.availabilityZones zones", async () => {
-  const three = await runProd({ aws: { availabilityZones: 3 } });
-  const zones = ofType(three, T.subnet).map((s) => s.inputs.availabilityZone);
-  expect(new Set(zones).size).toBe(3);
-  expect(ofType(three, T.natGateway)).toHaveLength(3);
-}, RUN_TIMEOUT);
+test(
+  "subnets span settings.aws.availabilityZones zones",
+  async () => {
+    const three = await runProd({ aws: { availabilityZones: 3 } });
+    const zones = ofType(three, T.subnet).map((s) => s.inputs.availabilityZone);
+    expect(new Set(zones).size).toBe(3);
+    expect(ofType(three, T.natGateway)).toHaveLength(3);
+  },
+  RUN_TIMEOUT,
+);
 
 test("physical names come from settings.namePrefix and fit AWS's limits", () => {
   const prefix = plan.settings.namePrefix;
   expect(prefix).toBe("throat-prod");
-  for (const r of run.resources.filter((x) => x.custom && !x.type.startsWith("random:"))) expect(r.name.startsWith(prefix)).toBe(true);
-  for (const type of [T.cluster, T.service, T.ecr, T.lambda]) for (const r of ofType(run, type)) expect(String(r.inputs.name).startsWith(prefix)).toBe(true);
+  for (const r of run.resources.filter((x) => x.custom && !x.type.startsWith("random:")))
+    expect(r.name.startsWith(prefix)).toBe(true);
+  for (const type of [T.cluster, T.service, T.ecr, T.lambda])
+    for (const r of ofType(run, type)) expect(String(r.inputs.name).startsWith(prefix)).toBe(true);
   for (const td of ofType(run, T.taskDefinition)) expect(String(td.inputs.family).startsWith(`${prefix}-`)).toBe(true);
   // Target groups are auto-named: logical name + 8 characters, within ELB's 32.
   for (const tg of ofType(run, T.targetGroup)) {

@@ -21,33 +21,53 @@ const bucketState = () => state(T.bucket, bucket().name, bucket().inputs);
 const cdnState = () => state(T.distribution, NAME, one(run, T.distribution, NAME).inputs);
 /** The resource's `bucket` input came from the bucket itself. */
 const onBucket = (r: RecordedResource) => expect(r.propertyDependencies.bucket).toEqual([bucket().urn]);
-type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource: string | string[]; Condition?: unknown };
-const statements = (r: RecordedResource) => (JSON.parse(String(r.inputs.policy)) as { Statement: Statement[] }).Statement;
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: unknown;
+};
+const statements = (r: RecordedResource) =>
+  (JSON.parse(String(r.inputs.policy)) as { Statement: Statement[] }).Statement;
 
 describe("the bucket", () => {
   test("encrypted at rest (SSE-S3), versioned, all four public access switches on, ACLs disabled", () => {
     const encryption = one(run, T.bucketEncryption, NAME);
     onBucket(encryption);
-    expect(encryption.inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }]);
+    expect(encryption.inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true },
+    ]);
     const versioning = one(run, T.bucketVersioning, NAME);
     onBucket(versioning);
     expect(versioning.inputs.versioningConfiguration).toEqual({ status: "Enabled" });
     const block = one(run, T.bucketPublicAccess, NAME);
     onBucket(block);
-    expect(block.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(block.inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const ownership = one(run, T.bucketOwnership, NAME);
     onBucket(ownership);
     expect(ownership.inputs.rule).toEqual({ objectOwnership: "BucketOwnerEnforced" });
     expect(bucket().inputs.acl).toBeUndefined();
   });
 
-  test("prod keeps it on destroy by default (retainOnDelete, no forceDestroy); asked otherwise, it goes", async () => {
-    for (const type of [T.bucket, T.bucketVersioning, T.bucketPolicy]) expect(one(run, type, NAME).retainOnDelete).toBe(true);
-    expect(bucket().inputs.forceDestroy).toBe(false);
-    const gone = await runProd({ storage: { retainOnDelete: false } });
-    expect(one(gone, T.bucket, NAME).retainOnDelete).toBe(false);
-    expect(one(gone, T.bucket, NAME).inputs.forceDestroy).toBe(true);
-  }, RUN_TIMEOUT);
+  test(
+    "prod keeps it on destroy by default (retainOnDelete, no forceDestroy); asked otherwise, it goes",
+    async () => {
+      for (const type of [T.bucket, T.bucketVersioning, T.bucketPolicy])
+        expect(one(run, type, NAME).retainOnDelete).toBe(true);
+      expect(bucket().inputs.forceDestroy).toBe(false);
+      const gone = await runProd({ storage: { retainOnDelete: false } });
+      expect(one(gone, T.bucket, NAME).retainOnDelete).toBe(false);
+      expect(one(gone, T.bucket, NAME).inputs.forceDestroy).toBe(true);
+    },
+    RUN_TIMEOUT,
+  );
 
   test("its policy: CloudFront (this distribution only) reads the three prefixes; anything without TLS is denied", () => {
     const policy = one(run, T.bucketPolicy, NAME);
@@ -64,24 +84,46 @@ describe("the bucket", () => {
       Resource: [`${arn}/uploads/*`, `${arn}/thumbs/*`, `${arn}/static/*`],
       Condition: { StringEquals: { "AWS:SourceArn": cdnArn } },
     });
-    expect(tls).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(tls).toMatchObject({
+      Effect: "Deny",
+      Principal: "*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
     // Applied after the public access block, which S3 would otherwise race.
-    expect(policy.dependencies).toEqual(expect.arrayContaining([one(run, T.bucketPublicAccess, NAME).urn, one(run, T.bucketOwnership, NAME).urn]));
+    expect(policy.dependencies).toEqual(
+      expect.arrayContaining([one(run, T.bucketPublicAccess, NAME).urn, one(run, T.bucketOwnership, NAME).urn]),
+    );
   });
 });
 
 describe("CloudFront in front of it", () => {
   test("one S3 origin (the bucket's REST endpoint) signed by an origin access control", () => {
     const oac = one(run, T.oac, NAME);
-    expect(oac.inputs).toMatchObject({ originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
+    expect(oac.inputs).toMatchObject({
+      originAccessControlOriginType: "s3",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    });
     const cdn = one(run, T.distribution, NAME);
-    expect(cdn.inputs.origins).toEqual([{ originId: "files", domainName: String(bucketState().bucketRegionalDomainName), originAccessControlId: `${NAME}-id` }]);
+    expect(cdn.inputs.origins).toEqual([
+      {
+        originId: "files",
+        domainName: String(bucketState().bucketRegionalDomainName),
+        originAccessControlId: `${NAME}-id`,
+      },
+    ]);
     expect(cdn.propertyDependencies.origins).toEqual(expect.arrayContaining([oac.urn, bucket().urn]));
   });
 
   test("browsers: HTTPS only, GET and HEAD only, cached by the managed CachingOptimized policy", () => {
     const behaviour = one(run, T.distribution, NAME).inputs.defaultCacheBehavior as Record<string, unknown>;
-    expect(behaviour).toMatchObject({ targetOriginId: "files", viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: CACHING_OPTIMIZED });
+    expect(behaviour).toMatchObject({
+      targetOriginId: "files",
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD"],
+      cachedMethods: ["GET", "HEAD"],
+      cachePolicyId: CACHING_OPTIMIZED,
+    });
   });
 
   test("its URL is the filesUrl stack output", () => {
@@ -95,20 +137,31 @@ describe("task roles of least privilege", () => {
 
   test("workers: Throat's object actions on uploads/ and thumbs/ of this bucket, nothing else", () => {
     expect(rolePolicy("throat-prod-app-task")).toEqual([
-      { Effect: "Allow", Action: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"], Resource: [`${arn()}/uploads/*`, `${arn()}/thumbs/*`] },
+      {
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"],
+        Resource: [`${arn()}/uploads/*`, `${arn()}/thumbs/*`],
+      },
     ]);
-    const trust = JSON.parse(String(one(run, T.role, "throat-prod-app-task").inputs.assumeRolePolicy)) as { Statement: Statement[] };
-    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const trust = JSON.parse(String(one(run, T.role, "throat-prod-app-task").inputs.assumeRolePolicy)) as {
+      Statement: Statement[];
+    };
+    expect(trust.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
   });
 
   test("the migration: PutObject under static/ only (it publishes the release's assets)", () => {
-    expect(rolePolicy("throat-prod-migrate-task")).toEqual([{ Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${arn()}/static/*`] }]);
+    expect(rolePolicy("throat-prod-migrate-task")).toEqual([
+      { Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${arn()}/static/*`] },
+    ]);
   });
 
   test("no access keys anywhere: no IAM user or key, no storage.key / secret in config or env", () => {
     expect(run.resources.filter((r) => /iam\/(user|accessKey)/.test(r.type))).toEqual([]);
     const plan = prodPlan();
-    for (const file of Object.values(plan.app.configFiles)) expect(Object.keys(file.values.storage ?? {})).not.toEqual(expect.arrayContaining(["key"]));
+    for (const file of Object.values(plan.app.configFiles))
+      expect(Object.keys(file.values.storage ?? {})).not.toEqual(expect.arrayContaining(["key"]));
     for (const td of ofType(run, T.taskDefinition)) {
       const env = envOf(containers(td)[0]!);
       expect(Object.keys(env).filter((k) => /^STORAGE_(KEY|SECRET)$/.test(k))).toEqual([]);
@@ -143,7 +196,9 @@ describe("Throat's S3 provider on that bucket and CDN", () => {
 
   test("the migration publishes the release's assets to static/ before Throat's migration", () => {
     const [c] = containers(one(run, T.taskDefinition, "throat-prod-migrate"));
-    expect(c!.command![2]).toMatch(/^python3 -c '.*boto3.*' static\/ \/throat\/app\/static\/ && cp "configs\/\$CONFIG_NAME\/config.yaml" config.yaml && exec python3 throat.py migration apply$/s);
+    expect(c!.command![2]).toMatch(
+      /^python3 -c '.*boto3.*' static\/ \/throat\/app\/static\/ && cp "configs\/\$CONFIG_NAME\/config.yaml" config.yaml && exec python3 throat.py migration apply$/s,
+    );
     // The services roll only after that task succeeded (the Invocation), as for the migration.
     const invocation = one(run, T.invocation, "throat-prod-migrate");
     expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);

@@ -22,14 +22,23 @@ const resolvedAppEnv = () => {
   const db = state(T.rds, rds.name, rds.inputs);
   const cache = state(T.redis, redis.name, redis.inputs);
   const files = storageEndpoints();
-  return resolveEnv(plan.app.env, { databaseHost: String(db.address), databasePort: String(db.port), redisHost: String(cache.primaryEndpointAddress), redisPort: String(cache.port), ...files });
+  return resolveEnv(plan.app.env, {
+    databaseHost: String(db.address),
+    databasePort: String(db.port),
+    redisHost: String(cache.primaryEndpointAddress),
+    redisPort: String(cache.port),
+    ...files,
+  });
 };
 
 /** The bucket and the CDN host, as the (mock) provider reports them. */
 const storageEndpoints = () => {
   const bucket = one(run, T.bucket, "throat-prod-files");
   const cdn = one(run, T.distribution, "throat-prod-files");
-  return { bucket: String(state(T.bucket, bucket.name, bucket.inputs).bucket), filesHost: String(state(T.distribution, cdn.name, cdn.inputs).domainName) };
+  return {
+    bucket: String(state(T.bucket, bucket.name, bucket.inputs).bucket),
+    filesHost: String(state(T.distribution, cdn.name, cdn.inputs).domainName),
+  };
 };
 
 describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind, w) => {
@@ -44,11 +53,19 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
     expect(c!.entryPoint).toBeUndefined();
     expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: w.port })]);
     expect(c!.healthCheck?.command[0]).toBe("CMD-SHELL");
-    expect(c!.logConfiguration).toEqual({ logDriver: "awslogs", options: expect.objectContaining({ "awslogs-group": `/ecs/throat-prod/${kind}` }) });
+    expect(c!.logConfiguration).toEqual({
+      logDriver: "awslogs",
+      options: expect.objectContaining({ "awslogs-group": `/ecs/throat-prod/${kind}` }),
+    });
   });
 
   test("task size from the plan, on Fargate", () => {
-    expect(task(kind).inputs).toMatchObject({ cpu: String(w.cpu), memory: String(w.memory), networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"] });
+    expect(task(kind).inputs).toMatchObject({
+      cpu: String(w.cpu),
+      memory: String(w.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+    });
   });
 
   test("service: replicas.min tasks, the budget's surge, rolling deploys that roll back", () => {
@@ -77,12 +94,23 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
 
 test("sync and gevent scale on CPU between replicas.min and replicas.max; socketio runs a fixed count", () => {
   const targets = ofType(run, T.scalingTarget);
-  const expected = plan.workers.filter((w) => w.kind !== "socketio").map((w) => [w.kind, w.replicas.min, w.replicas.max]);
-  expect(targets.map((t) => [t.name.replace("throat-prod-", ""), t.inputs.minCapacity, t.inputs.maxCapacity])).toEqual(expected);
-  for (const t of targets) expect(t.inputs).toMatchObject({ serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: `service/throat-prod/${t.name}` });
+  const expected = plan.workers
+    .filter((w) => w.kind !== "socketio")
+    .map((w) => [w.kind, w.replicas.min, w.replicas.max]);
+  expect(targets.map((t) => [t.name.replace("throat-prod-", ""), t.inputs.minCapacity, t.inputs.maxCapacity])).toEqual(
+    expected,
+  );
+  for (const t of targets)
+    expect(t.inputs).toMatchObject({
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: `service/throat-prod/${t.name}`,
+    });
   for (const p of ofType(run, T.scalingPolicy)) {
     expect(p.inputs.policyType).toBe("TargetTrackingScaling");
-    expect(p.inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({ predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } });
+    expect(p.inputs.targetTrackingScalingPolicyConfiguration).toMatchObject({
+      predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+    });
   }
   expect(targets.find((t) => t.name === "throat-prod-socketio")).toBeUndefined();
 });
@@ -99,7 +127,11 @@ test("the migration: the plan's argv with the sync configuration, run by the Inv
 
   const invocation = ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!;
   const input = JSON.parse(String(invocation.inputs.input)) as Record<string, unknown>;
-  expect(input).toMatchObject({ family: "throat-prod-migrate", container: "migrate", taskDefinition: expect.stringMatching(/:task-definition\/throat-prod-migrate:\d+$/) });
+  expect(input).toMatchObject({
+    family: "throat-prod-migrate",
+    container: "migrate",
+    taskDefinition: expect.stringMatching(/:task-definition\/throat-prod-migrate:\d+$/),
+  });
   expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);
   // The database and Redis exist before it runs.
   expect(dependenciesOfType(run, invocation, T.rds)).toHaveLength(1);
@@ -109,24 +141,37 @@ test("the migration: the plan's argv with the sync configuration, run by the Inv
 });
 
 test("the migration runner may start only the migration task, on this cluster", () => {
-  const policy = JSON.parse(String(one(run, T.rolePolicy, "throat-prod-migrate-runner").inputs.policy)) as { Statement: Array<{ Action: string; Resource: string; Condition?: unknown }> };
+  const policy = JSON.parse(String(one(run, T.rolePolicy, "throat-prod-migrate-runner").inputs.policy)) as {
+    Statement: Array<{ Action: string; Resource: string; Condition?: unknown }>;
+  };
   const runTask = policy.Statement.find((s) => s.Action === "ecs:RunTask")!;
   expect(runTask.Resource).toMatch(/:task-definition\/throat-prod-migrate:\*$/);
   expect(runTask.Condition).toEqual({ ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\/throat-prod$/) } });
   const pass = policy.Statement.find((s) => s.Action === "iam:PassRole")!;
   // It passes the execution role and the migration's task role, nothing else.
-  expect([pass.Resource].flat().sort()).toEqual([expect.stringMatching(/:role\/throat-prod-app-execution-/), expect.stringMatching(/:role\/throat-prod-migrate-task-/)]);
+  expect([pass.Resource].flat().sort()).toEqual([
+    expect.stringMatching(/:role\/throat-prod-app-execution-/),
+    expect.stringMatching(/:role\/throat-prod-migrate-task-/),
+  ]);
 });
 
 test("the static tier: the edge image with the plan's nginx files as NGINX_*_CONF, port 80, no secrets", () => {
   const [c] = containers(task("static"));
   // The plan's files, the asset CDN's host filled in (plan/names.ts STATIC_FALLBACK).
   const host = storageEndpoints().filesHost;
-  const files = Object.fromEntries(Object.entries(plan.edge.nginxFiles).map(([f, t]) => [f, t.split("{{filesHost}}").join(host)]));
+  const files = Object.fromEntries(
+    Object.entries(plan.edge.nginxFiles).map(([f, t]) => [f, t.split("{{filesHost}}").join(host)]),
+  );
   expect(files["throat/http.conf"]).toContain(`set $assets_host ${host};`);
-  expect(envOf(c!)).toEqual({ NGINX_MAIN_CONF: files["throat/main.conf"], NGINX_EVENTS_CONF: files["throat/events.conf"], NGINX_HTTP_CONF: files["throat/http.conf"] });
+  expect(envOf(c!)).toEqual({
+    NGINX_MAIN_CONF: files["throat/main.conf"],
+    NGINX_EVENTS_CONF: files["throat/events.conf"],
+    NGINX_HTTP_CONF: files["throat/http.conf"],
+  });
   expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: 80 })]);
-  expect(service("static").inputs.loadBalancers).toEqual([expect.objectContaining({ containerName: "nginx", containerPort: 80 })]);
+  expect(service("static").inputs.loadBalancers).toEqual([
+    expect.objectContaining({ containerName: "nginx", containerPort: 80 }),
+  ]);
   const [tg] = dependenciesOfType(run, service("static"), T.targetGroup);
   expect((tg!.inputs.tags as Record<string, string>).Name).toBe("throat-prod-static");
   // Its image is the edge build, not the app image.

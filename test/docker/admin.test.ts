@@ -4,11 +4,22 @@ import { ofType, runStack } from "../support/runStack";
 
 test("the admin output names the stack's network and the sync workers' labels", async () => {
   const run = await runStack("test-me");
-  expect(run.outputs.admin).toEqual({ profile: "test", network: "throat-test-me-net", workerLabels: { "throat.stack": "test-me", "throat.worker": "sync" }, workdir: "/throat" });
-  const workers = ofType(run, "docker:index/container:Container").filter((c) => (c.inputs.labels as Array<{ label: string; value: string }>).some((l) => l.label === "throat.worker" && l.value === "sync"));
+  expect(run.outputs.admin).toEqual({
+    profile: "test",
+    network: "throat-test-me-net",
+    workerLabels: { "throat.stack": "test-me", "throat.worker": "sync" },
+    workdir: "/throat",
+  });
+  const workers = ofType(run, "docker:index/container:Container").filter((c) =>
+    (c.inputs.labels as Array<{ label: string; value: string }>).some(
+      (l) => l.label === "throat.worker" && l.value === "sync",
+    ),
+  );
   expect(workers.length).toBe(2);
   for (const w of workers) {
-    const labels = Object.fromEntries((w.inputs.labels as Array<{ label: string; value: string }>).map((l) => [l.label, l.value]));
+    const labels = Object.fromEntries(
+      (w.inputs.labels as Array<{ label: string; value: string }>).map((l) => [l.label, l.value]),
+    );
     expect(labels).toMatchObject({ "throat.stack": "test-me", "throat.worker": "sync" });
     expect((w.inputs.networksAdvanced as Array<{ name: string }>)[0]!.name).toBe("throat-test-me-net");
   }

@@ -15,21 +15,31 @@ let run: ProgramRun;
 beforeAll(async () => {
   run = await runStack(
     "test-own",
-    { tlsCertificate: CERT, tlsKey: KEY, secretKey: SECRET_KEY, appSource: "test/fixtures/throat-checkout", siteName: "forum.test" },
+    {
+      tlsCertificate: CERT,
+      tlsKey: KEY,
+      secretKey: SECRET_KEY,
+      appSource: "test/fixtures/throat-checkout",
+      siteName: "forum.test",
+    },
     { fromFile: false, secretKeys: ["tlsKey", "secretKey"] },
   );
 });
 
 test("no self-signed certificate and no random secret key are made", () => {
   expect(run.resources.filter((r) => r.type.startsWith("tls:"))).toEqual([]);
-  expect(run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(["throat-test-own-postgres-password"]);
+  expect(
+    run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name),
+  ).toEqual(["throat-test-own-postgres-password"]);
 });
 
 test("the edge serves the operator's certificate, and the key only as a secret", () => {
   const edge = named(run, "throat-test-own-edge");
   expect(uploadsOf(edge)[EDGE_PATHS.tls.certificatePath]?.content).toBe(CERT);
   expect(uploadsOf(edge)[EDGE_PATHS.tls.keyPath]?.content).toBe(KEY);
-  const key = (named(run, edge.name).rawInputs.uploads as { file: string; content: unknown }[]).find((u) => u.file === EDGE_PATHS.tls.keyPath)!;
+  const key = (named(run, edge.name).rawInputs.uploads as { file: string; content: unknown }[]).find(
+    (u) => u.file === EDGE_PATHS.tls.keyPath,
+  )!;
   expect(isSecretValue(key.content)).toBe(true);
 });
 
@@ -37,7 +47,9 @@ test("APP_SECRET_KEY is the configured secret, passed as a secret", () => {
   const workers = containers(run).filter((c) => labelOf(c, "throat.tier") === "worker");
   for (const w of workers) {
     expect(envOf(w).APP_SECRET_KEY).toBe(SECRET_KEY);
-    const entry = (named(run, w.name).rawInputs.envs as unknown[]).find((e) => isSecretValue(e) && String((e as { value: string }).value).startsWith("APP_SECRET_KEY="));
+    const entry = (named(run, w.name).rawInputs.envs as unknown[]).find(
+      (e) => isSecretValue(e) && String((e as { value: string }).value).startsWith("APP_SECRET_KEY="),
+    );
     expect(entry).toBeDefined();
   }
   expect(JSON.stringify(run.outputs)).not.toContain(SECRET_KEY);
@@ -46,7 +58,11 @@ test("APP_SECRET_KEY is the configured secret, passed as a secret", () => {
 test("the Throat image is built from the checkout without a push, and the edge is built from it", () => {
   const throat = named(run, "throat-test-own-throat-image");
   expect(throat.type).toBe("docker:index/image:Image");
-  expect(throat.inputs).toMatchObject({ imageName: "throat-test-own-throat:latest", skipPush: true, build: { context: `${PROJECT_ROOT}/test/fixtures/throat-checkout` } });
+  expect(throat.inputs).toMatchObject({
+    imageName: "throat-test-own-throat:latest",
+    skipPush: true,
+    build: { context: `${PROJECT_ROOT}/test/fixtures/throat-checkout` },
+  });
   const edge = named(run, "throat-test-own-edge-image");
   expect(edge.inputs).toMatchObject({ build: { args: { THROAT_IMAGE: "throat-test-own-throat:latest" } } });
   const workerImage = containers(run).find((c) => labelOf(c, "throat.tier") === "worker")!.inputs.image;

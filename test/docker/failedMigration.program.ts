@@ -22,7 +22,10 @@ async function main(): Promise<void> {
         reached.push(`${args.type} ${args.name}`);
         checkResource(args.type, args.name, args.inputs);
         const failed = args.name.endsWith("-migrate") ? { exitCode: 1 } : {};
-        return { id: `${args.name}-id`, state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs, ...failed } };
+        return {
+          id: `${args.name}-id`,
+          state: { ...mockState(args.type, args.name, args.inputs), ...args.inputs, ...failed },
+        };
       },
       call: () => ({}),
     },

@@ -9,11 +9,18 @@ import { containers } from "./support";
 
 const globalNames = (run: ProgramRun) =>
   run.resources
-    .filter((r) => ["docker:index/container:Container", "docker:index/network:Network", "docker:index/volume:Volume"].includes(r.type))
+    .filter((r) =>
+      ["docker:index/container:Container", "docker:index/network:Network", "docker:index/volume:Volume"].includes(
+        r.type,
+      ),
+    )
     .map((r) => `${r.type.split(":").pop()} ${physicalName(r.type, r.name, r.inputs)}`);
-const imageNames = (run: ProgramRun) => run.resources.filter((r) => r.type === "docker:index/image:Image").map((r) => String(r.inputs.imageName));
-const ports = (run: ProgramRun) => containers(run).flatMap((c) => ((c.inputs.ports as { external: number }[] | undefined) ?? []).map((p) => p.external));
-const networksUsed = (run: ProgramRun) => new Set(containers(run).flatMap((c) => (c.inputs.networksAdvanced as { name: string }[]).map((n) => n.name)));
+const imageNames = (run: ProgramRun) =>
+  run.resources.filter((r) => r.type === "docker:index/image:Image").map((r) => String(r.inputs.imageName));
+const ports = (run: ProgramRun) =>
+  containers(run).flatMap((c) => ((c.inputs.ports as { external: number }[] | undefined) ?? []).map((p) => p.external));
+const networksUsed = (run: ProgramRun) =>
+  new Set(containers(run).flatMap((c) => (c.inputs.networksAdvanced as { name: string }[]).map((n) => n.name)));
 
 let alice: ProgramRun;
 let bob: ProgramRun;

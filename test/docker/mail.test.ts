@@ -13,11 +13,16 @@ let run: ProgramRun;
 let without: ProgramRun;
 
 beforeAll(async () => {
-  run = await runStack("test-mail", { mail: MAIL, mailPassword: PASSWORD, app: APP }, { fromFile: false, secretKeys: ["mailPassword"] });
+  run = await runStack(
+    "test-mail",
+    { mail: MAIL, mailPassword: PASSWORD, app: APP },
+    { fromFile: false, secretKeys: ["mailPassword"] },
+  );
   without = await runStack("test-nomail", {}, { fromFile: false });
 });
 
-const appContainers = (r: ProgramRun) => containers(r).filter((c) => ["worker", "migration"].includes(labelOf(c, "throat.tier") ?? ""));
+const appContainers = (r: ProgramRun) =>
+  containers(r).filter((c) => ["worker", "migration"].includes(labelOf(c, "throat.tier") ?? ""));
 const configOf = (c: ProgramRun["resources"][number]) => {
   const [file] = Object.entries(uploadsOf(c)).filter(([path]) => path.endsWith("/config.yaml"));
   return parse(file![1].content!);
@@ -30,7 +35,13 @@ test("every app container's config.yaml holds throat:app's settings and the mail
     const config = configOf(c);
     expect(config.site).toMatchObject({ sub_prefix: "f" });
     expect(config.ratelimit).toEqual({ default: "30/minute" });
-    expect(config.mail).toEqual({ server: "smtp.example.org", port: 587, use_tls: true, username: "throat", default_from: "noreply@example.org" });
+    expect(config.mail).toEqual({
+      server: "smtp.example.org",
+      port: 587,
+      use_tls: true,
+      username: "throat",
+      default_from: "noreply@example.org",
+    });
     expect(JSON.stringify(uploadsOf(c))).not.toContain(PASSWORD);
   }
 });

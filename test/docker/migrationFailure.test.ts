@@ -8,7 +8,11 @@ import { PROJECT_ROOT } from "../../components/load";
 let result: { status: number | null; stdout: string; stderr: string };
 beforeAll(() => {
   const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-  result = spawnSync(tsx, [path.join(__dirname, "failedMigration.program.ts")], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 60_000 });
+  result = spawnSync(tsx, [path.join(__dirname, "failedMigration.program.ts")], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
 }, 70_000);
 
 const reached = () => result.stdout.split("\n").filter(Boolean);
@@ -24,5 +28,9 @@ test("the migration ran after the database and Redis; no worker and no edge reac
   // The program got as far as the worker tier: the workers are missing because of the gate.
   expect(reached()).toContain("throat:docker:Workers throat-workers");
   const containers = reached().filter((l) => l.startsWith("docker:index/container:Container "));
-  expect(containers.map((l) => l.split(" ")[1]).sort()).toEqual(["throat-test-migrate", "throat-test-postgres", "throat-test-redis"]);
+  expect(containers.map((l) => l.split(" ")[1]).sort()).toEqual([
+    "throat-test-migrate",
+    "throat-test-postgres",
+    "throat-test-redis",
+  ]);
 });

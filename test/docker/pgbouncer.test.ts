@@ -24,8 +24,14 @@ test("PgBouncer is a component of the database tier: an image built from compone
   const component = run.resources.find((r) => r.type === "throat:docker:PgBouncer")!;
   expect(run.resources.find((r) => r.urn === component.parent)?.type).toBe("throat:docker:Database");
   const children = run.resources.filter((r) => r.parent === component.urn);
-  expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual([`docker:index/container:Container ${names.pgbouncer}`, `docker:index/image:Image ${names.pgbouncer}-image`]);
-  expect(named(run, `${names.pgbouncer}-image`).inputs).toMatchObject({ skipPush: true, build: { context: `${PROJECT_ROOT}/components/docker/pgbouncer` } });
+  expect(children.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+    `docker:index/container:Container ${names.pgbouncer}`,
+    `docker:index/image:Image ${names.pgbouncer}-image`,
+  ]);
+  expect(named(run, `${names.pgbouncer}-image`).inputs).toMatchObject({
+    skipPush: true,
+    build: { context: `${PROJECT_ROOT}/components/docker/pgbouncer` },
+  });
 });
 
 test("pgbouncer.ini carries the budget's pool size and client limit, in transaction mode, in front of PostgreSQL", () => {

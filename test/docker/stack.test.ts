@@ -24,7 +24,10 @@ beforeAll(async () => {
 const childrenOf = (component: string) => {
   const parent = run.resources.find((r) => r.type === component);
   if (!parent) throw new Error(`no ${component}`);
-  return run.resources.filter((r) => r.parent === parent.urn).map((r) => `${r.type} ${r.name}`).sort();
+  return run.resources
+    .filter((r) => r.parent === parent.urn)
+    .map((r) => `${r.type} ${r.name}`)
+    .sort();
 };
 const workerContainers = () => containers(run).filter((c) => labelOf(c, "throat.tier") === "worker");
 const secretEnvNames = ["DATABASE_PASSWORD", "APP_SECRET_KEY"];
@@ -35,7 +38,9 @@ describe("resources per tier", () => {
     expect(stack.type).toBe("throat:docker:DockerStack");
     const tiers = run.resources.filter((r) => r.parent === stack.urn);
     expect(tiers.map((r) => r.type).sort()).toEqual(
-      ["AppSecrets", "Database", "Edge", "Images", "Migration", "Network", "Redis", "UserFiles", "Workers"].map((t) => `throat:docker:${t}`),
+      ["AppSecrets", "Database", "Edge", "Images", "Migration", "Network", "Redis", "UserFiles", "Workers"].map(
+        (t) => `throat:docker:${t}`,
+      ),
     );
     // Every custom resource hangs under a tier: nothing is parented to the stack or left at the root.
     for (const r of run.resources.filter((x) => x.custom)) expect(tiers.map((t) => t.urn)).toContain(r.parent);
@@ -55,13 +60,21 @@ describe("resources per tier", () => {
         `random:index/randomPassword:RandomPassword ${names.postgres}-password`,
       ].sort(),
     );
-    expect(named(run, `${names.postgres}-image`).inputs).toMatchObject({ name: `postgres:${plan.settings.database.engineVersion}`, keepLocally: true });
-    expect(named(run, names.postgres).inputs.volumes).toEqual([{ volumeName: names.postgresVolume, containerPath: "/var/lib/postgresql/data" }]);
+    expect(named(run, `${names.postgres}-image`).inputs).toMatchObject({
+      name: `postgres:${plan.settings.database.engineVersion}`,
+      keepLocally: true,
+    });
+    expect(named(run, names.postgres).inputs.volumes).toEqual([
+      { volumeName: names.postgresVolume, containerPath: "/var/lib/postgresql/data" },
+    ]);
     expect(run.resources.some((r) => r.type === "throat:docker:PgBouncer" || r.name.includes("pgbouncer"))).toBe(false);
   });
 
   test("redis: the official redis:7 image and one container", () => {
-    expect(childrenOf("throat:docker:Redis")).toEqual([`docker:index/container:Container ${names.redis}`, `docker:index/remoteImage:RemoteImage ${names.redis}-image`]);
+    expect(childrenOf("throat:docker:Redis")).toEqual([
+      `docker:index/container:Container ${names.redis}`,
+      `docker:index/remoteImage:RemoteImage ${names.redis}-image`,
+    ]);
     expect(named(run, `${names.redis}-image`).inputs).toMatchObject({ name: "redis:7", keepLocally: true });
   });
 
@@ -71,12 +84,20 @@ describe("resources per tier", () => {
     expect(throat.inputs).toMatchObject({ name: "throat:latest", keepLocally: true });
     const edge = named(run, "throat-test-edge-image");
     expect(edge.type).toBe("docker:index/image:Image");
-    expect(edge.inputs).toMatchObject({ skipPush: true, build: { context: `${PROJECT_ROOT}/nginx`, args: { THROAT_IMAGE: "throat:latest" } } });
+    expect(edge.inputs).toMatchObject({
+      skipPush: true,
+      build: { context: `${PROJECT_ROOT}/nginx`, args: { THROAT_IMAGE: "throat:latest" } },
+    });
   });
 
   test("migration: one container running the plan's command to completion", () => {
     expect(childrenOf("throat:docker:Migration")).toEqual([`docker:index/container:Container ${names.migration}`]);
-    expect(named(run, names.migration).inputs).toMatchObject({ command: plan.migration.argv, attach: true, mustRun: false, restart: "no" });
+    expect(named(run, names.migration).inputs).toMatchObject({
+      command: plan.migration.argv,
+      attach: true,
+      mustRun: false,
+      restart: "no",
+    });
   });
 
   test("workers: one container per planned replica of each kind, with the plan's alias", () => {
@@ -84,23 +105,38 @@ describe("resources per tier", () => {
       const ofKind = workerContainers().filter((c) => labelOf(c, "throat.worker") === w.kind);
       expect(ofKind).toHaveLength(w.replicas.max);
       const aliases = ofKind.map((c) => (c.inputs.networksAdvanced as { name: string; aliases: string[] }[])[0]);
-      expect(aliases).toEqual(Array.from({ length: w.replicas.max }, (_, i) => ({ name: names.network, aliases: [names.alias(w.kind, i)] })));
+      expect(aliases).toEqual(
+        Array.from({ length: w.replicas.max }, (_, i) => ({ name: names.network, aliases: [names.alias(w.kind, i)] })),
+      );
     }
     expect(childrenOf("throat:docker:Workers")).toHaveLength(plan.workers.reduce((n, w) => n + w.replicas.max, 0));
   });
 
   test("edge: one container, and a self-signed certificate for the site when no tlsKey is configured", () => {
     expect(childrenOf("throat:docker:Edge")).toEqual(
-      [`docker:index/container:Container ${names.edge}`, "tls:index/privateKey:PrivateKey throat-test-tls-key", "tls:index/selfSignedCert:SelfSignedCert throat-test-tls-cert"].sort(),
+      [
+        `docker:index/container:Container ${names.edge}`,
+        "tls:index/privateKey:PrivateKey throat-test-tls-key",
+        "tls:index/selfSignedCert:SelfSignedCert throat-test-tls-cert",
+      ].sort(),
     );
-    expect(named(run, "throat-test-tls-cert").inputs).toMatchObject({ subject: { commonName: plan.settings.siteName }, dnsNames: [plan.settings.siteName] });
+    expect(named(run, "throat-test-tls-cert").inputs).toMatchObject({
+      subject: { commonName: plan.settings.siteName },
+      dnsNames: [plan.settings.siteName],
+    });
   });
 });
 
 describe("what reaches the containers", () => {
   test("PostgreSQL runs with the plan's max_connections and reserved connections", () => {
     const command = named(run, names.postgres).inputs.command;
-    expect(command).toEqual(["postgres", "-c", `max_connections=${plan.budget.database.maxConnections}`, "-c", `superuser_reserved_connections=${plan.budget.database.reservedConnections}`]);
+    expect(command).toEqual([
+      "postgres",
+      "-c",
+      `max_connections=${plan.budget.database.maxConnections}`,
+      "-c",
+      `superuser_reserved_connections=${plan.budget.database.reservedConnections}`,
+    ]);
   });
 
   test("each worker's environment is the plan's launch env plus its resolved app env, plus the two secrets", () => {
@@ -110,7 +146,11 @@ describe("what reaches the containers", () => {
       const env = envOf(c);
       const plain = Object.fromEntries(Object.entries(env).filter(([k]) => !secretEnvNames.includes(k)));
       expect(plain).toEqual({ ...w.launchEnv, ...resolveEnv(plan.app.env, endpoints) });
-      expect(Object.keys(env).filter((k) => secretEnvNames.includes(k)).sort()).toEqual(Object.keys(plan.app.secretEnv).sort());
+      expect(
+        Object.keys(env)
+          .filter((k) => secretEnvNames.includes(k))
+          .sort(),
+      ).toEqual(Object.keys(plan.app.secretEnv).sort());
     }
   });
 
@@ -126,7 +166,10 @@ describe("what reaches the containers", () => {
         const text = isSecretValue(entry) ? String((entry as { value: unknown }).value) : String(entry);
         const holdsSecret = text.includes(password) || text.includes(secretKey);
         // Every entry that holds a secret value is itself wrapped as a secret; no plain entry holds one.
-        expect({ entry: text.split("=")[0], secret: isSecretValue(entry) }).toEqual({ entry: text.split("=")[0], secret: holdsSecret });
+        expect({ entry: text.split("=")[0], secret: isSecretValue(entry) }).toEqual({
+          entry: text.split("=")[0],
+          secret: holdsSecret,
+        });
       }
     }
   });
@@ -142,7 +185,11 @@ describe("what reaches the containers", () => {
   test("the migration connects straight to PostgreSQL with the sync workers' configuration", () => {
     const m = named(run, names.migration);
     const config = plan.app.configFiles.sync;
-    expect(envOf(m)).toMatchObject({ DATABASE_HOST: names.postgres, DATABASE_PORT: "5432", CONFIG_NAME: plan.migration.configName });
+    expect(envOf(m)).toMatchObject({
+      DATABASE_HOST: names.postgres,
+      DATABASE_PORT: "5432",
+      CONFIG_NAME: plan.migration.configName,
+    });
     expect(uploadsOf(m)[`/throat/${config.path}`]?.content).toBe(config.text);
     expect(m.inputs.command).toEqual(plan.migration.argv);
   });
@@ -150,9 +197,13 @@ describe("what reaches the containers", () => {
   test("the edge gets the plan's nginx files and the certificate where http.conf points, the key as a 0600 secret", () => {
     const edge = named(run, names.edge);
     const uploads = uploadsOf(edge);
-    for (const [file, text] of Object.entries(plan.edge.nginxFiles)) expect(uploads[`/etc/nginx/${file}`]?.content).toBe(text);
+    for (const [file, text] of Object.entries(plan.edge.nginxFiles))
+      expect(uploads[`/etc/nginx/${file}`]?.content).toBe(text);
     expect(uploads[EDGE_PATHS.tls.certificatePath]?.content).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(uploads[EDGE_PATHS.tls.keyPath]).toMatchObject({ content: expect.stringMatching(/^-----BEGIN PRIVATE KEY-----/), permissions: "0600" });
+    expect(uploads[EDGE_PATHS.tls.keyPath]).toMatchObject({
+      content: expect.stringMatching(/^-----BEGIN PRIVATE KEY-----/),
+      permissions: "0600",
+    });
     expect(edge.secretInputs).toEqual(["uploads"]);
     const rawUploads = named(run, names.edge).rawInputs.uploads as { file: string; content: unknown }[];
     expect(rawUploads.filter((u) => isSecretValue(u.content)).map((u) => u.file)).toEqual([EDGE_PATHS.tls.keyPath]);
@@ -169,7 +220,11 @@ describe("what reaches the containers", () => {
 
   test("every long-running container has a healthcheck that `pulumi up` waits on, and restarts unless stopped", () => {
     for (const c of containers(run).filter((x) => x.name !== names.migration)) {
-      expect(c.inputs).toMatchObject({ wait: true, restart: "unless-stopped", healthcheck: { tests: expect.arrayContaining(["CMD"]) } });
+      expect(c.inputs).toMatchObject({
+        wait: true,
+        restart: "unless-stopped",
+        healthcheck: { tests: expect.arrayContaining(["CMD"]) },
+      });
     }
   });
 });
@@ -178,12 +233,16 @@ describe("order and replacement", () => {
   const urnOf = (name: string) => named(run, name).urn;
 
   test("the migration waits for PostgreSQL and Redis", () => {
-    expect(named(run, names.migration).dependencies).toEqual(expect.arrayContaining([urnOf(names.postgres), urnOf(names.redis)]));
+    expect(named(run, names.migration).dependencies).toEqual(
+      expect.arrayContaining([urnOf(names.postgres), urnOf(names.redis)]),
+    );
   });
 
   test("every worker waits for the migration, PostgreSQL and Redis", () => {
     for (const c of workerContainers()) {
-      expect(c.dependencies).toEqual(expect.arrayContaining([urnOf(names.migration), urnOf(names.postgres), urnOf(names.redis)]));
+      expect(c.dependencies).toEqual(
+        expect.arrayContaining([urnOf(names.migration), urnOf(names.postgres), urnOf(names.redis)]),
+      );
     }
   });
 
@@ -195,14 +254,21 @@ describe("order and replacement", () => {
     for (const c of workerContainers()) {
       const { propertyDependencies } = c;
       expect(propertyDependencies.networksAdvanced).toContain(urnOf(names.network));
-      expect(Object.entries(propertyDependencies).filter(([, urns]) => urns.some((u) => deleteFirst.includes(u)))).toEqual([]);
+      expect(
+        Object.entries(propertyDependencies).filter(([, urns]) => urns.some((u) => deleteFirst.includes(u))),
+      ).toEqual([]);
     }
   });
 
   test("the edge waits for every worker and carries their ids, so a new worker set restarts nginx", () => {
     const edge = named(run, names.edge);
     expect(edge.dependencies).toEqual(expect.arrayContaining(workerContainers().map((c) => c.urn)));
-    expect(labelOf(edge, "throat.upstreams")).toBe(workerContainers().map((c) => `${c.name}-id`).sort().join(","));
+    expect(labelOf(edge, "throat.upstreams")).toBe(
+      workerContainers()
+        .map((c) => `${c.name}-id`)
+        .sort()
+        .join(","),
+    );
   });
 
   test("workers are replaced new-before-old: explicit deleteBeforeReplace false and no fixed name", () => {
@@ -215,7 +281,11 @@ describe("order and replacement", () => {
 
   test("fixed-name resources go before their replacement comes", () => {
     for (const n of [names.network, names.postgresVolume, names.postgres, names.redis, names.migration, names.edge]) {
-      expect({ n, dbr: named(run, n).deleteBeforeReplace, name: named(run, n).inputs.name }).toEqual({ n, dbr: true, name: n });
+      expect({ n, dbr: named(run, n).deleteBeforeReplace, name: named(run, n).inputs.name }).toEqual({
+        n,
+        dbr: true,
+        name: n,
+      });
     }
   });
 });
@@ -244,7 +314,8 @@ describe("open files for the socketio clients (plan/capacity.ts)", () => {
     expect(socketio.nofile).toBeGreaterThanOrEqual(plan.settings.workers.socketio.clients);
     for (const w of plan.workers) {
       for (let i = 0; i < w.replicas.max; i++) {
-        const want = w.kind === "socketio" ? [{ name: "nofile", soft: socketio.nofile, hard: socketio.nofile }] : undefined;
+        const want =
+          w.kind === "socketio" ? [{ name: "nofile", soft: socketio.nofile, hard: socketio.nofile }] : undefined;
         expect(ulimitsOf(names.alias(w.kind, i))).toEqual(want);
       }
     }

@@ -13,9 +13,15 @@ export function envOf(r: RecordedResource): Record<string, string> {
 }
 
 export function labelOf(r: RecordedResource, label: string): string | undefined {
-  return ((r.inputs.labels as { label: string; value: string }[] | undefined) ?? []).find((l) => l.label === label)?.value;
+  return ((r.inputs.labels as { label: string; value: string }[] | undefined) ?? []).find((l) => l.label === label)
+    ?.value;
 }
 
 export function uploadsOf(r: RecordedResource): Record<string, { content?: string; permissions?: string }> {
-  return Object.fromEntries(((r.inputs.uploads as { file: string; content?: string; permissions?: string }[] | undefined) ?? []).map((u) => [u.file, u]));
+  return Object.fromEntries(
+    ((r.inputs.uploads as { file: string; content?: string; permissions?: string }[] | undefined) ?? []).map((u) => [
+      u.file,
+      u,
+    ]),
+  );
 }

@@ -16,7 +16,8 @@ interface Mount {
   containerPath: string;
   readOnly?: boolean;
 }
-const mounts = (c: RecordedResource) => ((c.inputs.volumes as Mount[] | undefined) ?? []).map((m) => ({ ...m, readOnly: m.readOnly ?? false }));
+const mounts = (c: RecordedResource) =>
+  ((c.inputs.volumes as Mount[] | undefined) ?? []).map((m) => ({ ...m, readOnly: m.readOnly ?? false }));
 const STACK = "test-files";
 
 let run: ProgramRun;
@@ -28,12 +29,17 @@ beforeAll(async () => {
   run = await runStack(STACK);
 });
 
-const volumeNames = () => ofType(run, VOLUME).filter((v) => labelOf(v, "throat.files")).map((v) => String(v.inputs.name)).sort();
+const volumeNames = () =>
+  ofType(run, VOLUME)
+    .filter((v) => labelOf(v, "throat.files"))
+    .map((v) => String(v.inputs.name))
+    .sort();
 const workers = () => containers(run).filter((c) => labelOf(c, "throat.tier") === "worker");
 
 test("one named volume per kind of user file, stack-prefixed, replaced only delete-first under a fixed name", () => {
   expect(volumeNames()).toEqual([`throat-${STACK}-thumbnails`, `throat-${STACK}-uploads`]);
-  for (const name of volumeNames()) expect(named(run, name)).toMatchObject({ deleteBeforeReplace: true, inputs: { name } });
+  for (const name of volumeNames())
+    expect(named(run, name)).toMatchObject({ deleteBeforeReplace: true, inputs: { name } });
 });
 
 test("every worker container and the migration mount both volumes read-write at Throat's own folders", () => {
@@ -52,7 +58,9 @@ test("the edge mounts them read-only where its /static/ location serves from", (
     { volumeName: `throat-${STACK}-thumbnails`, containerPath: `${EDGE_PATHS.staticRoot}/thumbs`, readOnly: true },
   ]);
   const http = plan.edge.nginxFiles["throat/http.conf"]!;
-  expect(http).toContain(`location ^~ /static/ {\n        alias ${EDGE_PATHS.staticRoot}/;\n        expires max;\n        access_log off;`);
+  expect(http).toContain(
+    `location ^~ /static/ {\n        alias ${EDGE_PATHS.staticRoot}/;\n        expires max;\n        access_log off;`,
+  );
 });
 
 test("each container's config.yaml stores files in the mounted folders and links them on the stack's URL", () => {

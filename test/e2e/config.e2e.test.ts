@@ -39,103 +39,162 @@ describe("the app's configuration, per worker kind", () => {
     return res.json<StandinInfo>();
   };
 
-  test.each(workerKinds)("%s: debug and development off (bool), the plan's pool (int), pooled engine, languages, Redis cache, mail", async (kind) => {
-    const service = p.workers.find((w) => w.kind === kind)!;
-    const file = p.app.configFiles[kind].values.database!;
-    expect(h.byKind(kind).length).toBeGreaterThan(0);
-    for (const w of h.byKind(kind)) {
-      const info = await infoOf(w.server.url);
-      expect(info.worker_type).toBe(kind);
-      expect(info.gevent_patched).toBe(kind !== "sync");
-      expect(info.config["app.debug"]).toEqual({ value: false, type: "bool" });
-      expect(info.config["app.development"]).toEqual({ value: false, type: "bool" });
-      expect(info.config["database.engine"]).toEqual({ value: POOLED_ENGINE, type: "str" });
-      expect(info.config["database.max_connections"]).toEqual({ value: service.poolSize, type: "int" });
-      expect(info.config["database.stale_timeout"]).toEqual({ value: file.stale_timeout, type: "int" });
-      expect(info.config["database.timeout"]).toEqual({ value: file.timeout, type: "int" });
-      // What peewee's pool really holds, not only what the file said.
-      expect(info.database).toEqual({
-        class: "PooledPostgresqlDatabase",
-        max_connections: { value: service.poolSize, type: "int" },
-        timeout: { value: p.settings.pool.timeout, type: "int" },
-        stale_timeout: { value: p.settings.pool.staleTimeout, type: "int" },
-      });
-      expect(info.config["site.trusted_proxy_count"]).toEqual({ value: p.proxies.trustedProxyCount, type: "int" });
-      // Throat has no default for app.languages; its cache is off unless cache.type is set;
-      // Flask's body limit is app.max_content_length (Throat's default 10 MiB).
-      expect(info.languages).toEqual(["en", "es"]);
-      // The mail section from the file; the password only from the secret env (MAIL_PASSWORD).
-      expect(info.mail).toEqual({ server: MAIL.server, port: 587, use_tls: true, username: MAIL.username, default_from: MAIL.defaultFrom, password_set: true });
-      expect(readFileSync(join(w.server.runDir, "config.yaml"), "utf8")).not.toContain(MAIL_PASSWORD);
-      expect(info.cache).toEqual({ type: CACHE_TYPE, backend: "RedisCache", redis_url_set: true });
-      expect(info.max_content_length).toBe(p.settings.uploadMaxSize);
-    }
-  }, SLOW);
+  test.each(workerKinds)(
+    "%s: debug and development off (bool), the plan's pool (int), pooled engine, languages, Redis cache, mail",
+    async (kind) => {
+      const service = p.workers.find((w) => w.kind === kind)!;
+      const file = p.app.configFiles[kind].values.database!;
+      expect(h.byKind(kind).length).toBeGreaterThan(0);
+      for (const w of h.byKind(kind)) {
+        const info = await infoOf(w.server.url);
+        expect(info.worker_type).toBe(kind);
+        expect(info.gevent_patched).toBe(kind !== "sync");
+        expect(info.config["app.debug"]).toEqual({ value: false, type: "bool" });
+        expect(info.config["app.development"]).toEqual({ value: false, type: "bool" });
+        expect(info.config["database.engine"]).toEqual({ value: POOLED_ENGINE, type: "str" });
+        expect(info.config["database.max_connections"]).toEqual({ value: service.poolSize, type: "int" });
+        expect(info.config["database.stale_timeout"]).toEqual({ value: file.stale_timeout, type: "int" });
+        expect(info.config["database.timeout"]).toEqual({ value: file.timeout, type: "int" });
+        // What peewee's pool really holds, not only what the file said.
+        expect(info.database).toEqual({
+          class: "PooledPostgresqlDatabase",
+          max_connections: { value: service.poolSize, type: "int" },
+          timeout: { value: p.settings.pool.timeout, type: "int" },
+          stale_timeout: { value: p.settings.pool.staleTimeout, type: "int" },
+        });
+        expect(info.config["site.trusted_proxy_count"]).toEqual({ value: p.proxies.trustedProxyCount, type: "int" });
+        // Throat has no default for app.languages; its cache is off unless cache.type is set;
+        // Flask's body limit is app.max_content_length (Throat's default 10 MiB).
+        expect(info.languages).toEqual(["en", "es"]);
+        // The mail section from the file; the password only from the secret env (MAIL_PASSWORD).
+        expect(info.mail).toEqual({
+          server: MAIL.server,
+          port: 587,
+          use_tls: true,
+          username: MAIL.username,
+          default_from: MAIL.defaultFrom,
+          password_set: true,
+        });
+        expect(readFileSync(join(w.server.runDir, "config.yaml"), "utf8")).not.toContain(MAIL_PASSWORD);
+        expect(info.cache).toEqual({ type: CACHE_TYPE, backend: "RedisCache", redis_url_set: true });
+        expect(info.max_content_length).toBe(p.settings.uploadMaxSize);
+      }
+    },
+    SLOW,
+  );
 
-  test("the cache's Redis database holds keys after a page view", async () => {
-    const cacheDb = p.app.env.CACHE_REDIS_URL!.split("/").pop()!;
-    expect(cacheDb).toBe("1");
-    await h.redis.cli("-n", cacheDb, "FLUSHDB");
-    expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).trim()).toBe("");
-    const route = plainGetRoute(p.routes.routes, false);
-    expect((await httpRequest(`${h.httpsUrl}${route.rule}`)).status).toBe(200);
-    // flask-caching's key prefix, as Throat's cache writes it.
-    expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).split("\n")).toContain("flask_cache_site.name");
-  }, SLOW);
+  test(
+    "the cache's Redis database holds keys after a page view",
+    async () => {
+      const cacheDb = p.app.env.CACHE_REDIS_URL!.split("/").pop()!;
+      expect(cacheDb).toBe("1");
+      await h.redis.cli("-n", cacheDb, "FLUSHDB");
+      expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).trim()).toBe("");
+      const route = plainGetRoute(p.routes.routes, false);
+      expect((await httpRequest(`${h.httpsUrl}${route.rule}`)).status).toBe(200);
+      // flask-caching's key prefix, as Throat's cache writes it.
+      expect((await h.redis.cli("-n", cacheDb, "KEYS", "*")).split("\n")).toContain("flask_cache_site.name");
+    },
+    SLOW,
+  );
 
   describe("the stand-in fails as Throat does when the plan leaves a key out", () => {
     // One more sync process on the same database and Redis with an edited config.yaml.
-    const startWith = async (name: string, edit: (values: Record<string, Record<string, unknown>>) => void, envEdit: Record<string, string> = {}) => {
+    const startWith = async (
+      name: string,
+      edit: (values: Record<string, Record<string, unknown>>) => void,
+      envEdit: Record<string, string> = {},
+    ) => {
       const service = p.workers.find((w) => w.kind === "sync")!;
       // The running sync container's config.yaml: the plan's, its paths in that container's root
       // (the storage folders Throat creates at start exist only there).
       const values = parse(readFileSync(join(h.byKind("sync")[0]!.server.runDir, "config.yaml"), "utf8"));
       edit(values);
       const db = h.pgbouncer ?? h.postgres;
-      const endpoints = { databaseHost: db.host, databasePort: String(db.port), redisHost: h.redis.host, redisPort: String(h.redis.port) };
-      const env = { ...service.launchEnv, ...resolveEnv(p.app.env, endpoints), DATABASE_PASSWORD: h.postgres.password, APP_SECRET_KEY: h.secretKey, ...envEdit };
-      return startGunicorn(h.group, { name, argv: service.argv, env, appDir: STANDIN_APP_DIR, configYaml: stringify(values), timeoutMs: SLOW });
+      const endpoints = {
+        databaseHost: db.host,
+        databasePort: String(db.port),
+        redisHost: h.redis.host,
+        redisPort: String(h.redis.port),
+      };
+      const env = {
+        ...service.launchEnv,
+        ...resolveEnv(p.app.env, endpoints),
+        DATABASE_PASSWORD: h.postgres.password,
+        APP_SECRET_KEY: h.secretKey,
+        ...envEdit,
+      };
+      return startGunicorn(h.group, {
+        name,
+        argv: service.argv,
+        env,
+        appDir: STANDIN_APP_DIR,
+        configYaml: stringify(values),
+        timeoutMs: SLOW,
+      });
     };
 
-    test("without app.languages every page is a 500, logged as Throat logs it", async () => {
-      const server = await startWith("sync-no-languages", (v) => delete v.app!.languages);
-      const page = await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`);
-      expect(page.status).toBe(500);
-      expect((await httpRequest(`${server.url}/_standin/info`)).status).toBe(500);
-      expect(h.log("sync-no-languages")).toMatch(/ERROR:app:EXCEPTION: KeyError, "'languages'"/);
-    }, SLOW);
+    test(
+      "without app.languages every page is a 500, logged as Throat logs it",
+      async () => {
+        const server = await startWith("sync-no-languages", (v) => delete v.app!.languages);
+        const page = await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`);
+        expect(page.status).toBe(500);
+        expect((await httpRequest(`${server.url}/_standin/info`)).status).toBe(500);
+        expect(h.log("sync-no-languages")).toMatch(/ERROR:app:EXCEPTION: KeyError, "'languages'"/);
+      },
+      SLOW,
+    );
 
-    test("with cache.type null nothing is cached, CACHE_REDIS_URL is ignored, and flask-caching says so", async () => {
-      const emptyDb = "7";
-      const server = await startWith("sync-null-cache", (v) => (v.cache = { type: "null" }), { CACHE_REDIS_URL: `redis://${h.redis.host}:${h.redis.port}/${emptyDb}` });
-      const info = (await httpRequest(`${server.url}/_standin/info`)).json<StandinInfo>();
-      expect(info.cache).toMatchObject({ type: "null", backend: "NullCache" });
-      expect((await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`)).status).toBe(200);
-      expect((await h.redis.cli("-n", emptyDb, "KEYS", "*")).trim()).toBe("");
-      expect(h.log("sync-null-cache")).toContain("CACHE_TYPE is set to null");
-    }, SLOW);
+    test(
+      "with cache.type null nothing is cached, CACHE_REDIS_URL is ignored, and flask-caching says so",
+      async () => {
+        const emptyDb = "7";
+        const server = await startWith("sync-null-cache", (v) => (v.cache = { type: "null" }), {
+          CACHE_REDIS_URL: `redis://${h.redis.host}:${h.redis.port}/${emptyDb}`,
+        });
+        const info = (await httpRequest(`${server.url}/_standin/info`)).json<StandinInfo>();
+        expect(info.cache).toMatchObject({ type: "null", backend: "NullCache" });
+        expect((await httpRequest(`${server.url}${plainGetRoute(p.routes.routes, false).rule}`)).status).toBe(200);
+        expect((await h.redis.cli("-n", emptyDb, "KEYS", "*")).trim()).toBe("");
+        expect(h.log("sync-null-cache")).toContain("CACHE_TYPE is set to null");
+      },
+      SLOW,
+    );
   });
 
-  test("with an outer proxy the app takes the address one hop in, whatever the client forged", async () => {
-    expect(p.proxies.trustedProxyCount).toBe(2);
-    // The client forged 198.51.100.66; the outer proxy appended the client's real address.
-    const headers = { "X-Forwarded-For": "198.51.100.66, 203.0.113.9" };
-    const info = await httpRequest(`${h.httpsUrl}/_standin/info`, { headers });
-    expect(info.json<StandinInfo>()).toMatchObject({ worker_type: "sync", remote_addr: "203.0.113.9" });
-    const gevent = await httpRequest(`${h.httpsUrl}/do/reset`, { method: "POST", body: "x=1", headers });
-    expect(gevent.json<RouteAnswer>()).toMatchObject({ worker_type: "gevent", remote_addr: "203.0.113.9" });
-  }, SLOW);
+  test(
+    "with an outer proxy the app takes the address one hop in, whatever the client forged",
+    async () => {
+      expect(p.proxies.trustedProxyCount).toBe(2);
+      // The client forged 198.51.100.66; the outer proxy appended the client's real address.
+      const headers = { "X-Forwarded-For": "198.51.100.66, 203.0.113.9" };
+      const info = await httpRequest(`${h.httpsUrl}/_standin/info`, { headers });
+      expect(info.json<StandinInfo>()).toMatchObject({ worker_type: "sync", remote_addr: "203.0.113.9" });
+      const gevent = await httpRequest(`${h.httpsUrl}/do/reset`, { method: "POST", body: "x=1", headers });
+      expect(gevent.json<RouteAnswer>()).toMatchObject({ worker_type: "gevent", remote_addr: "203.0.113.9" });
+    },
+    SLOW,
+  );
 
-  test("through PgBouncer, PostgreSQL sees at most its default_pool_size while every request succeeds", async () => {
-    const pgb = p.budget.pgbouncer!;
-    expect(h.pgbouncer).toBeDefined();
-    const route = plainGetRoute(p.routes.routes, true);
-    const watch = h.postgres.watchConnections({ user: h.postgres.user, intervalMs: 50 });
-    // More concurrent holds than PgBouncer's server pool: the surplus queues in PgBouncer.
-    const answers = await Promise.all(Array.from({ length: 3 * pgb.poolSize }, () => httpRequest(`${h.httpsUrl}${route.rule}?hold=0.3`, { timeoutMs: SLOW })));
-    const { peak } = await watch.stop();
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThanOrEqual(pgb.poolSize);
-  }, SLOW);
+  test(
+    "through PgBouncer, PostgreSQL sees at most its default_pool_size while every request succeeds",
+    async () => {
+      const pgb = p.budget.pgbouncer!;
+      expect(h.pgbouncer).toBeDefined();
+      const route = plainGetRoute(p.routes.routes, true);
+      const watch = h.postgres.watchConnections({ user: h.postgres.user, intervalMs: 50 });
+      // More concurrent holds than PgBouncer's server pool: the surplus queues in PgBouncer.
+      const answers = await Promise.all(
+        Array.from({ length: 3 * pgb.poolSize }, () =>
+          httpRequest(`${h.httpsUrl}${route.rule}?hold=0.3`, { timeoutMs: SLOW }),
+        ),
+      );
+      const { peak } = await watch.stop();
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(pgb.poolSize);
+    },
+    SLOW,
+  );
 });

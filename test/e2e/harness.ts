@@ -121,7 +121,9 @@ export interface Harness {
 export async function startHarness(plan: Plan, options: HarnessOptions = {}): Promise<Harness> {
   if (plan.edge.kind !== "nginx") {
     // The prod edge is an ALB (its rules are checked in test/plan); only nginx can run here.
-    throw new Error(`harness: stack ${plan.settings.stack} has a ${plan.edge.kind} edge; the harness runs nginx edges (the test profile)`);
+    throw new Error(
+      `harness: stack ${plan.settings.stack} has a ${plan.edge.kind} edge; the harness runs nginx edges (the test profile)`,
+    );
   }
   const group = new ProcessGroup(options.label ?? plan.settings.stack);
   try {
@@ -142,7 +144,9 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   // PostgreSQL as its container is registered: its role, password, database and -c settings.
   const pgContainer = stack.one("database");
   const pgSettings = Object.fromEntries(
-    (pgContainer.command ?? []).flatMap((arg, i, all) => (all[i - 1] === "-c" ? [arg.split("=") as [string, string]] : [])),
+    (pgContainer.command ?? []).flatMap((arg, i, all) =>
+      all[i - 1] === "-c" ? [arg.split("=") as [string, string]] : [],
+    ),
   );
   const [postgres, redis] = await Promise.all([
     startPostgres(group, {
@@ -157,7 +161,12 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const pgb = plan.budget.pgbouncer;
   // Sized as the Docker target sizes it: transaction pooling, the server side capped at its pool.
   const pgbouncer = pgb
-    ? await startPgbouncer(group, postgres, { poolMode: "transaction", defaultPoolSize: pgb.poolSize, maxDbConnections: pgb.poolSize, maxClientConn: pgb.maxClientConnections })
+    ? await startPgbouncer(group, postgres, {
+        poolMode: "transaction",
+        defaultPoolSize: pgb.poolSize,
+        maxDbConnections: pgb.poolSize,
+        maxClientConn: pgb.maxClientConnections,
+      })
     : undefined;
 
   // The stack's private network: container name and port -> the server started here.
@@ -173,7 +182,14 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   });
   const volumes = new VolumeStore(group.subdir("volumes"));
   let generation = 0;
-  const throatRoot = (c: RegisteredContainer) => containerRoot(group.subdir(`root-${c.name}-${generation}`), { [THROAT_WORKDIR]: appDir }, c.files, c.mounts, volumes);
+  const throatRoot = (c: RegisteredContainer) =>
+    containerRoot(
+      group.subdir(`root-${c.name}-${generation}`),
+      { [THROAT_WORKDIR]: appDir },
+      c.files,
+      c.mounts,
+      volumes,
+    );
 
   const migration = stack.byTier("migration")[0];
   if (migration && (options.migrate ?? existsSync(join(appDir, "throat.py")))) {
@@ -182,7 +198,11 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     if (!program) throw new Error("harness: the migration container has no command");
     // Its `python3` is the image's; here, Debian's (where the Flask stack is installed) comes first.
     const path = `/usr/bin:/bin:${process.env.PATH ?? ""}`;
-    await runCommand(program, args, { cwd: root.host(THROAT_WORKDIR), env: { ...env(migration), PATH: path, PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: 300_000 });
+    await runCommand(program, args, {
+      cwd: root.host(THROAT_WORKDIR),
+      env: { ...env(migration), PATH: path, PYTHONDONTWRITEBYTECODE: "1" },
+      timeoutMs: 300_000,
+    });
   }
 
   const startWorkers = async (suffix: string): Promise<WorkerProcess[]> => {
@@ -200,9 +220,23 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     // allSettled: a failed boot must not leave the others' promises unobserved.
     const results = await Promise.allSettled(
       prepared.map(({ kind, name, c, root, workdir, processEnv }) =>
-        startGunicorn(group, { name, argv: imageCommand(c.env), env: processEnv, appDir, wsgiModule, runDir: workdir, timeoutMs: bootTimeoutMs }).then(
-          (server): WorkerProcess => ({ kind, name, server, hostPort: `127.0.0.1:${server.port}`, aliases: c.aliases, root: root.root, env: processEnv }),
-        ),
+        startGunicorn(group, {
+          name,
+          argv: imageCommand(c.env),
+          env: processEnv,
+          appDir,
+          wsgiModule,
+          runDir: workdir,
+          timeoutMs: bootTimeoutMs,
+        }).then((server): WorkerProcess => ({
+          kind,
+          name,
+          server,
+          hostPort: `127.0.0.1:${server.port}`,
+          aliases: c.aliases,
+          root: root.root,
+          env: processEnv,
+        })),
       ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -214,11 +248,25 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
   const ports = { http: await freePort(), https: await freePort() };
   const edgeContainer = stack.one("edge");
   const allAliases = new Set(stack.byTier("worker").flatMap((c) => c.aliases));
-  const edgeRoot = containerRoot(group.subdir("root-edge"), { [EDGE_PATHS.staticRoot]: join(appDir, "app", "static") }, {}, edgeContainer.mounts, volumes);
+  const edgeRoot = containerRoot(
+    group.subdir("root-edge"),
+    { [EDGE_PATHS.staticRoot]: join(appDir, "app", "static") },
+    {},
+    edgeContainer.mounts,
+    volumes,
+  );
   const staticRoot = edgeRoot.host(EDGE_PATHS.staticRoot);
   const httpsUrl = `https://127.0.0.1:${ports.https}`;
   const startEdgeNow = async () => {
-    const edge = await startEdge(group, edgeContainer, edgeRoot, workers, allAliases, ports, options.deadUpstreams ?? {});
+    const edge = await startEdge(
+      group,
+      edgeContainer,
+      edgeRoot,
+      workers,
+      allAliases,
+      ports,
+      options.deadUpstreams ?? {},
+    );
     await group.untilReady("nginx", waitForHttp(`${httpsUrl}/nginx-health`, { expectStatus: 200, timeoutMs: 30_000 }));
     return edge;
   };
@@ -243,7 +291,9 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     byKind: (kind) => harness.workers.filter((w) => w.kind === kind),
     workerPids: (name) => {
       const master = group.get(name).pid;
-      return processTree([master]).map((p) => p.pid).filter((pid) => pid !== master);
+      return processTree([master])
+        .map((p) => p.pid)
+        .filter((pid) => pid !== master);
     },
     log: (name) => readFileSync(group.get(name).logFile, "utf8"),
     kill: (name, signal) => group.kill(name, { signal }),
@@ -270,11 +320,17 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
  * network (DATABASE_HOST + DATABASE_PORT, a redis:// URL) becomes the loopback server started for
  * it. One that names no container of the stack is a wiring mistake, and fails here.
  */
-function onThisMachine(c: RegisteredContainer, network: Map<string, { host: string; port: number }>): Record<string, string> {
+function onThisMachine(
+  c: RegisteredContainer,
+  network: Map<string, { host: string; port: number }>,
+): Record<string, string> {
   const known = [...network.keys()].join(", ");
   const lookup = (hostPort: string, what: string) => {
     const server = network.get(hostPort);
-    if (!server) throw new Error(`harness: ${c.name}'s ${what} is ${hostPort}, which is no container of the stack's network (${known})`);
+    if (!server)
+      throw new Error(
+        `harness: ${c.name}'s ${what} is ${hostPort}, which is no container of the stack's network (${known})`,
+      );
     return server;
   };
   const env = { ...c.env };
@@ -305,7 +361,25 @@ async function startEdge(
   const tls = { certificatePath: join(tlsDir, "cert.pem"), keyPath: join(tlsDir, "key.pem") };
   if (!existsSync(tls.certificatePath)) {
     // The registered certificate is a mock's placeholder: a real one for loopback instead.
-    await runCommand("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", tls.keyPath, "-out", tls.certificatePath]);
+    await runCommand("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout",
+      tls.keyPath,
+      "-out",
+      tls.certificatePath,
+    ]);
   }
   const internal = (port: number) => {
     const p = edge.ports.find((x) => x.internal === port);
@@ -324,19 +398,27 @@ async function startEdge(
   if (http === undefined) throw new Error("harness: the edge container has no /etc/nginx/throat/http.conf uploaded");
   const rewritten = root
     .rewritePaths(http)
-    .replace(/^(\s*server )([^\s:;]+):(\d+)(.*)$/gm, (line, head: string, alias: string, _port: string, rest: string) => {
-      const target = byAlias.get(alias);
-      if (target) return `${head}${target}${rest}`;
-      // A replica this run does not start (options.replicas) is left out.
-      if (allAliases.has(alias)) return `    # ${line.trim()} (not started here)`;
-      throw new Error(`harness: nginx upstream server ${alias} is no worker container's network alias (${[...allAliases].join(", ")})`);
-    })
+    .replace(
+      /^(\s*server )([^\s:;]+):(\d+)(.*)$/gm,
+      (line, head: string, alias: string, _port: string, rest: string) => {
+        const target = byAlias.get(alias);
+        if (target) return `${head}${target}${rest}`;
+        // A replica this run does not start (options.replicas) is left out.
+        if (allAliases.has(alias)) return `    # ${line.trim()} (not started here)`;
+        throw new Error(
+          `harness: nginx upstream server ${alias} is no worker container's network alias (${[...allAliases].join(", ")})`,
+        );
+      },
+    )
     // Dead addresses first in their kind's upstream, with the same server parameters.
-    .replace(/^(upstream throat_(\w+) \{\n(?:\s*ip_hash;\n)?)(\s*server \S+)(.*)$/gm, (block, head: string, kind: string, first: string, rest: string) => {
-      const extra = dead[kind as WorkerKind] ?? [];
-      const indent = /^\s*/.exec(first)![0];
-      return `${head}${extra.map((a) => `${indent}server ${a}${rest}\n`).join("")}${first}${rest}`;
-    })
+    .replace(
+      /^(upstream throat_(\w+) \{\n(?:\s*ip_hash;\n)?)(\s*server \S+)(.*)$/gm,
+      (block, head: string, kind: string, first: string, rest: string) => {
+        const extra = dead[kind as WorkerKind] ?? [];
+        const indent = /^\s*/.exec(first)![0];
+        return `${head}${extra.map((a) => `${indent}server ${a}${rest}\n`).join("")}${first}${rest}`;
+      },
+    )
     .replaceAll(EDGE_PATHS.tls.certificatePath, tls.certificatePath)
     .replaceAll(EDGE_PATHS.tls.keyPath, tls.keyPath)
     .replace(/https:\/\/\$host(:\d+)?\$request_uri/g, `https://$host:${ports.https}$request_uri`);
@@ -356,12 +438,19 @@ function loopbackListen(http: string, ports: { http: number; https: number }): s
   let replaced = 0;
   const out = http.replace(/^(\s*listen )(\d+)\b/gm, (_m, head: string, port: string) => {
     replaced++;
-    const mapped = Number(port) === EDGE_PATHS.httpsPort ? ports.https : Number(port) === EDGE_PATHS.httpPort ? ports.http : undefined;
+    const mapped =
+      Number(port) === EDGE_PATHS.httpsPort
+        ? ports.https
+        : Number(port) === EDGE_PATHS.httpPort
+          ? ports.http
+          : undefined;
     if (mapped === undefined) throw new Error(`harness: the edge listens on ${port}, which it does not publish`);
     return `${head}127.0.0.1:${mapped}`;
   });
   if (replaced !== 2 || !out.includes(`127.0.0.1:${ports.https} ssl`)) {
-    throw new Error(`harness: expected the edge's http.conf to listen on ${EDGE_PATHS.httpPort} and ${EDGE_PATHS.httpsPort} ssl:\n${http}`);
+    throw new Error(
+      `harness: expected the edge's http.conf to listen on ${EDGE_PATHS.httpPort} and ${EDGE_PATHS.httpsPort} ssl:\n${http}`,
+    );
   }
   return out;
 }

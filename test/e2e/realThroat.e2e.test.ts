@@ -24,7 +24,9 @@ const describeReal = APP_DIR ? describe : describe.skip;
 // throat:mail that Throat starts with the mail section and MAIL_PASSWORD (Flask-Mail set up).
 const config = {
   workers: { sync: { replicas: 1, processes: 1 } },
-  app: { site: { footer: { links: { ToS: "/wiki/tos", Privacy: "/wiki/privacy", "Stack help": "/wiki/stack-help" } } } },
+  app: {
+    site: { footer: { links: { ToS: "/wiki/tos", Privacy: "/wiki/privacy", "Stack help": "/wiki/stack-help" } } },
+  },
   mail: { server: "smtp.example.org", username: "throat", defaultFrom: "noreply@example.org" },
   mailPassword: "stored as a secret",
 };
@@ -41,7 +43,12 @@ class Browser {
       body = new URLSearchParams(options.form).toString();
       headers["content-type"] = "application/x-www-form-urlencoded";
     }
-    const res = await httpRequest(`${this.base}${path}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body, timeoutMs: SLOW });
+    const res = await httpRequest(`${this.base}${path}`, {
+      method: options.method ?? (body ? "POST" : "GET"),
+      headers,
+      body,
+      timeoutMs: SLOW,
+    });
     for (const line of [res.headers["set-cookie"] ?? []].flat()) {
       const [pair] = line.split(";");
       const i = pair!.indexOf("=");
@@ -61,53 +68,82 @@ describeReal("the real Throat on the test plan's files", () => {
   let h: Harness;
   beforeAll(async () => {
     if (!STUBS) throw new Error("THROAT_STUBS: the stubs directory is needed (see the comment at the top)");
-    h = await startHarness(p, { appDir: APP_DIR, wsgiModule: "throat_prod:app", pythonPath: STUBS, label: "real-throat", bootTimeoutMs: 300_000 });
+    h = await startHarness(p, {
+      appDir: APP_DIR,
+      wsgiModule: "throat_prod:app",
+      pythonPath: STUBS,
+      label: "real-throat",
+      bootTimeoutMs: 300_000,
+    });
   }, 10 * SLOW);
   afterAll(() => h?.stop(), SLOW);
 
   const logs = () => h.workers.map((w) => h.log(w.name)).join("\n");
 
-  test("GET / is 200, Throat's own page with debug off, on every worker kind's config", async () => {
-    const res = await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW });
-    expect(res.status).toBe(200);
-    // throat:app's footer link: the operator's settings reach the real app.
-    expect(res.text()).toContain('<a href="/wiki/stack-help">Stack help</a>');
-    expect(res.text()).not.toContain("Page generated in");
-    // The gevent and socketio kinds too, straight to their processes.
-    for (const kind of ["gevent", "socketio"] as const) {
-      const direct = await httpRequest(`${h.byKind(kind)[0]!.server.url}/`, { timeoutMs: SLOW });
-      expect(direct.status).toBe(200);
-    }
-  }, SLOW);
+  test(
+    "GET / is 200, Throat's own page with debug off, on every worker kind's config",
+    async () => {
+      const res = await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW });
+      expect(res.status).toBe(200);
+      // throat:app's footer link: the operator's settings reach the real app.
+      expect(res.text()).toContain('<a href="/wiki/stack-help">Stack help</a>');
+      expect(res.text()).not.toContain("Page generated in");
+      // The gevent and socketio kinds too, straight to their processes.
+      for (const kind of ["gevent", "socketio"] as const) {
+        const direct = await httpRequest(`${h.byKind(kind)[0]!.server.url}/`, { timeoutMs: SLOW });
+        expect(direct.status).toBe(200);
+      }
+    },
+    SLOW,
+  );
 
-  test("register and login over TLS", async () => {
-    const browser = new Browser(h.httpsUrl);
-    const form = await browser.request("/register");
-    expect(form.status).toBe(200);
-    const html = form.text();
-    const ctok = field(html, "ctok");
-    // Throat keeps the captcha's answer in its Redis (app.redis_url) under cap-<token>.
-    const answer = ctok ? (await h.redis.cli("GET", `cap-${ctok}`)).trim() : "";
-    const user = `stack${Date.now() % 100000}`;
-    const registered = await browser.request("/register", {
-      form: { csrf_token: field(html, "csrf_token"), username: user, email_optional: `${user}@example.org`, password: "correct-horse-1", confirm: "correct-horse-1", accept_tos: "y", ctok, captcha: answer },
-    });
-    expect([registered.status, registered.headers.location]).toEqual([302, "/welcome"]);
+  test(
+    "register and login over TLS",
+    async () => {
+      const browser = new Browser(h.httpsUrl);
+      const form = await browser.request("/register");
+      expect(form.status).toBe(200);
+      const html = form.text();
+      const ctok = field(html, "ctok");
+      // Throat keeps the captcha's answer in its Redis (app.redis_url) under cap-<token>.
+      const answer = ctok ? (await h.redis.cli("GET", `cap-${ctok}`)).trim() : "";
+      const user = `stack${Date.now() % 100000}`;
+      const registered = await browser.request("/register", {
+        form: {
+          csrf_token: field(html, "csrf_token"),
+          username: user,
+          email_optional: `${user}@example.org`,
+          password: "correct-horse-1",
+          confirm: "correct-horse-1",
+          accept_tos: "y",
+          ctok,
+          captcha: answer,
+        },
+      });
+      expect([registered.status, registered.headers.location]).toEqual([302, "/welcome"]);
 
-    const fresh = new Browser(h.httpsUrl);
-    const loginPage = await fresh.request("/login");
-    expect(loginPage.status).toBe(200);
-    const login = await fresh.request("/login", { form: { csrf_token: field(loginPage.text(), "csrf_token"), username: user, password: "correct-horse-1" } });
-    expect(login.status).toBe(302);
-    const home = await fresh.request("/");
-    expect(home.status).toBe(200);
-    expect(home.text()).toContain(user);
-  }, SLOW);
+      const fresh = new Browser(h.httpsUrl);
+      const loginPage = await fresh.request("/login");
+      expect(loginPage.status).toBe(200);
+      const login = await fresh.request("/login", {
+        form: { csrf_token: field(loginPage.text(), "csrf_token"), username: user, password: "correct-horse-1" },
+      });
+      expect(login.status).toBe(302);
+      const home = await fresh.request("/");
+      expect(home.status).toBe(200);
+      expect(home.text()).toContain(user);
+    },
+    SLOW,
+  );
 
-  test("the cache is Redis: its database holds Throat's keys", async () => {
-    const db = p.app.env.CACHE_REDIS_URL!.split("/").pop()!;
-    expect((await h.redis.cli("-n", db, "DBSIZE")).trim()).not.toBe("0");
-  }, SLOW);
+  test(
+    "the cache is Redis: its database holds Throat's keys",
+    async () => {
+      const db = p.app.env.CACHE_REDIS_URL!.split("/").pop()!;
+      expect((await h.redis.cli("-n", db, "DBSIZE")).trim()).not.toBe("0");
+    },
+    SLOW,
+  );
 
   test("no worker logged an exception, and none runs without a cache", () => {
     expect(logs()).not.toContain("ERROR:app:EXCEPTION");

@@ -40,28 +40,52 @@ maybe("the real Throat: user files on the stack's domain, through the edge", () 
   let h: Harness;
   let urls: { file: string; thumbnail: string };
   beforeAll(async () => {
-    h = await startHarness(p, { appDir: APP, wsgiModule: "throat_prod:app", pythonPath: STUBS, label: "test-real", bootTimeoutMs: 300_000 });
+    h = await startHarness(p, {
+      appDir: APP,
+      wsgiModule: "throat_prod:app",
+      pythonPath: STUBS,
+      label: "test-real",
+      bootTimeoutMs: 300_000,
+    });
   }, 10 * SLOW);
   afterAll(() => h?.stop(), SLOW);
 
-  test("GET / through the edge is Throat's front page", async () => {
-    const res = await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW });
-    expect(res.status).toBe(200);
-  }, SLOW);
+  test(
+    "GET / through the edge is Throat's front page",
+    async () => {
+      const res = await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW });
+      expect(res.status).toBe(200);
+    },
+    SLOW,
+  );
 
-  test("an image stored by Throat's storage code in a gevent container links to the stack's URL and answers 200", async () => {
-    const gevent = h.byKind("gevent")[0]!;
-    const out = await runCommand("/usr/bin/python3", ["-c", STORE], { cwd: join(gevent.root, "throat"), env: { ...gevent.env, PYTHONDONTWRITEBYTECODE: "1" }, timeoutMs: SLOW });
-    urls = JSON.parse(out.trim().split("\n").pop()!) as typeof urls;
-    const origin = `https://${p.settings.siteName}:${p.settings.edge.httpsPort}`;
-    expect(urls.file).toMatch(new RegExp(`^${origin}/static/stor/e2ered\\.png$`));
-    expect(urls.thumbnail).toMatch(new RegExp(`^${origin}/static/thumbs/e2ered\\.jpg$`));
-    for (const url of Object.values(urls)) expect((await httpRequest(`${h.httpsUrl}${new URL(url).pathname}`)).status).toBe(200);
-  }, SLOW);
+  test(
+    "an image stored by Throat's storage code in a gevent container links to the stack's URL and answers 200",
+    async () => {
+      const gevent = h.byKind("gevent")[0]!;
+      const out = await runCommand("/usr/bin/python3", ["-c", STORE], {
+        cwd: join(gevent.root, "throat"),
+        env: { ...gevent.env, PYTHONDONTWRITEBYTECODE: "1" },
+        timeoutMs: SLOW,
+      });
+      urls = JSON.parse(out.trim().split("\n").pop()!) as typeof urls;
+      const origin = `https://${p.settings.siteName}:${p.settings.edge.httpsPort}`;
+      expect(urls.file).toMatch(new RegExp(`^${origin}/static/stor/e2ered\\.png$`));
+      expect(urls.thumbnail).toMatch(new RegExp(`^${origin}/static/thumbs/e2ered\\.jpg$`));
+      for (const url of Object.values(urls))
+        expect((await httpRequest(`${h.httpsUrl}${new URL(url).pathname}`)).status).toBe(200);
+    },
+    SLOW,
+  );
 
-  test("after every worker container is replaced, both still answer 200, and / still serves", async () => {
-    await h.replaceWorkers();
-    for (const url of Object.values(urls)) expect((await httpRequest(`${h.httpsUrl}${new URL(url).pathname}`)).status).toBe(200);
-    expect((await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW })).status).toBe(200);
-  }, 5 * SLOW);
+  test(
+    "after every worker container is replaced, both still answer 200, and / still serves",
+    async () => {
+      await h.replaceWorkers();
+      for (const url of Object.values(urls))
+        expect((await httpRequest(`${h.httpsUrl}${new URL(url).pathname}`)).status).toBe(200);
+      expect((await httpRequest(`${h.httpsUrl}/`, { timeoutMs: SLOW })).status).toBe(200);
+    },
+    5 * SLOW,
+  );
 });

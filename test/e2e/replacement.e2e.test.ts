@@ -57,13 +57,18 @@ describe("the nginx edge during a worker replacement", () => {
     ["socketio", () => "/socket.io/?EIO=4&transport=polling"],
   ];
 
-  test.each(paths)("%s: no failed GET, none stalled on the dead address", async (kind, path) => {
-    // Round robin puts the dead address first (ip_hash for socket.io picks one per client).
-    const results = [];
-    for (let i = 0; i < 6; i++) results.push(await httpRequest(`${h.httpsUrl}${path()}`, { timeoutMs: STALL }).then((r) => r.status));
-    expect(results).toEqual(results.map(() => 200));
-    expect(PROXY_CONNECT_TIMEOUT * 1000).toBeLessThan(STALL);
-  }, SLOW);
+  test.each(paths)(
+    "%s: no failed GET, none stalled on the dead address",
+    async (kind, path) => {
+      // Round robin puts the dead address first (ip_hash for socket.io picks one per client).
+      const results = [];
+      for (let i = 0; i < 6; i++)
+        results.push(await httpRequest(`${h.httpsUrl}${path()}`, { timeoutMs: STALL }).then((r) => r.status));
+      expect(results).toEqual(results.map(() => 200));
+      expect(PROXY_CONNECT_TIMEOUT * 1000).toBeLessThan(STALL);
+    },
+    SLOW,
+  );
 
   test("nginx gave up on each dead address by its connect timeout, and says so", () => {
     const log = h.log("nginx");

@@ -25,7 +25,9 @@ function run(label: string, makePlan: () => ReturnType<typeof saturationPlan>) {
 }
 
 describe("without --worker-connections and without a pool timeout", () => {
-  const s = run("no-wc-no-timeout", () => withDatabaseConfig(withoutWorkerConnections(saturationPlan(), "gevent"), "gevent", { timeout: undefined }));
+  const s = run("no-wc-no-timeout", () =>
+    withDatabaseConfig(withoutWorkerConnections(saturationPlan(), "gevent"), "gevent", { timeout: undefined }),
+  );
 
   test("gevent requests beyond the pool fail at once: Exceeded maximum connections", () => {
     const failed = failures(s.result.outcomes.gevent);
@@ -41,11 +43,19 @@ describe("without --worker-connections and without a pool timeout", () => {
 });
 
 describe("without --worker-connections, the pool sized like gunicorn's default", () => {
-  const s = run("no-wc-big-pool", () => withDatabaseConfig(withoutWorkerConnections(saturationPlan(), "gevent"), "gevent", { max_connections: GUNICORN_DEFAULT_WORKER_CONNECTIONS }));
+  const s = run("no-wc-big-pool", () =>
+    withDatabaseConfig(withoutWorkerConnections(saturationPlan(), "gevent"), "gevent", {
+      max_connections: GUNICORN_DEFAULT_WORKER_CONNECTIONS,
+    }),
+  );
 
   test("PostgreSQL refuses connections and requests fail", () => {
     expect(s.result.refusals.length).toBeGreaterThan(0);
-    const failed = [...failures(s.result.outcomes.gevent), ...failures(s.result.outcomes.sync), ...failures(s.result.outcomes.socketio)];
+    const failed = [
+      ...failures(s.result.outcomes.gevent),
+      ...failures(s.result.outcomes.sync),
+      ...failures(s.result.outcomes.socketio),
+    ];
     expect(failed.length).toBeGreaterThan(0);
     expect(s.h.log("gevent-0")).toMatch(/too many clients|remaining connection slots/);
   });

@@ -46,7 +46,9 @@ describe("saturation within the plan's budget", () => {
     // The pools were really exhausted: both async pools full at once is the least we saw.
     expect(result.peak).toBeGreaterThanOrEqual(p.budget.poolSizes.gevent + p.budget.poolSizes.socketio);
     expect(result.peak).toBeLessThanOrEqual(running);
-    const fixed = p.budget.server.lines.filter((l) => l.consumer === "migrations" || l.consumer === "operator headroom").reduce((n, l) => n + l.connections, 0);
+    const fixed = p.budget.server.lines
+      .filter((l) => l.consumer === "migrations" || l.consumer === "operator headroom")
+      .reduce((n, l) => n + l.connections, 0);
     expect(result.peak).toBeLessThanOrEqual(p.budget.server.peak - fixed);
     expect(result.peak).toBeLessThanOrEqual(p.budget.server.limit);
   });

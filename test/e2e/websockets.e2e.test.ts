@@ -63,7 +63,8 @@ describe(`${CLIENTS} idle websocket clients on one socketio process with a pool 
     // Each connection completes at most one event per HOLD: the rest must have timed out.
     expect(burst.failed).toBeGreaterThanOrEqual(2 * capacity - Math.ceil((POOL / HOLD) * POOL_TIMEOUT) - POOL);
     expect(burst.done).toBeGreaterThanOrEqual(capacity / 2);
-    for (const error of burst.errors) expect(error).toMatch(/^MaxConnectionsExceeded: Max connections exceeded, timed out/);
+    for (const error of burst.errors)
+      expect(error).toMatch(/^MaxConnectionsExceeded: Max connections exceeded, timed out/);
     expect(await stillConnected(held.clients)).toEqual({ dropped: 0, roundTrips: CLIENTS });
   }, 120_000);
 });

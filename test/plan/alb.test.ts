@@ -1,10 +1,18 @@
-import { albDestination, albPatternMatches, AlbRule, checkAlbRules, planAlbRules, rulePattern } from "../../components/plan/alb";
+import {
+  albDestination,
+  albPatternMatches,
+  AlbRule,
+  checkAlbRules,
+  planAlbRules,
+  rulePattern,
+} from "../../components/plan/alb";
 import { destinationOfRoute, parseRouteList, samplePath } from "../../components/plan/routes";
 import { ROUTE_LIST } from "../support/settings";
 
 const table = parseRouteList(ROUTE_LIST);
 const header = ROUTE_LIST.split("\n").slice(0, 2).join("\n");
-const withRoute = (rule: string) => parseRouteList(`${ROUTE_LIST.trimEnd()}\n${rule.padEnd(80)}${"x.new".padEnd(35)}${"POST".padEnd(12)}gevent\n`);
+const withRoute = (rule: string) =>
+  parseRouteList(`${ROUTE_LIST.trimEnd()}\n${rule.padEnd(80)}${"x.new".padEnd(35)}${"POST".padEnd(12)}gevent\n`);
 
 describe("ALB path matching as AWS documents it", () => {
   it.each([
@@ -54,7 +62,10 @@ describe("ALB rules from the route table", () => {
   });
 
   it("start a new rule rather than pass 5 wildcards in one", () => {
-    const many = ["/q/<a>/<b>/<c>/one", "/q/<d>/<e>/<f>/two"].reduce((t, r) => `${t}${r.padEnd(80)}${"x.y".padEnd(35)}${"GET".padEnd(12)}gevent\n`, `${header}\n`);
+    const many = ["/q/<a>/<b>/<c>/one", "/q/<d>/<e>/<f>/two"].reduce(
+      (t, r) => `${t}${r.padEnd(80)}${"x.y".padEnd(35)}${"GET".padEnd(12)}gevent\n`,
+      `${header}\n`,
+    );
     const packed = planAlbRules(parseRouteList(many)).filter((r) => r.target === "gevent");
     expect(packed.map((r) => r.pathPatterns)).toEqual([["/q/*/*/*/one"], ["/q/*/*/*/two"]]);
     const seven: AlbRule = { name: "seven", priority: 30001, target: "gevent", pathPatterns: ["/a/*/*/*", "/b/*/*/*"] };
@@ -79,12 +90,19 @@ describe("ALB rules from the route table", () => {
   it("checkAlbRules finds misroutes and broken limits", () => {
     const dropLogin = rules.map((r) => ({ ...r, pathPatterns: r.pathPatterns.filter((p) => p !== "/login") }));
     expect(checkAlbRules(dropLogin, table)).toContain("/login (auth.login) reaches sync, must reach gevent");
-    const six: AlbRule = { name: "six", priority: 30000, target: "gevent", pathPatterns: ["/a", "/b", "/c", "/d", "/e", "/f"] };
+    const six: AlbRule = {
+      name: "six",
+      priority: 30000,
+      target: "gevent",
+      pathPatterns: ["/a", "/b", "/c", "/d", "/e", "/f"],
+    };
     expect(checkAlbRules([...rules, six], table)).toContain("rule six: 6 path patterns, ALB allows 5");
     const dup: AlbRule = { name: "dup", priority: 10, target: "gevent", pathPatterns: ["/zzz"] };
     expect(checkAlbRules([...rules, dup], table)).toContain("rule dup: priority 10 used twice");
     const greedy: AlbRule = { name: "greedy", priority: 5, target: "gevent", pathPatterns: ["/*"] };
-    expect(checkAlbRules([...rules, greedy], table)).toEqual(expect.arrayContaining(["/socket.io must reach socketio", "/static/css/x.css must reach static"]));
+    expect(checkAlbRules([...rules, greedy], table)).toEqual(
+      expect.arrayContaining(["/socket.io must reach socketio", "/static/css/x.css must reach static"]),
+    );
   });
 
   it("a route list without gevent routes gives just the socket.io and static rules", () => {

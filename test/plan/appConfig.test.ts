@@ -19,13 +19,22 @@ describe("application configuration", () => {
   it("gives each kind the pooled engine with its pool size, stale timeout and wait timeout as numbers", () => {
     for (const w of p.workers) {
       const db = parse(p.app.configFiles[w.kind].text).database;
-      expect(db).toMatchObject({ engine: "playhouse.pool.PooledPostgresqlDatabase", max_connections: w.poolSize, stale_timeout: 300, timeout: 10 });
+      expect(db).toMatchObject({
+        engine: "playhouse.pool.PooledPostgresqlDatabase",
+        max_connections: w.poolSize,
+        stale_timeout: 300,
+        timeout: 10,
+      });
     }
   });
 
   it("omits peewee's timeout for pool.timeout 0, since peewee reads 0 as wait forever", () => {
-    const noWait = plan("test", { pool: { timeout: 0 }, workers: { gevent: { workerConnections: 10 }, socketio: { workerConnections: 10 } } });
-    for (const file of Object.values(noWait.app.configFiles)) expect(parse(file.text).database).not.toHaveProperty("timeout");
+    const noWait = plan("test", {
+      pool: { timeout: 0 },
+      workers: { gevent: { workerConnections: 10 }, socketio: { workerConnections: 10 } },
+    });
+    for (const file of Object.values(noWait.app.configFiles))
+      expect(parse(file.text).database).not.toHaveProperty("timeout");
   });
 
   it("carries the trusted proxy count and the site name", () => {
@@ -40,7 +49,8 @@ describe("application configuration", () => {
   });
 
   it("selects each kind's file by CONFIG_NAME at configs/<name>/config.yaml", () => {
-    for (const w of p.workers) expect(p.app.configFiles[w.kind].path).toBe(`configs/${w.launchEnv.CONFIG_NAME}/config.yaml`);
+    for (const w of p.workers)
+      expect(p.app.configFiles[w.kind].path).toBe(`configs/${w.launchEnv.CONFIG_NAME}/config.yaml`);
   });
 
   it("speaks TLS to Redis on prod (ElastiCache encrypts in transit), plain on the Docker network", () => {
@@ -51,8 +61,15 @@ describe("application configuration", () => {
 
   it("fills endpoints at deploy time", () => {
     const env = resolveEnv(p.app.env, { databaseHost: "db", databasePort: "5432", redisHost: "r", redisPort: "6379" });
-    expect(env).toEqual({ DATABASE_HOST: "db", DATABASE_PORT: "5432", APP_REDIS_URL: "redis://r:6379/0", CACHE_REDIS_URL: "redis://r:6379/1" });
-    expect(() => resolveEnv({ X: "{{nope}}" }, { databaseHost: "", databasePort: "", redisHost: "", redisPort: "" })).toThrow(/unknown endpoint \{\{nope\}\}/);
+    expect(env).toEqual({
+      DATABASE_HOST: "db",
+      DATABASE_PORT: "5432",
+      APP_REDIS_URL: "redis://r:6379/0",
+      CACHE_REDIS_URL: "redis://r:6379/1",
+    });
+    expect(() =>
+      resolveEnv({ X: "{{nope}}" }, { databaseHost: "", databasePort: "", redisHost: "", redisPort: "" }),
+    ).toThrow(/unknown endpoint \{\{nope\}\}/);
   });
 });
 
@@ -60,8 +77,24 @@ describe("trusted proxy count from the edge topology", () => {
   it.each([
     ["test", {}, 1],
     ["test", { edge: { outerProxies: 1 } }, 2],
-    ["prod", { siteName: "f.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" } }, 1],
-    ["prod", { siteName: "f.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test", outerProxies: 2 } }, 3],
+    [
+      "prod",
+      {
+        siteName: "f.example.org",
+        image: "registry.example.org/throat:1",
+        edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" },
+      },
+      1,
+    ],
+    [
+      "prod",
+      {
+        siteName: "f.example.org",
+        image: "registry.example.org/throat:1",
+        edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test", outerProxies: 2 },
+      },
+      3,
+    ],
   ])("%s %j: %i", (stack, config, count) => {
     expect(planProxies(settings(stack, config)).trustedProxyCount).toBe(count);
   });

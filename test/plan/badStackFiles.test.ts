@@ -39,21 +39,93 @@ describe.each(MISTAKES.map((m) => [m.name, m] as const))("%s", (_name, mistake) 
 
 // Unusual but right: each plans cleanly from its stack file.
 const good: [string, string, Record<string, unknown>][] = [
-  ["PgBouncer on a test stack", "test-pgb", { "throat:database": { maxConnections: 40, pgbouncer: { enabled: true, poolSize: 20 } } }],
+  [
+    "PgBouncer on a test stack",
+    "test-pgb",
+    { "throat:database": { maxConnections: 40, pgbouncer: { enabled: true, poolSize: 20 } } },
+  ],
   ["a CDN in front of the test edge", "test", { "throat:edge": { outerProxies: 1 } }],
-  ["a CDN in front of the ALB", "prod", { ...PROD_BASE, "throat:edge": { certificateArn: (PROD_BASE["throat:edge"] as { certificateArn: string }).certificateArn, outerProxies: 1 } }],
-  ["autoscaled sync workers on prod", "prod", { ...PROD_BASE, "throat:workers": { sync: { replicas: { min: 2, max: 6 } } }, "throat:database": { maxConnections: 200 } }],
-  ["pool timeout 0 with small worker connections", "test", { "throat:pool": { timeout: 0 }, "throat:workers": { gevent: { workerConnections: 8, poolSize: 8 }, socketio: { workerConnections: 10, poolSize: 10 } } }],
-  ["an existing VPC (no zone count needed)", "prod", { ...PROD_BASE, "throat:aws": { vpcId: "vpc-0abc1234", publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] } }],
-  ["engineVersion unquoted, as the README writes it", "prod", { ...PROD_BASE, "throat:database": { engineVersion: 16 } }],
-  ["six zones in us-east-1, provider settings and engine keys", "prod", { ...PROD_BASE, "aws:region": "us-east-1", "aws:defaultTags": { tags: { team: "forum" } }, "pulumi:disable-default-providers": ["tls"], "throat:edge": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-1" }, "throat:aws": { availabilityZones: 6 } }],
-  ["own PEM certificate and a secure key", "test", { "throat:tlsCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "throat:tlsKey": { secure: "v1:AAAA" } }],
-  ["a Throat checkout to build", "test", { "throat:image": undefined, "throat:appSource": "test/fixtures/throat-checkout" }],
+  [
+    "a CDN in front of the ALB",
+    "prod",
+    {
+      ...PROD_BASE,
+      "throat:edge": {
+        certificateArn: (PROD_BASE["throat:edge"] as { certificateArn: string }).certificateArn,
+        outerProxies: 1,
+      },
+    },
+  ],
+  [
+    "autoscaled sync workers on prod",
+    "prod",
+    {
+      ...PROD_BASE,
+      "throat:workers": { sync: { replicas: { min: 2, max: 6 } } },
+      "throat:database": { maxConnections: 200 },
+    },
+  ],
+  [
+    "pool timeout 0 with small worker connections",
+    "test",
+    {
+      "throat:pool": { timeout: 0 },
+      "throat:workers": {
+        gevent: { workerConnections: 8, poolSize: 8 },
+        socketio: { workerConnections: 10, poolSize: 10 },
+      },
+    },
+  ],
+  [
+    "an existing VPC (no zone count needed)",
+    "prod",
+    {
+      ...PROD_BASE,
+      "throat:aws": {
+        vpcId: "vpc-0abc1234",
+        publicSubnetIds: ["subnet-00000001", "subnet-00000002"],
+        privateSubnetIds: ["subnet-00000003", "subnet-00000004"],
+      },
+    },
+  ],
+  [
+    "engineVersion unquoted, as the README writes it",
+    "prod",
+    { ...PROD_BASE, "throat:database": { engineVersion: 16 } },
+  ],
+  [
+    "six zones in us-east-1, provider settings and engine keys",
+    "prod",
+    {
+      ...PROD_BASE,
+      "aws:region": "us-east-1",
+      "aws:defaultTags": { tags: { team: "forum" } },
+      "pulumi:disable-default-providers": ["tls"],
+      "throat:edge": { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc-1" },
+      "throat:aws": { availabilityZones: 6 },
+    },
+  ],
+  [
+    "own PEM certificate and a secure key",
+    "test",
+    {
+      "throat:tlsCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+      "throat:tlsKey": { secure: "v1:AAAA" },
+    },
+  ],
+  [
+    "a Throat checkout to build",
+    "test",
+    { "throat:image": undefined, "throat:appSource": "test/fixtures/throat-checkout" },
+  ],
   ["another profile by throat:profile, with a name AWS accepts", "prod-eu", { ...PROD_BASE, "throat:profile": "prod" }],
 ];
 
 test.each(good)("%s plans cleanly", (_name, stack, config) => {
-  const d = stackDir(stack, stringify({ config: Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) }));
+  const d = stackDir(
+    stack,
+    stringify({ config: Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) }),
+  );
   const { config: raw, secretKeys } = readStackConfig(d, stack);
   expect(() => planFromConfig(stack, raw, secretKeys)).not.toThrow();
 });

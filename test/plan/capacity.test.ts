@@ -35,13 +35,25 @@ describe("throat:workers.socketio.clients", () => {
   });
 
   it("accepts the former name workerConnections as the same number", () => {
-    expect(flag(socketio(plan("test-cap", { workers: { socketio: { workerConnections: 120 } } })).argv, "--worker-connections")).toBe("120");
-    expect(settings("test-cap", { workers: { socketio: { workerConnections: 300, clients: 300 } } }).workers.socketio.clients).toBe(300);
+    expect(
+      flag(
+        socketio(plan("test-cap", { workers: { socketio: { workerConnections: 120 } } })).argv,
+        "--worker-connections",
+      ),
+    ).toBe("120");
+    expect(
+      settings("test-cap", { workers: { socketio: { workerConnections: 300, clients: 300 } } }).workers.socketio
+        .clients,
+    ).toBe(300);
   });
 
   it("refuses both names with different numbers, naming the key", () => {
-    const message = errorOf(() => settings("test-cap", { workers: { socketio: { workerConnections: 100, clients: 5000 } } }));
-    expect(message).toMatch(/throat:workers\.socketio\.workerConnections: the former name of throat:workers\.socketio\.clients \(5000\); keep one of the two; got 100/);
+    const message = errorOf(() =>
+      settings("test-cap", { workers: { socketio: { workerConnections: 100, clients: 5000 } } }),
+    );
+    expect(message).toMatch(
+      /throat:workers\.socketio\.workerConnections: the former name of throat:workers\.socketio\.clients \(5000\); keep one of the two; got 100/,
+    );
   });
 
   it("is a key of the schema, with gevent keeping its own workerConnections", () => {
@@ -74,19 +86,28 @@ describe("open files and nginx connections follow the clients", () => {
 
 describe("memory per client", () => {
   it("refuses on prod a socketio task memory too small for its clients, naming both keys and the fix", () => {
-    const message = errorOf(() => plan("prod", { workers: { socketio: { replicas: 2, clients: 20000, cpu: 512, memory: 1024 } } }));
-    expect(message).toMatch(/throat:workers\.socketio\.memory: 1024 MiB is too small for 20000 clients per process \(throat:workers\.socketio\.clients\)/);
+    const message = errorOf(() =>
+      plan("prod", { workers: { socketio: { replicas: 2, clients: 20000, cpu: 512, memory: 1024 } } }),
+    );
+    expect(message).toMatch(
+      /throat:workers\.socketio\.memory: 1024 MiB is too small for 20000 clients per process \(throat:workers\.socketio\.clients\)/,
+    );
     expect(message).toContain(`lower clients to ${clientsFitting(1024)} or less`);
   });
 
   it("passes on prod with a task size that fits, and the default 5000 fits the default 1024 MiB", () => {
     expect(socketioMemoryNeeded(5000)).toBeLessThanOrEqual(1024);
-    expect(plan("prod", { workers: { socketio: { replicas: 2, clients: 20000, cpu: 1024, memory: 2048 } } }).capacity.memoryNeededMiB).toBeLessThanOrEqual(2048);
+    expect(
+      plan("prod", { workers: { socketio: { replicas: 2, clients: 20000, cpu: 1024, memory: 2048 } } }).capacity
+        .memoryNeededMiB,
+    ).toBeLessThanOrEqual(2048);
   });
 
   it("warns on test (Docker sets no memory limit) instead of refusing", () => {
     const p = plan("test-cap", { workers: { socketio: { clients: 20000 } } });
-    expect(p.warnings).toEqual([expect.stringMatching(/^throat:workers\.socketio\.clients: 20000 clients per process need about 1538 MiB/)]);
+    expect(p.warnings).toEqual([
+      expect.stringMatching(/^throat:workers\.socketio\.clients: 20000 clients per process need about 1538 MiB/),
+    ]);
     expect(plan("test-cap", {}).warnings).toEqual([]);
   });
 
@@ -116,6 +137,8 @@ describe("idle timeouts vs socket.io's ping interval", () => {
   it("the ALB and nginx keep an idle websocket longer than Engine.IO's 25 s ping interval", () => {
     expect(SOCKETIO_PING_INTERVAL).toBe(25);
     expect(ALB_IDLE_TIMEOUT).toBeGreaterThan(SOCKETIO_PING_INTERVAL);
-    expect(errorOf(() => settings("test-cap", { edge: { websocketTimeout: SOCKETIO_PING_INTERVAL } }))).toMatch(/throat:edge\.websocketTimeout/);
+    expect(errorOf(() => settings("test-cap", { edge: { websocketTimeout: SOCKETIO_PING_INTERVAL } }))).toMatch(
+      /throat:edge\.websocketTimeout/,
+    );
   });
 });

@@ -15,7 +15,10 @@ export const END = "<!-- common-mistakes:end -->";
 function messageLines(stderr: string): string[] {
   return stderr
     .split("\n")
-    .filter((l) => l && !/^Stack "[^"]+" has \d+ configuration problem/.test(l) && !/^Pulumi\.\S+\.yaml has \d+ problem/.test(l))
+    .filter(
+      (l) =>
+        l && !/^Stack "[^"]+" has \d+ configuration problem/.test(l) && !/^Pulumi\.\S+\.yaml has \d+ problem/.test(l),
+    )
     .filter((l) => /^\s*- /.test(l) || !/^\s/.test(l))
     .filter((l) => !/^(PostgreSQL|PgBouncer): /.test(l))
     .map((l) => l.replace(/^\s*- /, "").replace(/^Stack "[^"]+": /, ""));

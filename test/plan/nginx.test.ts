@@ -4,7 +4,10 @@ import { plan } from "../support/settings";
 
 // The rendered text is checked for its structure here; test/e2e runs it in a real nginx.
 describe("nginx edge rendered from the plan", () => {
-  const p = plan("test-alice", { workers: { socketio: { replicas: 2 }, sync: { replicas: 3 } }, database: { maxConnections: 200 } });
+  const p = plan("test-alice", {
+    workers: { socketio: { replicas: 2 }, sync: { replicas: 3 } },
+    database: { maxConnections: 200 },
+  });
   const http = p.edge.nginxFiles["throat/http.conf"]!;
 
   it("sends plain gevent rules by exact match and parameterised ones by anchored regex", () => {
@@ -25,7 +28,9 @@ describe("nginx edge rendered from the plan", () => {
   });
 
   it("upstreams list every replica by its network alias; socket.io is sticky when there are several", () => {
-    expect(http).toMatch(/upstream throat_sync \{\n(    server throat-test-alice-sync-\d:5000 max_fails=1 fail_timeout=10s;\n){3}    keepalive 16;/);
+    expect(http).toMatch(
+      /upstream throat_sync \{\n(    server throat-test-alice-sync-\d:5000 max_fails=1 fail_timeout=10s;\n){3}    keepalive 16;/,
+    );
     expect(http).toMatch(/upstream throat_socketio \{\n    ip_hash;\n/);
     // Idle keepalive connections would hold gevent's worker connections (test/e2e saturation).
     expect(http).toMatch(/upstream throat_gevent \{\n    server [^\n]+\n\}/);
@@ -36,12 +41,16 @@ describe("nginx edge rendered from the plan", () => {
   });
 
   it("serves /static/ from disk with the deploy.md headers", () => {
-    expect(http).toMatch(/location \^~ \/static\/ \{\n\s+alias \/usr\/share\/nginx\/throat\/static\/;\n\s+expires max;\n\s+access_log off;\n\s+add_header Access-Control-Allow-Origin "\*";/);
+    expect(http).toMatch(
+      /location \^~ \/static\/ \{\n\s+alias \/usr\/share\/nginx\/throat\/static\/;\n\s+expires max;\n\s+access_log off;\n\s+add_header Access-Control-Allow-Origin "\*";/,
+    );
   });
 
   it("proxies socket.io as a websocket with a long read timeout", () => {
     expect(http).toContain("map $http_upgrade $connection_upgrade");
-    expect(http).toMatch(/location \^~ \/socket\.io\/ \{[^}]*proxy_http_version 1\.1;[^}]*proxy_buffering off;[^}]*Upgrade \$http_upgrade;[^}]*Connection \$connection_upgrade;[^}]*proxy_read_timeout 3600s;/);
+    expect(http).toMatch(
+      /location \^~ \/socket\.io\/ \{[^}]*proxy_http_version 1\.1;[^}]*proxy_buffering off;[^}]*Upgrade \$http_upgrade;[^}]*Connection \$connection_upgrade;[^}]*proxy_read_timeout 3600s;/,
+    );
     expect(http).toContain("location = /socket.io {");
   });
 

@@ -10,7 +10,10 @@ import { readStackConfig, SECRET_PLACEHOLDER } from "../../scripts/lib/stackFile
 describe("stack files read offline", () => {
   it("turn secure: values into placeholders marked secret, never decrypted", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "throat-stackfile-"));
-    copyFileSync(path.join(__dirname, "../fixtures/Pulumi.test-secure.yaml"), path.join(dir, "Pulumi.test-secure.yaml"));
+    copyFileSync(
+      path.join(__dirname, "../fixtures/Pulumi.test-secure.yaml"),
+      path.join(dir, "Pulumi.test-secure.yaml"),
+    );
     const { config, secretKeys } = readStackConfig(dir, "test-secure");
     expect(config["throat:secretKey"]).toBe(SECRET_PLACEHOLDER);
     expect(secretKeys).toEqual(["throat:secretKey"]);
@@ -33,7 +36,9 @@ describe("stack files read offline", () => {
 
   it("a route list that cannot be read is reported against throat:routeList", () => {
     expect(() => planFromConfig("test", { "throat:routeList": "nope.txt" }, [])).toThrow(StackConfigError);
-    expect(() => planFromConfig("test", { "throat:routeList": "nope.txt" }, [])).toThrow(/throat:routeList: cannot read nope\.txt \(ENOENT\)/);
+    expect(() => planFromConfig("test", { "throat:routeList": "nope.txt" }, [])).toThrow(
+      /throat:routeList: cannot read nope\.txt \(ENOENT\)/,
+    );
   });
 });
 
@@ -46,15 +51,26 @@ describe("Pulumi.yaml declares the config the schema knows", () => {
 
 describe("npm run plan", () => {
   const tsx = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const run = (...args: string[]) => spawnSync(tsx, ["scripts/plan.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const run = (...args: string[]) =>
+    spawnSync(tsx, ["scripts/plan.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
 
   it("prints one JSON document for a test-<name> stack without a file", () => {
-    const doc = JSON.parse(execFileSync(tsx, ["scripts/plan.ts", "--stack", "test-ci-probe", "--json"], { cwd: PROJECT_ROOT, encoding: "utf8" }));
+    const doc = JSON.parse(
+      execFileSync(tsx, ["scripts/plan.ts", "--stack", "test-ci-probe", "--json"], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      }),
+    );
     expect(doc.profile).toBe("test");
     expect(doc.workers.map((w: { kind: string }) => w.kind)).toEqual(["sync", "gevent", "socketio"]);
     const gevent = doc.workers[1];
     expect(gevent.command).toMatch(/^gunicorn -w 1 .*--worker-connections 40 --worker-class gevent/);
-    expect(gevent.env).toMatchObject({ WORKER_TYPE: "gevent", CONFIG_NAME: "test-ci-probe-gevent", DATABASE_PASSWORD: "[secret]", APP_SECRET_KEY: "[secret]" });
+    expect(gevent.env).toMatchObject({
+      WORKER_TYPE: "gevent",
+      CONFIG_NAME: "test-ci-probe-gevent",
+      DATABASE_PASSWORD: "[secret]",
+      APP_SECRET_KEY: "[secret]",
+    });
     expect(doc.database.maxConnections).toBe(100);
     expect(doc.edge.nginxFiles["throat/http.conf"]).toContain("upstream throat_gevent");
     expect(doc.resources.length).toBeGreaterThan(0);

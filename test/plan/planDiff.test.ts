@@ -9,7 +9,8 @@ import { diffPlans, diffWarnings, parseWarnLeft, type DocResource, type PlanDoc 
 import { SECRET_KEY, secretDigest } from "../../scripts/lib/resourceInputs";
 import { plan, ROUTE_LIST } from "../support/settings";
 
-const doc = (stack: string, config: Record<string, unknown> = {}, routeList?: string): PlanDoc => planDocument(plan(stack, config, routeList));
+const doc = (stack: string, config: Record<string, unknown> = {}, routeList?: string): PlanDoc =>
+  planDocument(plan(stack, config, routeList));
 const report = (a: PlanDoc, b: PlanDoc, warnLeft?: string): DiffReport => ({
   base: "main",
   diff: diffPlans(a, b, warnLeft ? { warnLeft: parseWarnLeft(warnLeft) } : {}),
@@ -27,7 +28,9 @@ describe("plan diff: the connection budget", () => {
     expect([sync.old?.connections, sync.new?.connections]).toEqual([8, 16]);
     expect(server.new!.free).toBeLessThan(server.new!.limit * 0.1);
     expect(server.tight).toBe(true);
-    expect(diffWarnings(d).join("\n")).toMatch(/PostgreSQL budget: \d+ of 97 connections left, under the 10% threshold/);
+    expect(diffWarnings(d).join("\n")).toMatch(
+      /PostgreSQL budget: \d+ of 97 connections left, under the 10% threshold/,
+    );
     expect(renderText(report(base, next, "10%"))).toMatch(/sync\s+8 -> 16\s+1 8 -> 16/);
   });
 
@@ -63,9 +66,17 @@ describe("plan diff: workers", () => {
     const b = doc("test", { workers: { sync: { replicas: 3 } } });
     const d = diffPlans(a, b);
     const sync = d.workers.find((w) => w.kind === "sync")!;
-    expect(sync.changes).toEqual(expect.arrayContaining([{ path: "replicas.max", old: 2, new: 3 }, { path: "replicas.min", old: 2, new: 3 }]));
+    expect(sync.changes).toEqual(
+      expect.arrayContaining([
+        { path: "replicas.max", old: 2, new: 3 },
+        { path: "replicas.min", old: 2, new: 3 },
+      ]),
+    );
     expect(sync.rolls).toBe(false);
-    expect(d.budget.transition!.lines.find((l) => l.consumer === "sync")).toMatchObject({ how: "3 x 2", connections: 6 });
+    expect(d.budget.transition!.lines.find((l) => l.consumer === "sync")).toMatchObject({
+      how: "3 x 2",
+      connections: 6,
+    });
   });
 
   it("a process count changes the gunicorn command line and rolls the kind", () => {
@@ -73,33 +84,73 @@ describe("plan diff: workers", () => {
     const sync = d.workers.find((w) => w.kind === "sync")!;
     expect(sync.rolls).toBe(true);
     const command = sync.changes.find((c) => c.path === "command")!;
-    expect([command.old, command.new]).toEqual([expect.stringMatching(/^gunicorn -w 2 /), expect.stringMatching(/^gunicorn -w 3 /)]);
+    expect([command.old, command.new]).toEqual([
+      expect.stringMatching(/^gunicorn -w 2 /),
+      expect.stringMatching(/^gunicorn -w 3 /),
+    ]);
     expect(sync.changes).toContainEqual({ path: "env.WORKER_COUNT", old: "2", new: "3" });
   });
 });
 
 describe("plan diff: routes", () => {
   // The route list with /activity marked gevent in its Notes column (a fixed-width table).
-  const moved = ROUTE_LIST.split("\n").map((l) => (/^\/activity\s/.test(l) ? l.replace(/GET(\s*)$/, (_m, sp: string) => `GET${sp.slice(0, 9)}gevent`) : l)).join("\n");
+  const moved = ROUTE_LIST.split("\n")
+    .map((l) =>
+      /^\/activity\s/.test(l) ? l.replace(/GET(\s*)$/, (_m, sp: string) => `GET${sp.slice(0, 9)}gevent`) : l,
+    )
+    .join("\n");
 
   it("a route that moves to gevent, with the nginx location it becomes", () => {
     const d = diffPlans(doc("test"), doc("test", {}, moved));
-    expect(d.routes).toEqual([{ rule: "/activity", old: { kind: "sync", edge: "nginx: location /" }, new: { kind: "gevent", edge: "nginx: location = /activity" } }]);
-    expect(renderMarkdown(report(doc("test"), doc("test", {}, moved)))).toContain("| `/activity` | sync (nginx: location /) | gevent (nginx: location = /activity) |");
+    expect(d.routes).toEqual([
+      {
+        rule: "/activity",
+        old: { kind: "sync", edge: "nginx: location /" },
+        new: { kind: "gevent", edge: "nginx: location = /activity" },
+      },
+    ]);
+    expect(renderMarkdown(report(doc("test"), doc("test", {}, moved)))).toContain(
+      "| `/activity` | sync (nginx: location /) | gevent (nginx: location = /activity) |",
+    );
   });
 
   it("on prod, the ALB rule it now matches", () => {
     const [m] = diffPlans(doc("prod"), doc("prod", {}, moved)).routes;
-    expect(m).toMatchObject({ rule: "/activity", old: { kind: "sync", edge: "ALB default action" }, new: { kind: "gevent", edge: expect.stringMatching(/^ALB rule gevent-activity-0 \(priority \d+\)$/) } });
+    expect(m).toMatchObject({
+      rule: "/activity",
+      old: { kind: "sync", edge: "ALB default action" },
+      new: { kind: "gevent", edge: expect.stringMatching(/^ALB rule gevent-activity-0 \(priority \d+\)$/) },
+    });
   });
 });
 
 describe("plan diff: resources", () => {
   const secret = (v: string) => ({ [SECRET_KEY]: secretDigest(v) });
   const withResources = (d: PlanDoc, resources: DocResource[]): PlanDoc => ({ ...d, resources });
-  const td = (image: string): DocResource => ({ type: "aws:ecs/taskDefinition:TaskDefinition", name: "throat-prod-sync", tier: "WorkerService (throat-prod-sync)", custom: true, inputs: { containerDefinitions: JSON.stringify([{ name: "sync", image }]), family: "throat-prod-sync" }, inputSources: {} });
-  const service: DocResource = { type: "aws:ecs/service:Service", name: "throat-prod-sync", tier: "WorkerService (throat-prod-sync)", custom: true, inputs: { taskDefinition: "arn:td:1", desiredCount: 2 }, inputSources: { taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition::throat-prod-sync"] } };
-  const version = (v: string): DocResource => ({ type: "aws:secretsmanager/secretVersion:SecretVersion", name: "throat-prod-secret-key", tier: "AppSecrets (throat-prod-secrets)", custom: true, inputs: { secretId: "id", secretString: secret(v) }, inputSources: {} });
+  const td = (image: string): DocResource => ({
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    name: "throat-prod-sync",
+    tier: "WorkerService (throat-prod-sync)",
+    custom: true,
+    inputs: { containerDefinitions: JSON.stringify([{ name: "sync", image }]), family: "throat-prod-sync" },
+    inputSources: {},
+  });
+  const service: DocResource = {
+    type: "aws:ecs/service:Service",
+    name: "throat-prod-sync",
+    tier: "WorkerService (throat-prod-sync)",
+    custom: true,
+    inputs: { taskDefinition: "arn:td:1", desiredCount: 2 },
+    inputSources: { taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition::throat-prod-sync"] },
+  };
+  const version = (v: string): DocResource => ({
+    type: "aws:secretsmanager/secretVersion:SecretVersion",
+    name: "throat-prod-secret-key",
+    tier: "AppSecrets (throat-prod-secrets)",
+    custom: true,
+    inputs: { secretId: "id", secretString: secret(v) },
+    inputSources: {},
+  });
   const base = doc("prod");
 
   it("a secret change is shown as changed (secret), never its value", () => {
@@ -119,7 +170,10 @@ describe("plan diff: resources", () => {
       writeFileSync(path.join(dir, "Pulumi.test-secure.yaml"), `config:\n  throat:secretKey:\n    secure: ${cipher}\n`);
       return stackConfigDigest(dir, "test-secure");
     };
-    const [a, b] = [{ ...base, config: file("v1:AAAA") }, { ...base, config: file("v1:BBBB") }];
+    const [a, b] = [
+      { ...base, config: file("v1:AAAA") },
+      { ...base, config: file("v1:BBBB") },
+    ];
     const r = report(a, b);
     expect(r.diff.config).toEqual([{ path: "throat:secretKey", secret: true }]);
     expect(renderText(r)).toContain("throat:secretKey: changed (secret)");
@@ -127,22 +181,52 @@ describe("plan diff: resources", () => {
   });
 
   it("a forced replacement makes what depends on it computed: the service rolls", () => {
-    const d = diffPlans(withResources(base, [td("app@sha256:1"), service]), withResources(base, [td("app@sha256:2"), service]));
+    const d = diffPlans(
+      withResources(base, [td("app@sha256:1"), service]),
+      withResources(base, [td("app@sha256:2"), service]),
+    );
     const changes = d.resources.flatMap((t) => t.changes);
-    expect(changes.find((c) => c.type.endsWith("TaskDefinition"))).toMatchObject({ action: "replace", replaceBecause: ["containerDefinitions"], changes: [{ path: "containerDefinitions[sync].image", old: "app@sha256:1", new: "app@sha256:2" }] });
-    expect(changes.find((c) => c.type.endsWith("Service"))).toMatchObject({ action: "update", changes: [{ path: "taskDefinition", old: "arn:td:1", computed: true }] });
+    expect(changes.find((c) => c.type.endsWith("TaskDefinition"))).toMatchObject({
+      action: "replace",
+      replaceBecause: ["containerDefinitions"],
+      changes: [{ path: "containerDefinitions[sync].image", old: "app@sha256:1", new: "app@sha256:2" }],
+    });
+    expect(changes.find((c) => c.type.endsWith("Service"))).toMatchObject({
+      action: "update",
+      changes: [{ path: "taskDefinition", old: "arn:td:1", computed: true }],
+    });
     expect(d.triggers).toEqual(["rolling deploy of ECS service throat-prod-sync (new task definition revision)"]);
-    expect(renderText({ base: "main", diff: d, policy: { policies: 6, violations: [] } })).toContain("taskDefinition: arn:td:1 -> (known after apply)");
+    expect(renderText({ base: "main", diff: d, policy: { policies: 6, violations: [] } })).toContain(
+      "taskDefinition: arn:td:1 -> (known after apply)",
+    );
   });
 
   it("replacements follow the provider schema: a new storage encryption replaces the database, a new class does not", () => {
-    const db = (inputs: Record<string, unknown>): DocResource => ({ type: "aws:rds/instance:Instance", name: "throat-prod-postgres", tier: "Database (throat-prod-database)", custom: true, inputs: { instanceClass: "db.t4g.large", storageEncrypted: true, ...inputs }, inputSources: {} });
-    const resized = diffPlans(withResources(base, [db({})]), withResources(base, [db({ instanceClass: "db.r6g.large" })]));
+    const db = (inputs: Record<string, unknown>): DocResource => ({
+      type: "aws:rds/instance:Instance",
+      name: "throat-prod-postgres",
+      tier: "Database (throat-prod-database)",
+      custom: true,
+      inputs: { instanceClass: "db.t4g.large", storageEncrypted: true, ...inputs },
+      inputSources: {},
+    });
+    const resized = diffPlans(
+      withResources(base, [db({})]),
+      withResources(base, [db({ instanceClass: "db.r6g.large" })]),
+    );
     expect(resized.resources[0]!.changes[0]).toMatchObject({ action: "update", replaceBecause: [] });
     expect(resized.triggers).toEqual(["RDS instance throat-prod-postgres modified in place (instanceClass)"]);
-    const reencrypted = diffPlans(withResources(base, [db({})]), withResources(base, [db({ storageEncrypted: false })]));
-    expect(reencrypted.resources[0]!.changes[0]).toMatchObject({ action: "replace", replaceBecause: ["storageEncrypted"] });
-    expect(diffWarnings(reencrypted)).toContain("replacement of Instance throat-prod-postgres (storageEncrypted forces it): ITS DATA IS NOT CARRIED OVER");
+    const reencrypted = diffPlans(
+      withResources(base, [db({})]),
+      withResources(base, [db({ storageEncrypted: false })]),
+    );
+    expect(reencrypted.resources[0]!.changes[0]).toMatchObject({
+      action: "replace",
+      replaceBecause: ["storageEncrypted"],
+    });
+    expect(diffWarnings(reencrypted)).toContain(
+      "replacement of Instance throat-prod-postgres (storageEncrypted forces it): ITS DATA IS NOT CARRIED OVER",
+    );
   });
 
   it("added and removed resources, grouped by tier", () => {
@@ -158,11 +242,22 @@ describe("plan diff: no change", () => {
   it("is unchanged against itself, and says so", () => {
     const d = diffPlans(doc("prod"), doc("prod"));
     expect(d.changed).toBe(false);
-    expect(renderMarkdown({ base: "main", diff: d, policy: { policies: 6, violations: [] } })).toContain("No change to the deployment.");
+    expect(renderMarkdown({ base: "main", diff: d, policy: { policies: 6, violations: [] } })).toContain(
+      "No change to the deployment.",
+    );
   });
 
   it("the policy pack's verdict is part of the comment", () => {
-    const r = { base: "main", diff: diffPlans(doc("test"), doc("test")), policy: { policies: 6, violations: [{ policy: "connection-budget", message: "too many", resource: "Service x" }] } };
-    expect(renderMarkdown(r)).toMatch(/> \*\*Warning:\*\* the policy pack fails \(1 violation\(s\)\)[\s\S]*\*\*Policy pack\*\* on the new plan: FAILS: 1 violation\(s\)\n- connection-budget: too many \(Service x\)/);
+    const r = {
+      base: "main",
+      diff: diffPlans(doc("test"), doc("test")),
+      policy: {
+        policies: 6,
+        violations: [{ policy: "connection-budget", message: "too many", resource: "Service x" }],
+      },
+    };
+    expect(renderMarkdown(r)).toMatch(
+      /> \*\*Warning:\*\* the policy pack fails \(1 violation\(s\)\)[\s\S]*\*\*Policy pack\*\* on the new plan: FAILS: 1 violation\(s\)\n- connection-budget: too many \(Service x\)/,
+    );
   });
 });

@@ -10,10 +10,31 @@ import { commentMarker } from "../../scripts/lib/diffRender";
 
 jest.setTimeout(120_000);
 
-const TREE = ["components", "scripts", "policy", "throat", "nginx", "index.ts", "Pulumi.yaml", "Pulumi.test.yaml", "package.json", "tsconfig.json", "test/policy/support.ts"];
+const TREE = [
+  "components",
+  "scripts",
+  "policy",
+  "throat",
+  "nginx",
+  "index.ts",
+  "Pulumi.yaml",
+  "Pulumi.test.yaml",
+  "package.json",
+  "tsconfig.json",
+  "test/policy/support.ts",
+];
 let repo: string;
-const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
-const plan = (...args: string[]) => spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["scripts/plan.ts", "--stack", "test", ...args], { cwd: repo, encoding: "utf8" });
+const git = (...args: string[]) =>
+  execFileSync(
+    "git",
+    ["-c", "user.name=test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false", ...args],
+    { cwd: repo, encoding: "utf8" },
+  );
+const plan = (...args: string[]) =>
+  spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["scripts/plan.ts", "--stack", "test", ...args], {
+    cwd: repo,
+    encoding: "utf8",
+  });
 
 beforeAll(() => {
   repo = mkdtempSync(path.join(tmpdir(), "throat-diff-repo-"));
@@ -56,7 +77,9 @@ it("exits 2 with the markdown diff when a stack file changes", () => {
 it("exits 1 with a clear message for a ref that predates the plan document, or none at all", () => {
   const old = plan("--diff", "old");
   expect(old.status).toBe(1);
-  expect(old.stderr).toMatch(/the plan at old \([0-9a-f]{12}\); does that commit predate `npm run plan -- --json`\?: not a plan document/);
+  expect(old.stderr).toMatch(
+    /the plan at old \([0-9a-f]{12}\); does that commit predate `npm run plan -- --json`\?: not a plan document/,
+  );
   const none = plan("--diff", "no-such-ref");
   expect(none.status).toBe(1);
   expect(none.stderr).toMatch(/--diff no-such-ref: not a commit of the repository/);
@@ -65,7 +88,11 @@ it("exits 1 with a clear message for a ref that predates the plan document, or n
 
 it("a plan document larger than a pipe's buffer reaches the reader whole (a shell pipe, as CI reads it)", () => {
   const tsx = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const r = spawnSync("sh", ["-c", `"${tsx}" scripts/plan.ts --stack prod --json | cat`], { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync("sh", ["-c", `"${tsx}" scripts/plan.ts --stack prod --json | cat`], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   expect(r.status).toBe(0);
   expect(r.stdout.length).toBeGreaterThan(64 * 1024);
   expect(JSON.parse(r.stdout).stack).toBe("prod");

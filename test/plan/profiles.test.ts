@@ -9,7 +9,10 @@ import { errorOf, PROD_REQUIRED, settings } from "../support/settings";
 
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
-const SUBNETS = { publicSubnetIds: ["subnet-00000001", "subnet-00000002"], privateSubnetIds: ["subnet-00000003", "subnet-00000004"] };
+const SUBNETS = {
+  publicSubnetIds: ["subnet-00000001", "subnet-00000002"],
+  privateSubnetIds: ["subnet-00000003", "subnet-00000004"],
+};
 
 const MAIL_FROM = "noreply@example.net";
 const MAIL_BASE = { "mail.server": "smtp.example.net", "mail.defaultFrom": MAIL_FROM };
@@ -25,8 +28,17 @@ interface Sample {
 const SAMPLES: Record<string, Sample> = {
   profile: { value: "test", seen: (s) => s.profile },
   siteName: { value: "forum.example.net" },
-  image: { value: "registry.example.org/throat:2", seen: (s) => s.image, expected: { ref: "registry.example.org/throat:2" } },
-  appSource: { value: "test/fixtures/throat-checkout", with: { image: undefined }, seen: (s) => s.image, expected: { source: "test/fixtures/throat-checkout" } },
+  image: {
+    value: "registry.example.org/throat:2",
+    seen: (s) => s.image,
+    expected: { ref: "registry.example.org/throat:2" },
+  },
+  appSource: {
+    value: "test/fixtures/throat-checkout",
+    with: { image: undefined },
+    seen: (s) => s.image,
+    expected: { source: "test/fixtures/throat-checkout" },
+  },
   routeList: { value: "throat/route-list.txt" },
   "workers.sync.replicas": { value: 3, expected: { min: 3, max: 3 } },
   "workers.sync.processes": { value: 3 },
@@ -40,7 +52,12 @@ const SAMPLES: Record<string, Sample> = {
   "workers.socketio.workerConnections": { value: 90 },
   "workers.socketio.clients": { value: 3000 },
   "workers.socketio.poolSize": { value: 6 },
-  ...Object.fromEntries(["sync", "gevent", "socketio"].flatMap((k) => [[`workers.${k}.cpu`, { value: 1024, with: { [`workers.${k}.memory`]: 2048 } }], [`workers.${k}.memory`, { value: 2048 }]])),
+  ...Object.fromEntries(
+    ["sync", "gevent", "socketio"].flatMap((k) => [
+      [`workers.${k}.cpu`, { value: 1024, with: { [`workers.${k}.memory`]: 2048 } }],
+      [`workers.${k}.memory`, { value: 2048 }],
+    ]),
+  ),
   "pool.staleTimeout": { value: 120 },
   "pool.timeout": { value: 5 },
   "database.maxConnections": { value: 150 },
@@ -75,12 +92,26 @@ const SAMPLES: Record<string, Sample> = {
   "mail.useTls": { value: false, with: MAIL_BASE },
   "mail.username": { value: "throat", with: { ...MAIL_BASE, mailPassword: "smtp-pw" } },
   "mail.defaultFrom": { value: "forum@example.net", with: { "mail.server": "smtp.example.net" } },
-  mailPassword: { value: "smtp-pw", with: { ...MAIL_BASE, "mail.username": "throat" }, seen: (s) => s.secrets.mailPassword, expected: true },
+  mailPassword: {
+    value: "smtp-pw",
+    with: { ...MAIL_BASE, "mail.username": "throat" },
+    seen: (s) => s.secrets.mailPassword,
+    expected: true,
+  },
   "storage.retainOnDelete": { value: true },
   "redis.nodeType": { value: "cache.r6g.large" },
-  "aws.vpcId": { value: "vpc-0abc1234", with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
-  "aws.publicSubnetIds": { value: SUBNETS.publicSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.privateSubnetIds": SUBNETS.privateSubnetIds } },
-  "aws.privateSubnetIds": { value: SUBNETS.privateSubnetIds, with: { "aws.vpcId": "vpc-0abc1234", "aws.publicSubnetIds": SUBNETS.publicSubnetIds } },
+  "aws.vpcId": {
+    value: "vpc-0abc1234",
+    with: { "aws.publicSubnetIds": SUBNETS.publicSubnetIds, "aws.privateSubnetIds": SUBNETS.privateSubnetIds },
+  },
+  "aws.publicSubnetIds": {
+    value: SUBNETS.publicSubnetIds,
+    with: { "aws.vpcId": "vpc-0abc1234", "aws.privateSubnetIds": SUBNETS.privateSubnetIds },
+  },
+  "aws.privateSubnetIds": {
+    value: SUBNETS.privateSubnetIds,
+    with: { "aws.vpcId": "vpc-0abc1234", "aws.publicSubnetIds": SUBNETS.publicSubnetIds },
+  },
   "aws.availabilityZones": { value: 3 },
   "aws.logRetentionDays": { value: 90 },
   "aws.natGateways": { value: 1 },
@@ -112,7 +143,8 @@ function nest(base: Record<string, unknown>, flat: Record<string, unknown>): Rec
   }
   return out;
 }
-const lookup = (obj: unknown, path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+const lookup = (obj: unknown, path: string) =>
+  path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
 const SECRETS = ["tlsKey", "secretKey", "mailPassword"];
 
 test("the table has a row for every key of the schema, and a sample for each", () => {
@@ -121,7 +153,9 @@ test("the table has a row for every key of the schema, and a sample for each", (
 });
 
 const cases = Object.entries(KEY_SUPPORT).flatMap(([key, support]) =>
-  (["test", "prod"] as const).map((profile) => [key, profile, support[profile] === true ? "honoured" : "refused"] as const),
+  (["test", "prod"] as const).map(
+    (profile) => [key, profile, support[profile] === true ? "honoured" : "refused"] as const,
+  ),
 );
 
 test.each(cases)("%s on %s: %s", (key, profile, verdict) => {
@@ -134,7 +168,12 @@ test.each(cases)("%s on %s: %s", (key, profile, verdict) => {
   const config = nest(base, { ...sample.with, [key]: value });
   const secret = SECRETS.filter((k) => config[k] !== undefined);
   if (verdict === "refused") {
-    expect(errorOf(() => settings(stack, config, secret))).toContain(`throat:${key.split(".").slice(0, key.startsWith("database.pgbouncer") ? 2 : undefined).join(".")}`);
+    expect(errorOf(() => settings(stack, config, secret))).toContain(
+      `throat:${key
+        .split(".")
+        .slice(0, key.startsWith("database.pgbouncer") ? 2 : undefined)
+        .join(".")}`,
+    );
     return;
   }
   const s = settings(stack, config, secret);
@@ -143,9 +182,15 @@ test.each(cases)("%s on %s: %s", (key, profile, verdict) => {
 });
 
 test("PgBouncer is refused on prod with what to do instead", () => {
-  const msg = errorOf(() => settings("prod", { ...PROD_REQUIRED, database: { maxConnections: 60, pgbouncer: { enabled: true } } }));
+  const msg = errorOf(() =>
+    settings("prod", { ...PROD_REQUIRED, database: { maxConnections: 60, pgbouncer: { enabled: true } } }),
+  );
   expect(msg).toMatch(/throat:database\.pgbouncer is refused on the prod profile: the AWS target deploys no PgBouncer/);
-  expect(msg).toMatch(/raise throat:database\.maxConnections, lower throat:workers\.\*\.poolSize, or use poolSize "auto"/);
+  expect(msg).toMatch(
+    /raise throat:database\.maxConnections, lower throat:workers\.\*\.poolSize, or use poolSize "auto"/,
+  );
   // One problem for the object, not one per key.
-  expect(errorOf(() => settings("prod", { ...PROD_REQUIRED, database: { pgbouncer: { enabled: true, poolSize: 5 } } }))).toMatch(/has 1 configuration problem/);
+  expect(
+    errorOf(() => settings("prod", { ...PROD_REQUIRED, database: { pgbouncer: { enabled: true, poolSize: 5 } } })),
+  ).toMatch(/has 1 configuration problem/);
 });

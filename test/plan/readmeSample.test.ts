@@ -10,7 +10,16 @@ import { policyVerdict } from "../../scripts/lib/policyVerdict";
 import { readStackConfig } from "../../scripts/lib/stackFile";
 import { runStack } from "../support/runStack";
 
-const sections = (markdown: string) => [...new Set(markdown.split("\n").filter((l) => /^(<!-- |### |\*\*[^*]+\*\*|> \*\*Warning)/.test(l)).map((l) => (l.startsWith("<!--") || l.startsWith("### ") ? l.split(/[:(]/)[0]! : l.match(/^(> )?\*\*[^*]+\*\*/)![0])))];
+const sections = (markdown: string) => [
+  ...new Set(
+    markdown
+      .split("\n")
+      .filter((l) => /^(<!-- |### |\*\*[^*]+\*\*|> \*\*Warning)/.test(l))
+      .map((l) =>
+        l.startsWith("<!--") || l.startsWith("### ") ? l.split(/[:(]/)[0]! : l.match(/^(> )?\*\*[^*]+\*\*/)![0],
+      ),
+  ),
+];
 
 it("the README's sample comment has the sections the tool writes for that change", async () => {
   const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
@@ -22,13 +31,31 @@ it("the README's sample comment has the sections the tool writes for that change
   workers.gevent.replicas.max = 4;
   const doc = async (overrides: Record<string, unknown>) => {
     const run = await runStack("prod", overrides);
-    const merged = { ...config, ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`throat:${k}`, JSON.stringify(v)])) };
-    const settings = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, v.startsWith("{") ? JSON.parse(v) : v]));
+    const merged = {
+      ...config,
+      ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [`throat:${k}`, JSON.stringify(v)])),
+    };
+    const settings = Object.fromEntries(
+      Object.entries(merged).map(([k, v]) => [k, v.startsWith("{") ? JSON.parse(v) : v]),
+    );
     return { run, doc: planDocument(planFromConfig("prod", merged, secretKeys), run, settings) };
   };
   const base = await doc({});
   const next = await doc({ workers });
-  const markdown = renderMarkdown({ base: "HEAD", diff: diffPlans(base.doc, next.doc), policy: await policyVerdict(next.run.resources) });
+  const markdown = renderMarkdown({
+    base: "HEAD",
+    diff: diffPlans(base.doc, next.doc),
+    policy: await policyVerdict(next.run.resources),
+  });
   expect(sections(sample)).toEqual(sections(markdown));
-  expect(sections(markdown)).toEqual(expect.arrayContaining(["**What it sets off**", "**Connection budget**", "**During the rolling deploy**", "**Workers**", "**Resources**", "**Policy pack**"]));
+  expect(sections(markdown)).toEqual(
+    expect.arrayContaining([
+      "**What it sets off**",
+      "**Connection budget**",
+      "**During the rolling deploy**",
+      "**Workers**",
+      "**Resources**",
+      "**Policy pack**",
+    ]),
+  );
 });

@@ -5,7 +5,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MIGRATION_ARGV } from "../../components/plan";
-import { assetPublishScript, LOCAL_FOLDERS, planStorage, S3_PREFIXES, withAssetPublish } from "../../components/plan/storage";
+import {
+  assetPublishScript,
+  LOCAL_FOLDERS,
+  planStorage,
+  S3_PREFIXES,
+  withAssetPublish,
+} from "../../components/plan/storage";
 import { plan, settings, PROD_REQUIRED } from "../support/settings";
 
 describe("test profile: LOCAL storage on the stack's own URL", () => {
@@ -28,13 +34,21 @@ describe("test profile: LOCAL storage on the stack's own URL", () => {
   test("one volume per kind, at the folder the config names (Throat creates the uploads folder without parents)", () => {
     expect(storage.volumes).toEqual([
       { kind: "uploads", name: "throat-test-alice-uploads", appPath: "/throat/app/static/stor", edgeSubdir: "stor" },
-      { kind: "thumbnails", name: "throat-test-alice-thumbnails", appPath: "/throat/app/static/thumbs", edgeSubdir: "thumbs" },
+      {
+        kind: "thumbnails",
+        name: "throat-test-alice-thumbnails",
+        appPath: "/throat/app/static/thumbs",
+        edgeSubdir: "thumbs",
+      },
     ]);
   });
 
   test("the site name and port 443 make the URL", () => {
     const custom = planStorage(settings("test-x", { siteName: "forum.test", edge: { httpPort: 80, httpsPort: 443 } }));
-    expect(custom.urls).toEqual({ uploads: "https://forum.test/static/stor/", thumbnails: "https://forum.test/static/thumbs/" });
+    expect(custom.urls).toEqual({
+      uploads: "https://forum.test/static/stor/",
+      thumbnails: "https://forum.test/static/thumbs/",
+    });
   });
 
   test("every kind's config.yaml carries the same section", () => {
@@ -56,8 +70,17 @@ describe("prod profile: S3 behind the CDN", () => {
   const storage = planStorage(settings("prod", PROD_REQUIRED));
 
   test("S3 with a prefix per kind; the bucket and the CDN host come from the environment at deploy time", () => {
-    expect(storage.section).toEqual({ provider: "S3", acl: "bucket-owner-full-control", uploads: { filename_prefix: "uploads/" }, thumbnails: { filename_prefix: "thumbs/" } });
-    expect(storage.env).toEqual({ STORAGE_CONTAINER: "{{bucket}}", STORAGE_UPLOADS_URL: "https://{{filesHost}}/uploads/", STORAGE_THUMBNAILS_URL: "https://{{filesHost}}/thumbs/" });
+    expect(storage.section).toEqual({
+      provider: "S3",
+      acl: "bucket-owner-full-control",
+      uploads: { filename_prefix: "uploads/" },
+      thumbnails: { filename_prefix: "thumbs/" },
+    });
+    expect(storage.env).toEqual({
+      STORAGE_CONTAINER: "{{bucket}}",
+      STORAGE_UPLOADS_URL: "https://{{filesHost}}/uploads/",
+      STORAGE_THUMBNAILS_URL: "https://{{filesHost}}/thumbs/",
+    });
     expect(storage.volumes).toEqual([]);
     expect(storage.retainOnDelete).toBe(true);
   });
@@ -109,26 +132,42 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     execFileSync("/usr/bin/python3", ["-c", assetPublishScript(), S3_PREFIXES.assets, `${join(dir, "static")}/`], {
       env: { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "the-bucket", RECORD: record },
     });
-    const calls = readFileSync(record, "utf8").trim().split("\n").map((l) => JSON.parse(l) as [string, string, Record<string, string>]);
+    const calls = readFileSync(record, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as [string, string, Record<string, string>]);
     expect(calls.sort((a, b) => a[1].localeCompare(b[1]))).toEqual([
       ["the-bucket", "static/css/site.css", { ContentType: "text/css", CacheControl: "public, max-age=3600" }],
-      ["the-bucket", "static/gen/main.4f2a9c.js", { ContentType: expect.stringMatching(/javascript/), CacheControl: "public, max-age=31536000, immutable" }],
+      [
+        "the-bucket",
+        "static/gen/main.4f2a9c.js",
+        { ContentType: expect.stringMatching(/javascript/), CacheControl: "public, max-age=31536000, immutable" },
+      ],
     ]);
   });
 
   test("the shell command quotes the script intact, and runs the migration only after a successful publish", () => {
     const [, , command] = withAssetPublish(["/bin/sh", "-c", "echo migrated"]);
     const local = command!.replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
-    const env = { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "b", RECORD: join(dir, "sh.jsonl") };
+    const env = {
+      PATH: process.env.PATH,
+      PYTHONPATH: join(dir, "fake"),
+      STORAGE_CONTAINER: "b",
+      RECORD: join(dir, "sh.jsonl"),
+    };
     expect(execFileSync("/bin/sh", ["-c", local], { env }).toString()).toBe("migrated\n");
     expect(readFileSync(join(dir, "sh.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
     // No bucket in the environment: the publish fails, and the migration never starts.
-    expect(() => execFileSync("/bin/sh", ["-c", local], { env: { ...env, STORAGE_CONTAINER: undefined }, stdio: "pipe" })).toThrow(/KeyError: 'STORAGE_CONTAINER'/);
+    expect(() =>
+      execFileSync("/bin/sh", ["-c", local], { env: { ...env, STORAGE_CONTAINER: undefined }, stdio: "pipe" }),
+    ).toThrow(/KeyError: 'STORAGE_CONTAINER'/);
   });
 });
 
 describe("throat:app cannot take the store over", () => {
   test("a storage key in throat:app is refused, naming throat:storage", () => {
-    expect(() => plan("test-alice", { app: { storage: { provider: "S3" } } })).toThrow(/throat:app\.storage: the stack sets storage itself; use throat:storage/);
+    expect(() => plan("test-alice", { app: { storage: { provider: "S3" } } })).toThrow(
+      /throat:app\.storage: the stack sets storage itself; use throat:storage/,
+    );
   });
 });

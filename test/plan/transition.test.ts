@@ -16,7 +16,8 @@ const prodPlan = (over: Record<string, unknown> = {}, previous?: Parameters<type
   return planFromConfig("prod", config, secretKeys, previous);
 };
 /** What the stack outputs after deploying `plan` (the next deploy reads them back). */
-const outputsOf = (p: ReturnType<typeof prodPlan>) => JSON.parse(JSON.stringify(stackOutputs(p, { url: undefined as never }))) as Record<string, unknown>;
+const outputsOf = (p: ReturnType<typeof prodPlan>) =>
+  JSON.parse(JSON.stringify(stackOutputs(p, { url: undefined as never }))) as Record<string, unknown>;
 const workers = (socketio: number, extra: Record<string, unknown> = {}) => ({
   workers: {
     sync: { replicas: { min: 2, max: 6 }, processes: 4, threads: 1, cpu: 1024, memory: 2048 },
@@ -44,7 +45,13 @@ describe("transition budget", () => {
     expect(after.budget.server.peak).toBe(390);
     // gevent 3 x 34 old + 3 x 28 new, socketio 2 x 34 + 3 x 28, sync 6 x 4 + 6 x 4, + 6 fixed.
     expect(after.transition!.peak).toBe(392);
-    expect(after.transition!.lines.find((l) => l.kind === "socketio")).toMatchObject({ oldTasks: 2, oldConnections: 34, newTasks: 3, newConnections: 28, peak: 152 });
+    expect(after.transition!.lines.find((l) => l.kind === "socketio")).toMatchObject({
+      oldTasks: 2,
+      oldConnections: 34,
+      newTasks: 3,
+      newConnections: 28,
+      peak: 152,
+    });
     expect(after.transition!.limit).toBe(395);
   });
 
@@ -64,7 +71,9 @@ describe("transition budget", () => {
     const msg = errorOf(() => prodPlan(workers(3, tight), prev2));
     expect(msg).toMatch(/throat:database\.maxConnections: the change from what runs now cannot be made in one deploy/);
     expect(msg).toMatch(/hold up to 475 connections, 80 more than the 395 available/);
-    expect(msg).toMatch(/Deploy it in two steps: first set throat:workers\.socketio\.poolSize: 81 with the replicas unchanged/);
+    expect(msg).toMatch(
+      /Deploy it in two steps: first set throat:workers\.socketio\.poolSize: 81 with the replicas unchanged/,
+    );
     // The first step fits: the pools shrink at the old replica counts.
     const pools = atRest.budget.poolSizes;
     const step1 = workers(2, tight) as { workers: Record<string, Record<string, unknown>> };

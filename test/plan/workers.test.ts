@@ -9,7 +9,14 @@ const flag = (w: WorkerService, name: string) => {
 };
 
 describe("worker services (deploy.md, CONTRACT.md)", () => {
-  const p = plan("test", { workers: { sync: { replicas: 3, processes: 4, threads: 2 }, gevent: { workerConnections: 30 }, socketio: { workerConnections: 120 } }, database: { maxConnections: 300 } });
+  const p = plan("test", {
+    workers: {
+      sync: { replicas: 3, processes: 4, threads: 2 },
+      gevent: { workerConnections: 30 },
+      socketio: { workerConnections: 120 },
+    },
+    database: { maxConnections: 300 },
+  });
   const byKind = Object.fromEntries(p.workers.map((w) => [w.kind, w])) as Record<string, WorkerService>;
 
   it("plans the three kinds", () => {
@@ -70,8 +77,13 @@ describe("worker services (deploy.md, CONTRACT.md)", () => {
   it("checkWorker catches an async worker without worker connections or with -w 2", () => {
     const g = byKind.gevent!;
     expect(checkWorker(g)).toEqual([]);
-    const noConnections = { ...g, argv: g.argv.filter((a, i, all) => a !== "--worker-connections" && all[i - 1] !== "--worker-connections") };
-    expect(checkWorker(noConnections)).toEqual([expect.stringMatching(/--worker-connections is missing, so gunicorn allows 1000/)]);
+    const noConnections = {
+      ...g,
+      argv: g.argv.filter((a, i, all) => a !== "--worker-connections" && all[i - 1] !== "--worker-connections"),
+    };
+    expect(checkWorker(noConnections)).toEqual([
+      expect.stringMatching(/--worker-connections is missing, so gunicorn allows 1000/),
+    ]);
     const twoWorkers = { ...g, argv: g.argv.map((a, i, all) => (all[i - 1] === "-w" ? "2" : a)) };
     expect(checkWorker(twoWorkers)).toEqual([expect.stringMatching(/exactly one gunicorn worker \(-w 1\), got -w 2/)]);
   });

@@ -13,17 +13,46 @@ const T = {
   container: "docker:index/container:Container",
 };
 const check = (rs: Registered[]) => messages(rs, [connectionBudget]);
-const AWS_FIX = "Fix: lower the services' maximum tasks or connections per task (throat:workers.<kind>.replicas, processes, threads, poolSize), lower the deploy surge (throat:deploy.maxPercent), or raise max_connections (throat:database.maxConnections).";
+const AWS_FIX =
+  "Fix: lower the services' maximum tasks or connections per task (throat:workers.<kind>.replicas, processes, threads, poolSize), lower the deploy surge (throat:deploy.maxPercent), or raise max_connections (throat:database.maxConnections).";
 
 describe("AWS: RDS and ECS services", () => {
-  const parameters = (extra: Array<{ name: string; value: string }> = []) => resource(T.pg, "throat-x-postgres16", { name: "throat-x-postgres16-abc", family: "postgres16", parameters: [{ name: "max_connections", value: "100", applyMethod: "pending-reboot" }, ...extra] });
-  const instance = (pg: Registered | undefined) => resource(T.rds, "throat-x-postgres", { identifier: "throat-x", ...(pg ? { parameterGroupName: "throat-x-postgres16-abc" } : {}) }, { deps: pg ? { parameterGroupName: [pg] } : {} });
-  const task = (kind: string) => resource(T.td, `throat-x-${kind}`, { family: `throat-x-${kind}`, containerDefinitions: JSON.stringify([{ name: kind, environment: [{ name: "WORKER_TYPE", value: kind }], secrets: [] }]) });
+  const parameters = (extra: Array<{ name: string; value: string }> = []) =>
+    resource(T.pg, "throat-x-postgres16", {
+      name: "throat-x-postgres16-abc",
+      family: "postgres16",
+      parameters: [{ name: "max_connections", value: "100", applyMethod: "pending-reboot" }, ...extra],
+    });
+  const instance = (pg: Registered | undefined) =>
+    resource(
+      T.rds,
+      "throat-x-postgres",
+      { identifier: "throat-x", ...(pg ? { parameterGroupName: "throat-x-postgres16-abc" } : {}) },
+      { deps: pg ? { parameterGroupName: [pg] } : {} },
+    );
+  const task = (kind: string) =>
+    resource(T.td, `throat-x-${kind}`, {
+      family: `throat-x-${kind}`,
+      containerDefinitions: JSON.stringify([
+        { name: kind, environment: [{ name: "WORKER_TYPE", value: kind }], secrets: [] },
+      ]),
+    });
   const service = (kind: string, tags: Record<string, string> | undefined, extra: Record<string, unknown> = {}) =>
-    resource(T.service, `throat-x-${kind}`, { name: `throat-x-${kind}`, desiredCount: 1, deploymentMaximumPercent: 200, ...(tags ? { tags } : {}), ...extra }, { deps: { taskDefinition: [task(kind)] } });
-  const tags = (perTask: number, maxTasks: number) => ({ "throat:db-connections-per-task": String(perTask), "throat:max-tasks": String(maxTasks) });
+    resource(
+      T.service,
+      `throat-x-${kind}`,
+      { name: `throat-x-${kind}`, desiredCount: 1, deploymentMaximumPercent: 200, ...(tags ? { tags } : {}), ...extra },
+      { deps: { taskDefinition: [task(kind)] } },
+    );
+  const tags = (perTask: number, maxTasks: number) => ({
+    "throat:db-connections-per-task": String(perTask),
+    "throat:max-tasks": String(maxTasks),
+  });
   /** 4 x ceil(5 x 200%) + 15 x ceil(2 x 150%) + 1 = 40 + 45 + 1 = 86 of 100 - 5 reserved. */
-  const stack = (gevent = service("gevent", tags(15, 2), { deploymentMaximumPercent: 150 }), pg: Registered | null = parameters()) => [
+  const stack = (
+    gevent = service("gevent", tags(15, 2), { deploymentMaximumPercent: 150 }),
+    pg: Registered | null = parameters(),
+  ) => [
     ...(pg ? [pg] : []),
     instance(pg ?? undefined),
     task("sync"),
@@ -51,14 +80,25 @@ describe("AWS: RDS and ECS services", () => {
 
   test("an autoscaler allowed more tasks than the tag says counts with its own maximum", async () => {
     const gevent = service("gevent", tags(15, 2), { deploymentMaximumPercent: 150 });
-    const scaling = resource(T.scaling, "throat-x-gevent", { minCapacity: 1, maxCapacity: 3, resourceId: "service/throat-x/throat-x-gevent" }, { deps: { resourceId: [gevent] } });
+    const scaling = resource(
+      T.scaling,
+      "throat-x-gevent",
+      { minCapacity: 1, maxCapacity: 3, resourceId: "service/throat-x/throat-x-gevent" },
+      { deps: { resourceId: [gevent] } },
+    );
     const [message] = await check([...stack(gevent), scaling]);
-    expect(message).toContain("  throat-x-gevent: 15 per task x 5 tasks (at most 3 running, deploymentMaximumPercent 150) = 75");
+    expect(message).toContain(
+      "  throat-x-gevent: 15 per task x 5 tasks (at most 3 running, deploymentMaximumPercent 150) = 75",
+    );
   });
 
   test("reserved slots the parameter group raises are not the app's", async () => {
-    const [message] = await check(stack(undefined, parameters([{ name: "superuser_reserved_connections", value: "13" }])));
-    expect(message).toMatch(/^Connection budget: at the peak of a deploy the stack can open 86 connections to RDS instance throat-x, which accepts 85 \(max_connections 100 - 15 reserved\): 1 too many\.\n/);
+    const [message] = await check(
+      stack(undefined, parameters([{ name: "superuser_reserved_connections", value: "13" }])),
+    );
+    expect(message).toMatch(
+      /^Connection budget: at the peak of a deploy the stack can open 86 connections to RDS instance throat-x, which accepts 85 \(max_connections 100 - 15 reserved\): 1 too many\.\n/,
+    );
   });
 
   test("no max_connections to check against", async () => {
@@ -82,8 +122,20 @@ describe("Docker: PostgreSQL and worker containers", () => {
     labels: [{ label: "throat.tier", value: "database" }],
   });
   const worker = (i: number, deleteBeforeReplace: boolean, label: string | null = "4") =>
-    resource(T.container, `throat-t-sync-${i}`, { envs: ["WORKER_TYPE=sync", "WORKER_COUNT=4"], labels: [{ label: "throat.tier", value: "worker" }, ...(label === null ? [] : [{ label: "throat.db-connections", value: label }])] }, { deleteBeforeReplace });
-  const workers = (n: number, deleteBeforeReplace: boolean) => Array.from({ length: n }, (_, i) => worker(i, deleteBeforeReplace));
+    resource(
+      T.container,
+      `throat-t-sync-${i}`,
+      {
+        envs: ["WORKER_TYPE=sync", "WORKER_COUNT=4"],
+        labels: [
+          { label: "throat.tier", value: "worker" },
+          ...(label === null ? [] : [{ label: "throat.db-connections", value: label }]),
+        ],
+      },
+      { deleteBeforeReplace },
+    );
+  const workers = (n: number, deleteBeforeReplace: boolean) =>
+    Array.from({ length: n }, (_, i) => worker(i, deleteBeforeReplace));
 
   test("3 workers of 4 connections, each twice while replaced create-before-delete, plus migrations: 25 of 27 fits", async () => {
     expect(await check([postgres, ...workers(3, false)])).toEqual([]);
@@ -111,11 +163,33 @@ describe("Docker: PostgreSQL and worker containers", () => {
   });
 
   describe("with PgBouncer, only its server side counts", () => {
-    const ini = (pool: number) => ["[databases]", "throat = host=throat-t-postgres port=5432 dbname=throat", "", "[pgbouncer]", `default_pool_size = ${pool}`, `max_db_connections = ${pool}`, "max_client_conn = 500", ""].join("\n");
-    const pgbouncer = (uploads: Array<{ file: string; content: string }>) => resource(T.container, "throat-t-pgbouncer", { name: "throat-t-pgbouncer", uploads }, { deleteBeforeReplace: true });
+    const ini = (pool: number) =>
+      [
+        "[databases]",
+        "throat = host=throat-t-postgres port=5432 dbname=throat",
+        "",
+        "[pgbouncer]",
+        `default_pool_size = ${pool}`,
+        `max_db_connections = ${pool}`,
+        "max_client_conn = 500",
+        "",
+      ].join("\n");
+    const pgbouncer = (uploads: Array<{ file: string; content: string }>) =>
+      resource(
+        T.container,
+        "throat-t-pgbouncer",
+        { name: "throat-t-pgbouncer", uploads },
+        { deleteBeforeReplace: true },
+      );
 
     test("a pool of 25 and migrations fit 27, however many workers connect through it", async () => {
-      expect(await check([postgres, pgbouncer([{ file: "/etc/pgbouncer/pgbouncer.ini", content: ini(25) }]), ...workers(10, false)])).toEqual([]);
+      expect(
+        await check([
+          postgres,
+          pgbouncer([{ file: "/etc/pgbouncer/pgbouncer.ini", content: ini(25) }]),
+          ...workers(10, false),
+        ]),
+      ).toEqual([]);
     });
 
     test("a pool of 30 does not", async () => {
@@ -137,7 +211,19 @@ describe("Docker: PostgreSQL and worker containers", () => {
   });
 
   test("postgres command lines: every way to set a run-time parameter", () => {
-    const s = postgresSettings(["postgres", "-c", "max_connections=50", "-csuperuser_reserved_connections=4", "--shared-buffers=128MB", "-N", "60"]);
-    expect(Object.fromEntries(s)).toEqual({ max_connections: "60", superuser_reserved_connections: "4", shared_buffers: "128MB" });
+    const s = postgresSettings([
+      "postgres",
+      "-c",
+      "max_connections=50",
+      "-csuperuser_reserved_connections=4",
+      "--shared-buffers=128MB",
+      "-N",
+      "60",
+    ]);
+    expect(Object.fromEntries(s)).toEqual({
+      max_connections: "60",
+      superuser_reserved_connections: "4",
+      shared_buffers: "128MB",
+    });
   });
 });

@@ -15,7 +15,8 @@ const good = {
   finalSnapshotIdentifier: "throat-prod-final",
 };
 const policies = [databasePrivateAndEncrypted, databaseKeepsData];
-const check = (changes: Record<string, unknown>) => messages([resource(RDS, "throat-prod-postgres", { ...good, ...changes })], policies);
+const check = (changes: Record<string, unknown>) =>
+  messages([resource(RDS, "throat-prod-postgres", { ...good, ...changes })], policies);
 
 test("a private, encrypted, protected instance with backups and a final snapshot passes", async () => {
   expect(await check({})).toEqual([]);
@@ -28,13 +29,17 @@ test("a public instance", async () => {
 });
 
 test("unencrypted storage, whether false or left to the default", async () => {
-  const expected = ["RDS instance throat-prod does not encrypt its storage: set storageEncrypted: true (chosen at creation only: an existing instance is migrated by restoring an encrypted snapshot copy)."];
+  const expected = [
+    "RDS instance throat-prod does not encrypt its storage: set storageEncrypted: true (chosen at creation only: an existing instance is migrated by restoring an encrypted snapshot copy).",
+  ];
   expect(await check({ storageEncrypted: false })).toEqual(expected);
   expect(await check({ storageEncrypted: undefined })).toEqual(expected);
 });
 
 test("no deletion protection", async () => {
-  expect(await check({ deletionProtection: false })).toEqual(["RDS instance throat-prod has no deletion protection: set deletionProtection: true, so AWS refuses to delete the database."]);
+  expect(await check({ deletionProtection: false })).toEqual([
+    "RDS instance throat-prod has no deletion protection: set deletionProtection: true, so AWS refuses to delete the database.",
+  ]);
 });
 
 test("no backups retained, or the retention left to AWS's default", async () => {
@@ -56,9 +61,19 @@ test("no final snapshot, or one without a name", async () => {
 });
 
 test("every problem of one instance is reported, each once", async () => {
-  expect(await check({ publiclyAccessible: true, storageEncrypted: false, deletionProtection: false, backupRetentionPeriod: 0, skipFinalSnapshot: true })).toHaveLength(5);
+  expect(
+    await check({
+      publiclyAccessible: true,
+      storageEncrypted: false,
+      deletionProtection: false,
+      backupRetentionPeriod: 0,
+      skipFinalSnapshot: true,
+    }),
+  ).toHaveLength(5);
 });
 
 test("other resources are not RDS instances' business", async () => {
-  expect(await messages([resource("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false })], policies)).toEqual([]);
+  expect(
+    await messages([resource("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false })], policies),
+  ).toEqual([]);
 });

@@ -12,56 +12,112 @@ import { asyncWorkerConnections } from "../../policy/workerConnections";
 import { Registered, resource, resourceArgs, stackArgs, Violation } from "./support";
 
 // Run-time exports missing from the package's typings (proxy.d.ts is empty).
-const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as { unknownCheckingProxy: <T extends object>(o: T) => T; UnknownValueError: new (...args: never[]) => Error };
+const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
+  unknownCheckingProxy: <T extends object>(o: T) => T;
+  UnknownValueError: new (...args: never[]) => Error;
+};
 const { unknownStringValue: UNKNOWN } = proxy as unknown as { unknownStringValue: string };
 
 const preview = (r: Registered) => unknownCheckingProxy({ ...r.inputs });
 
-async function resourceViolations(validate: typeof asyncWorkerConnections.validateResource, r: Registered): Promise<string[]> {
+async function resourceViolations(
+  validate: typeof asyncWorkerConnections.validateResource,
+  r: Registered,
+): Promise<string[]> {
   const found: string[] = [];
-  for (const v of Array.isArray(validate) ? validate : validate ? [validate] : []) await v(resourceArgs(r, preview(r)), (m) => found.push(m));
+  for (const v of Array.isArray(validate) ? validate : validate ? [validate] : [])
+    await v(resourceArgs(r, preview(r)), (m) => found.push(m));
   return found;
 }
 
 async function stackViolations(policy: typeof internetIngress, rs: Registered[]): Promise<Violation[]> {
   const found: Violation[] = [];
-  await policy.validateStack(stackArgs(rs, preview), (message, urn) => found.push({ policy: policy.name, message, urn }));
+  await policy.validateStack(stackArgs(rs, preview), (message, urn) =>
+    found.push({ policy: policy.name, message, urn }),
+  );
   return found;
 }
 
 describe("a Docker worker whose secret environment entries are still unknown", () => {
-  const worker = (env: string[]) => resource("docker:index/container:Container", "throat-test-gevent-0", { envs: ["WORKER_TYPE=gevent", ...env, "DATABASE_HOST=throat-test-postgres", UNKNOWN] });
+  const worker = (env: string[]) =>
+    resource("docker:index/container:Container", "throat-test-gevent-0", {
+      envs: ["WORKER_TYPE=gevent", ...env, "DATABASE_HOST=throat-test-postgres", UNKNOWN],
+    });
 
   test("is checked on the entries that are known", async () => {
-    expect(await resourceViolations(asyncWorkerConnections.validateResource, worker(["WORKER_CONNECTIONS=40"]))).toEqual([]);
-    expect(await resourceViolations(asyncWorkerConnections.validateResource, worker(["WORKER_CONNECTIONS=1000"]))).toHaveLength(1);
+    expect(
+      await resourceViolations(asyncWorkerConnections.validateResource, worker(["WORKER_CONNECTIONS=40"])),
+    ).toEqual([]);
+    expect(
+      await resourceViolations(asyncWorkerConnections.validateResource, worker(["WORKER_CONNECTIONS=1000"])),
+    ).toHaveLength(1);
   });
 
   test("is not judged on an absent WORKER_CONNECTIONS: it may be the unknown entry", async () => {
-    await expect(resourceViolations(asyncWorkerConnections.validateResource, worker([]))).rejects.toBeInstanceOf(UnknownValueError);
+    await expect(resourceViolations(asyncWorkerConnections.validateResource, worker([]))).rejects.toBeInstanceOf(
+      UnknownValueError,
+    );
   });
 });
 
 test("a task definition whose JSON waits for an image digest cannot be checked until `pulumi up`", async () => {
-  const td = resource("aws:ecs/taskDefinition:TaskDefinition", "throat-prod-sync", { family: "throat-prod-sync", containerDefinitions: UNKNOWN });
-  await expect(resourceViolations(taskDefinitionSecrets.validateResource, td)).rejects.toBeInstanceOf(UnknownValueError);
+  const td = resource("aws:ecs/taskDefinition:TaskDefinition", "throat-prod-sync", {
+    family: "throat-prod-sync",
+    containerDefinitions: UNKNOWN,
+  });
+  await expect(resourceViolations(taskDefinitionSecrets.validateResource, td)).rejects.toBeInstanceOf(
+    UnknownValueError,
+  );
 });
 
 test("security groups are matched through the resources ids come from, not the ids themselves", async () => {
   const alb = resource("aws:ec2/securityGroup:SecurityGroup", "alb", { id: UNKNOWN });
   const workers = resource("aws:ec2/securityGroup:SecurityGroup", "workers", { id: UNKNOWN });
-  const lb = resource("aws:lb/loadBalancer:LoadBalancer", "lb", { securityGroups: [UNKNOWN] }, { deps: { securityGroups: [alb] } });
-  const open = (name: string, sg: Registered) => resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, { deps: { securityGroupId: [sg] } });
-  const found = await stackViolations(internetIngress, [alb, workers, lb, open("alb-https", alb), open("workers-https", workers)]);
+  const lb = resource(
+    "aws:lb/loadBalancer:LoadBalancer",
+    "lb",
+    { securityGroups: [UNKNOWN] },
+    { deps: { securityGroups: [alb] } },
+  );
+  const open = (name: string, sg: Registered) =>
+    resource(
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      name,
+      { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
+      { deps: { securityGroupId: [sg] } },
+    );
+  const found = await stackViolations(internetIngress, [
+    alb,
+    workers,
+    lb,
+    open("alb-https", alb),
+    open("workers-https", workers),
+  ]);
   expect(found.map((v) => v.urn)).toEqual([open("workers-https", workers).urn]);
 });
 
 test("the RDS limit is found through an auto-named parameter group whose name is unknown", async () => {
-  const pg = resource("aws:rds/parameterGroup:ParameterGroup", "pg", { name: UNKNOWN, parameters: [{ name: "max_connections", value: "11" }] });
-  const db = resource("aws:rds/instance:Instance", "db", { identifier: "throat-x", parameterGroupName: UNKNOWN }, { deps: { parameterGroupName: [pg] } });
-  const service = resource("aws:ecs/service:Service", "svc", { name: "svc", desiredCount: 1, deploymentMaximumPercent: 100, tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "1" } });
+  const pg = resource("aws:rds/parameterGroup:ParameterGroup", "pg", {
+    name: UNKNOWN,
+    parameters: [{ name: "max_connections", value: "11" }],
+  });
+  const db = resource(
+    "aws:rds/instance:Instance",
+    "db",
+    { identifier: "throat-x", parameterGroupName: UNKNOWN },
+    { deps: { parameterGroupName: [pg] } },
+  );
+  const service = resource("aws:ecs/service:Service", "svc", {
+    name: "svc",
+    desiredCount: 1,
+    deploymentMaximumPercent: 100,
+    tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "1" },
+  });
   expect(await stackViolations(connectionBudget, [pg, db, service])).toEqual([]);
-  const bigger = resource("aws:ecs/service:Service", "svc", { ...service.inputs, tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "2" } });
+  const bigger = resource("aws:ecs/service:Service", "svc", {
+    ...service.inputs,
+    tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "2" },
+  });
   expect((await stackViolations(connectionBudget, [pg, db, bigger])).map((v) => v.message.split("\n")[0])).toEqual([
     "Connection budget: at the peak of a deploy the stack can open 11 connections to RDS instance throat-x, which accepts 6 (max_connections 11 - 5 reserved): 5 too many.",
   ]);

@@ -9,8 +9,18 @@ const RUN_TIMEOUT = 60_000;
 const cases: Array<[string, string, Record<string, unknown>, { fromFile?: boolean }]> = [
   ["prod (AWS)", "prod", {}, {}],
   ["test (Docker)", "test", {}, {}],
-  ["test-pool (Docker with PgBouncer)", "test-pool", { database: { maxConnections: 100, pgbouncer: { enabled: true, poolSize: 25 } } }, { fromFile: false }],
-  ["test-slow (Docker, workers replaced delete-first)", "test-slow", { deploy: { maxPercent: 100 } }, { fromFile: false }],
+  [
+    "test-pool (Docker with PgBouncer)",
+    "test-pool",
+    { database: { maxConnections: 100, pgbouncer: { enabled: true, poolSize: 25 } } },
+    { fromFile: false },
+  ],
+  [
+    "test-slow (Docker, workers replaced delete-first)",
+    "test-slow",
+    { deploy: { maxPercent: 100 } },
+    { fromFile: false },
+  ],
 ];
 
 describe.each(cases)("%s", (_label, stack, config, opts) => {

@@ -2,12 +2,30 @@
 // resource policy on every resource, each stack policy once on all of them with parents and
 // dependencies resolved to resources. Resources come from the mocked program (RecordedResource)
 // or are made by hand (`resource`), in the shape the engine hands over.
-import type { Policies, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import type {
+  Policies,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
 import { policies as allPolicies } from "../../policy/policies";
 import type { RecordedResource } from "../../scripts/lib/mockRuntime";
 
 /** What a policy needs of a registered resource. */
-export type Registered = Pick<RecordedResource, "type" | "name" | "urn" | "parent" | "dependencies" | "inputs" | "propertyDependencies" | "protect" | "deleteBeforeReplace" | "deleteBeforeReplaceDefined">;
+export type Registered = Pick<
+  RecordedResource,
+  | "type"
+  | "name"
+  | "urn"
+  | "parent"
+  | "dependencies"
+  | "inputs"
+  | "propertyDependencies"
+  | "protect"
+  | "deleteBeforeReplace"
+  | "deleteBeforeReplaceDefined"
+>;
 
 export interface Violation {
   policy: string;
@@ -20,8 +38,15 @@ class NotApplicable extends Error {}
 const urnOf = (type: string, name: string) => `urn:pulumi:test::throat::${type}::${name}`;
 
 /** A hand-made resource; `deps` maps a property to the resources its value came from. */
-export function resource(type: string, name: string, inputs: Record<string, unknown>, extra: { deps?: Record<string, Registered[]>; deleteBeforeReplace?: boolean } = {}): Registered {
-  const propertyDependencies = Object.fromEntries(Object.entries(extra.deps ?? {}).map(([k, rs]) => [k, rs.map((r) => r.urn)]));
+export function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  extra: { deps?: Record<string, Registered[]>; deleteBeforeReplace?: boolean } = {},
+): Registered {
+  const propertyDependencies = Object.fromEntries(
+    Object.entries(extra.deps ?? {}).map(([k, rs]) => [k, rs.map((r) => r.urn)]),
+  );
   return {
     type,
     name,
@@ -58,20 +83,44 @@ const common = {
 };
 
 export function resourceArgs(r: Registered, props: Record<string, unknown> = r.inputs): ResourceValidationArgs {
-  return { ...common, type: r.type, props, urn: r.urn, name: r.name, opts: options(r), isType: () => false, asType: () => undefined };
+  return {
+    ...common,
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: options(r),
+    isType: () => false,
+    asType: () => undefined,
+  };
 }
 
-export function stackArgs(registered: Registered[], props: (r: Registered) => Record<string, unknown> = (r) => r.inputs): StackValidationArgs {
+export function stackArgs(
+  registered: Registered[],
+  props: (r: Registered) => Record<string, unknown> = (r) => r.inputs,
+): StackValidationArgs {
   const resources = new Map<string, PolicyResource>();
   for (const r of registered) {
-    resources.set(r.urn, { type: r.type, props: props(r), urn: r.urn, name: r.name, opts: options(r), dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined });
+    resources.set(r.urn, {
+      type: r.type,
+      props: props(r),
+      urn: r.urn,
+      name: r.name,
+      opts: options(r),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: () => false,
+      asType: () => undefined,
+    });
   }
   const resolve = (urns: string[]) => urns.map((u) => resources.get(u)).filter((x): x is PolicyResource => !!x);
   for (const r of registered) {
     const p = resources.get(r.urn)!;
     p.parent = resources.get(r.parent);
     p.dependencies = resolve(r.dependencies);
-    p.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, resolve(urns)]));
+    p.propertyDependencies = Object.fromEntries(
+      Object.entries(r.propertyDependencies).map(([k, urns]) => [k, resolve(urns)]),
+    );
   }
   return { ...common, resources: [...resources.values()] };
 }
@@ -80,13 +129,19 @@ export function stackArgs(registered: Registered[], props: (r: Registered) => Re
 export async function violations(registered: Registered[], policies: Policies = allPolicies): Promise<Violation[]> {
   const found: Violation[] = [];
   for (const policy of policies) {
-    const report = (urn?: string) => (message: string, reported?: string) => found.push({ policy: policy.name, message, urn: reported ?? urn });
+    const report = (urn?: string) => (message: string, reported?: string) =>
+      found.push({ policy: policy.name, message, urn: reported ?? urn });
     try {
       if ("validateStack" in policy) {
         await policy.validateStack(stackArgs(registered), report());
         continue;
       }
-      const validations = policy.validateResource === undefined ? [] : Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+      const validations =
+        policy.validateResource === undefined
+          ? []
+          : Array.isArray(policy.validateResource)
+            ? policy.validateResource
+            : [policy.validateResource];
       for (const r of registered) for (const validate of validations) await validate(resourceArgs(r), report(r.urn));
     } catch (e) {
       if (!(e instanceof NotApplicable)) throw e;
@@ -96,4 +151,5 @@ export async function violations(registered: Registered[], policies: Policies = 
 }
 
 /** Only the messages: what most assertions compare. */
-export const messages = async (registered: Registered[], policies?: Policies): Promise<string[]> => (await violations(registered, policies)).map((v) => v.message);
+export const messages = async (registered: Registered[], policies?: Policies): Promise<string[]> =>
+  (await violations(registered, policies)).map((v) => v.message);

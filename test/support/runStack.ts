@@ -14,19 +14,32 @@ import type { MockWorld } from "../../scripts/lib/providerRules";
 import { readStackConfig } from "../../scripts/lib/stackFile";
 import { cachedRun } from "./stackRunCache";
 
-export async function runStack(stack: string, config: Record<string, unknown> = {}, opts: { fromFile?: boolean; secretKeys?: string[]; world?: MockWorld } = {}): Promise<ProgramRun> {
+export async function runStack(
+  stack: string,
+  config: Record<string, unknown> = {},
+  opts: { fromFile?: boolean; secretKeys?: string[]; world?: MockWorld } = {},
+): Promise<ProgramRun> {
   const base = opts.fromFile === false ? { config: {}, secretKeys: [] } : readStackConfig(PROJECT_ROOT, stack);
   const merged = { ...base.config };
-  for (const [k, v] of Object.entries(config)) merged[k.includes(":") ? k : `throat:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(config))
+    merged[k.includes(":") ? k : `throat:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   const secretKeys = [...base.secretKeys, ...(opts.secretKeys ?? [])].map((k) => (k.includes(":") ? k : `throat:${k}`));
   // What a run leaves in the process, shared run or not: the stack's config (aws:region, ...),
   // which the mock provider's state() reads when a test recomputes an output.
   pulumi.runtime.setAllConfig(merged, secretKeys);
-  const run = async () => runProgram({ stack, config: merged, secretKeys, program: await loadProgram(require.resolve("../../index")), world: opts.world });
+  const run = async () =>
+    runProgram({
+      stack,
+      config: merged,
+      secretKeys,
+      program: await loadProgram(require.resolve("../../index")),
+      world: opts.world,
+    });
   // A run against a given world (what exists outside the program) is that test's own.
   return opts.world ? run() : cachedRun({ stack, config: merged, secretKeys }, run);
 }
-export const ofType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+export const ofType = (run: ProgramRun, type: string): RecordedResource[] =>
+  run.resources.filter((r) => r.type === type);
 export const named = (run: ProgramRun, name: string): RecordedResource => {
   const r = run.resources.find((x) => x.name === name);
   if (!r) throw new Error(`no resource named ${name}; have: ${run.resources.map((x) => x.name).join(", ")}`);

@@ -8,14 +8,24 @@ export const ROUTE_LIST = readFileSync(path.join(__dirname, "../../throat/route-
 
 /** `config` keys without the `throat:` prefix, values as in YAML; `secret` keys are marked secret. */
 export function raw(config: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [`throat:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [`throat:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
 }
 
 export function settings(stack: string, config: Record<string, unknown> = {}, secret: string[] = []): Settings {
-  return parseSettings(stack, raw(config), secret.map((k) => `throat:${k}`));
+  return parseSettings(
+    stack,
+    raw(config),
+    secret.map((k) => `throat:${k}`),
+  );
 }
 
-export const PROD_REQUIRED = { siteName: "forum.example.org", image: "registry.example.org/throat:1", edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" } };
+export const PROD_REQUIRED = {
+  siteName: "forum.example.org",
+  image: "registry.example.org/throat:1",
+  edge: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0000-test" },
+};
 
 export function plan(stack: string, config: Record<string, unknown> = {}, routeList = ROUTE_LIST): Plan {
   const base = stack === "prod" ? PROD_REQUIRED : {};

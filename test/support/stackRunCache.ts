@@ -20,7 +20,11 @@ export interface RunKey {
 export async function cachedRun(key: RunKey, run: () => Promise<ProgramRun>): Promise<ProgramRun> {
   const dir = process.env[CACHE_ENV];
   if (!dir || dir === "0") return run();
-  const sorted = { stack: key.stack, config: Object.fromEntries(Object.entries(key.config).sort(([a], [b]) => a.localeCompare(b))), secretKeys: [...key.secretKeys].sort() };
+  const sorted = {
+    stack: key.stack,
+    config: Object.fromEntries(Object.entries(key.config).sort(([a], [b]) => a.localeCompare(b))),
+    secretKeys: [...key.secretKeys].sort(),
+  };
   const file = join(dir, `${createHash("sha256").update(JSON.stringify(sorted)).digest("hex")}.json`);
   try {
     return JSON.parse(readFileSync(file, "utf8")) as ProgramRun;

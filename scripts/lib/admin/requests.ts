@@ -20,7 +20,9 @@ export function runTaskInput(t: ProdTarget, args: readonly string[]) {
     launchType: "FARGATE",
     count: 1,
     startedBy: ADMIN_STARTED_BY,
-    networkConfiguration: { awsvpcConfiguration: { subnets: t.subnets, securityGroups: t.securityGroups, assignPublicIp: "DISABLED" } },
+    networkConfiguration: {
+      awsvpcConfiguration: { subnets: t.subnets, securityGroups: t.securityGroups, assignPublicIp: "DISABLED" },
+    },
     overrides: { containerOverrides: [{ name: t.container, command: adminArgv(args) }] },
   };
 }
@@ -39,18 +41,35 @@ interface DescribedTask {
 }
 
 /** The command's exit code from DescribeTasks, or why there is none (the task never ran). */
-export function exitOf(t: ProdTarget, described: { tasks?: DescribedTask[]; failures?: Array<{ reason?: string }> }): { code: number } | { error: string } {
+export function exitOf(
+  t: ProdTarget,
+  described: { tasks?: DescribedTask[]; failures?: Array<{ reason?: string }> },
+): { code: number } | { error: string } {
   const task = described.tasks?.[0];
-  if (!task) return { error: `ECS describes no such task: ${described.failures?.map((f) => f.reason).join(", ") ?? "no reason given"}` };
-  if (task.lastStatus !== "STOPPED") return { error: `the task is ${task.lastStatus ?? "in an unknown state"}, not STOPPED` };
+  if (!task)
+    return {
+      error: `ECS describes no such task: ${described.failures?.map((f) => f.reason).join(", ") ?? "no reason given"}`,
+    };
+  if (task.lastStatus !== "STOPPED")
+    return { error: `the task is ${task.lastStatus ?? "in an unknown state"}, not STOPPED` };
   const c = task.containers?.find((x) => x.name === t.container);
-  if (c?.exitCode === undefined) return { error: `container ${t.container} has no exit code: ${c?.reason ?? task.stoppedReason ?? task.stopCode ?? "unknown"}` };
+  if (c?.exitCode === undefined)
+    return {
+      error: `container ${t.container} has no exit code: ${c?.reason ?? task.stoppedReason ?? task.stopCode ?? "unknown"}`,
+    };
   return { code: c.exitCode };
 }
 
 /** `docker ps` that finds the stack's running sync workers. */
 export function findWorkerArgv(t: TestTarget): string[] {
-  return ["ps", "--filter", "status=running", ...Object.entries(t.workerLabels).flatMap(([k, v]) => ["--filter", `label=${k}=${v}`]), "--format", "{{.ID}}"];
+  return [
+    "ps",
+    "--filter",
+    "status=running",
+    ...Object.entries(t.workerLabels).flatMap(([k, v]) => ["--filter", `label=${k}=${v}`]),
+    "--format",
+    "{{.ID}}",
+  ];
 }
 
 export function inspectArgv(containerId: string): string[] {
@@ -63,7 +82,12 @@ export function inspectArgv(containerId: string): string[] {
  * CLI's own environment, so the secrets (DATABASE_PASSWORD, APP_SECRET_KEY) never appear in an
  * argument list (`ps`), a file or the terminal. `env` is what the docker CLI must be run with.
  */
-export function createOneOff(t: TestTarget, worker: { env: string[]; image: string }, args: readonly string[], name: string): { argv: string[]; env: Record<string, string> } {
+export function createOneOff(
+  t: TestTarget,
+  worker: { env: string[]; image: string },
+  args: readonly string[],
+  name: string,
+): { argv: string[]; env: Record<string, string> } {
   const env: Record<string, string> = {};
   for (const entry of worker.env) {
     const i = entry.indexOf("=");
@@ -73,10 +97,14 @@ export function createOneOff(t: TestTarget, worker: { env: string[]; image: stri
   const names = Object.keys(env).filter((n) => n !== "PATH" && n !== "HOSTNAME" && n !== "HOME");
   const argv = [
     "create",
-    "--name", name,
-    "--network", t.network,
-    "--label", `throat.stack=${t.workerLabels["throat.stack"] ?? ""}`,
-    "--label", "throat.tier=admin",
+    "--name",
+    name,
+    "--network",
+    t.network,
+    "--label",
+    `throat.stack=${t.workerLabels["throat.stack"] ?? ""}`,
+    "--label",
+    "throat.tier=admin",
     ...names.flatMap((n) => ["-e", n]),
     worker.image,
     ...adminArgv(args),

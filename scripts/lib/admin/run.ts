@@ -10,7 +10,15 @@
 // the worker's environment is exactly what the app runs with now; the values go to Docker
 // through the docker CLI's environment, never its arguments.
 import type { AdminTarget } from "../../../components/plan/admin";
-import { copyConfigArgv, createOneOff, exitOf, findWorkerArgv, inspectArgv, logStreamName, runTaskInput } from "./requests";
+import {
+  copyConfigArgv,
+  createOneOff,
+  exitOf,
+  findWorkerArgv,
+  inspectArgv,
+  logStreamName,
+  runTaskInput,
+} from "./requests";
 
 export interface ExecResult {
   /** 127 when the program is not installed. */
@@ -21,7 +29,11 @@ export interface ExecResult {
 
 export interface Exec {
   /** `inherit`: the program writes to this terminal directly (its output is not captured). */
-  run(cmd: string, args: string[], opts?: { env?: Record<string, string>; input?: Buffer; inherit?: boolean }): Promise<ExecResult>;
+  run(
+    cmd: string,
+    args: string[],
+    opts?: { env?: Record<string, string>; input?: Buffer; inherit?: boolean },
+  ): Promise<ExecResult>;
 }
 
 export interface Io {
@@ -42,10 +54,14 @@ export const MAX_WAITS = 6;
 export async function stackTarget(exec: Exec, stack: string): Promise<AdminTarget> {
   const r = await exec.run("pulumi", ["stack", "output", "--stack", stack, "--json", "admin"]);
   if (r.code === 127) {
-    throw new AdminError("the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/): npm run throat reads the stack's `admin` output with it");
+    throw new AdminError(
+      "the Pulumi CLI is not installed (https://www.pulumi.com/docs/install/): npm run throat reads the stack's `admin` output with it",
+    );
   }
   if (r.code !== 0) {
-    throw new AdminError(`pulumi stack output --stack ${stack} failed (logged in to the stack's backend? deployed with pulumi up?): ${r.stderr.trim()}`);
+    throw new AdminError(
+      `pulumi stack output --stack ${stack} failed (logged in to the stack's backend? deployed with pulumi up?): ${r.stderr.trim()}`,
+    );
   }
   const target = JSON.parse(r.stdout.toString("utf8")) as AdminTarget | null;
   if (!target || (target.profile !== "prod" && target.profile !== "test")) {
@@ -64,16 +80,28 @@ type Test = Extract<AdminTarget, { profile: "test" }>;
 async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): Promise<number> {
   const aws = async (argv: string[], what: string) => {
     const r = await exec.run("aws", [...argv, "--region", t.region, "--output", "json"]);
-    if (r.code === 127) throw new AdminError("the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)");
+    if (r.code === 127)
+      throw new AdminError(
+        "the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)",
+      );
     if (r.code !== 0) throw new AdminError(`${what} failed: ${r.stderr.trim()}`);
     return JSON.parse(r.stdout.toString("utf8") || "{}") as Record<string, unknown>;
   };
   const id = await exec.run("aws", ["sts", "get-caller-identity", "--region", t.region, "--output", "json"]);
-  if (id.code === 127) throw new AdminError("the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)");
-  if (id.code !== 0) throw new AdminError(`no AWS credentials for ${t.region}: run aws configure (or set AWS_PROFILE), then retry. ${id.stderr.trim()}`);
+  if (id.code === 127)
+    throw new AdminError(
+      "the AWS CLI is not installed (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html)",
+    );
+  if (id.code !== 0)
+    throw new AdminError(
+      `no AWS credentials for ${t.region}: run aws configure (or set AWS_PROFILE), then retry. ${id.stderr.trim()}`,
+    );
 
   type RunTaskOutput = { tasks?: Array<{ taskArn: string }>; failures?: Array<{ reason?: string; detail?: string }> };
-  const started = (await aws(["ecs", "run-task", "--cli-input-json", JSON.stringify(runTaskInput(t, args))], "ecs run-task")) as RunTaskOutput;
+  const started = (await aws(
+    ["ecs", "run-task", "--cli-input-json", JSON.stringify(runTaskInput(t, args))],
+    "ecs run-task",
+  )) as RunTaskOutput;
   const taskArn = started.tasks?.[0]?.taskArn;
   if (!taskArn) {
     const reasons = (started.failures ?? []).map((f) => `${f.reason ?? ""} ${f.detail ?? ""}`.trim()).join("; ");
@@ -83,7 +111,17 @@ async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): P
 
   let stopped = false;
   for (let i = 0; i < MAX_WAITS && !stopped; i++) {
-    const w = await exec.run("aws", ["ecs", "wait", "tasks-stopped", "--cluster", t.clusterArn, "--tasks", taskArn, "--region", t.region]);
+    const w = await exec.run("aws", [
+      "ecs",
+      "wait",
+      "tasks-stopped",
+      "--cluster",
+      t.clusterArn,
+      "--tasks",
+      taskArn,
+      "--region",
+      t.region,
+    ]);
     if (w.code === 0) stopped = true;
     else if (w.code !== 255) throw new AdminError(`aws ecs wait tasks-stopped failed: ${w.stderr.trim()}`);
   }
@@ -92,13 +130,27 @@ async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): P
     throw new AdminError(`the task still runs after ${MAX_WAITS * 10} minutes: follow it with ${follow}`);
   }
 
-  const described = await aws(["ecs", "describe-tasks", "--cluster", t.clusterArn, "--tasks", taskArn], "ecs describe-tasks");
+  const described = await aws(
+    ["ecs", "describe-tasks", "--cluster", t.clusterArn, "--tasks", taskArn],
+    "ecs describe-tasks",
+  );
   const stream = logStreamName(t, taskArn);
   let token: string | undefined;
   for (;;) {
-    const argv = ["logs", "get-log-events", "--log-group-name", t.logGroup, "--log-stream-name", stream, "--start-from-head"];
+    const argv = [
+      "logs",
+      "get-log-events",
+      "--log-group-name",
+      t.logGroup,
+      "--log-stream-name",
+      stream,
+      "--start-from-head",
+    ];
     if (token) argv.push("--next-token", token);
-    const page = (await aws(argv, "logs get-log-events")) as { events?: Array<{ message: string }>; nextForwardToken?: string };
+    const page = (await aws(argv, "logs get-log-events")) as {
+      events?: Array<{ message: string }>;
+      nextForwardToken?: string;
+    };
     for (const e of page.events ?? []) io.out(e.message);
     // The forward token repeats once the stream has no more events.
     if (!page.nextForwardToken || page.nextForwardToken === token || !(page.events ?? []).length) break;
@@ -113,16 +165,28 @@ async function runOnEcs(exec: Exec, io: Io, t: Prod, args: readonly string[]): P
 async function runInDocker(exec: Exec, io: Io, t: Test, args: readonly string[]): Promise<number> {
   const docker = async (argv: string[], opts: Parameters<Exec["run"]>[2] = {}) => {
     const r = await exec.run("docker", argv, opts);
-    if (r.code === 127) throw new AdminError("the docker CLI is not installed: the test profile runs the command as a container on the stack's Docker host");
+    if (r.code === 127)
+      throw new AdminError(
+        "the docker CLI is not installed: the test profile runs the command as a container on the stack's Docker host",
+      );
     return r;
   };
   const ping = await docker(["version", "--format", "{{.Server.Version}}"]);
-  if (ping.code !== 0) throw new AdminError(`no Docker engine answers (is it running, may this user use it? DOCKER_HOST?): ${ping.stderr.trim()}`);
+  if (ping.code !== 0)
+    throw new AdminError(
+      `no Docker engine answers (is it running, may this user use it? DOCKER_HOST?): ${ping.stderr.trim()}`,
+    );
   const ps = await docker(findWorkerArgv(t));
-  const workerId = ps.stdout.toString("utf8").split("\n").map((l) => l.trim()).filter(Boolean)[0];
+  const workerId = ps.stdout
+    .toString("utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)[0];
   if (ps.code !== 0 || !workerId) {
     const stack = t.workerLabels["throat.stack"];
-    throw new AdminError(`no running sync worker of stack ${stack} on this Docker host: run pulumi up first. ${ps.stderr.trim()}`);
+    throw new AdminError(
+      `no running sync worker of stack ${stack} on this Docker host: run pulumi up first. ${ps.stderr.trim()}`,
+    );
   }
   const inspected = await docker(inspectArgv(workerId));
   if (inspected.code !== 0) throw new AdminError(`docker inspect ${workerId} failed: ${inspected.stderr.trim()}`);

@@ -7,8 +7,19 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { loadRolloutCheck, RolloutEvent } from "../../../components/aws/rolloutCheckRunner";
 import { world } from "./world";
-import { AUTONAME_SUFFIX, describeFargatePair, ELB_NAME_MAX, LAMBDA_MAX_TIMEOUT, LOG_RETENTION_DAYS, postgresFamily } from "../../../components/aws/limits";
-import { ACM_CERTIFICATE_ARN, POSTGRES_MAX_CONNECTIONS, RDS_MAX_BACKUP_RETENTION_DAYS } from "../../../components/settings/limits";
+import {
+  AUTONAME_SUFFIX,
+  describeFargatePair,
+  ELB_NAME_MAX,
+  LAMBDA_MAX_TIMEOUT,
+  LOG_RETENTION_DAYS,
+  postgresFamily,
+} from "../../../components/aws/limits";
+import {
+  ACM_CERTIFICATE_ARN,
+  POSTGRES_MAX_CONNECTIONS,
+  RDS_MAX_BACKUP_RETENTION_DAYS,
+} from "../../../components/settings/limits";
 
 export const ACCOUNT = "123456789012";
 const ZONE_LETTERS = ["a", "b", "c"];
@@ -67,7 +78,8 @@ export function autoName(name: string): string {
   return `${name}-${hex(name, AUTONAME_SUFFIX - 1)}`;
 }
 const arn = (service: string, resource: string) => `arn:aws:${service}:${region()}:${ACCOUNT}:${resource}`;
-const physical = (name: string, inputs: Record<string, unknown>) => (typeof inputs.name === "string" ? inputs.name : autoName(name));
+const physical = (name: string, inputs: Record<string, unknown>) =>
+  typeof inputs.name === "string" ? inputs.name : autoName(name);
 
 export function albArn(name: string, inputs: Record<string, unknown>): string {
   return arn("elasticloadbalancing", `loadbalancer/app/${physical(name, inputs)}/${hex(name, 16)}`);
@@ -81,9 +93,20 @@ export function state(type: string, name: string, inputs: Record<string, unknown
   switch (type) {
     // Invokes (mockState also answers `call`).
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return { id: region(), names: ZONE_LETTERS.map((z) => `${region()}${z}`), zoneIds: ZONE_LETTERS.map((_, i) => `euw1-az${i + 1}`), groupNames: [region()] };
+      return {
+        id: region(),
+        names: ZONE_LETTERS.map((z) => `${region()}${z}`),
+        zoneIds: ZONE_LETTERS.map((_, i) => `euw1-az${i + 1}`),
+        groupNames: [region()],
+      };
     case "aws:index/getRegion:getRegion":
-      return { id: region(), region: region(), name: region(), endpoint: `ec2.${region()}.amazonaws.com`, description: region() };
+      return {
+        id: region(),
+        region: region(),
+        name: region(),
+        endpoint: `ec2.${region()}.amazonaws.com`,
+        description: region(),
+      };
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
     case "aws:index/getPartition:getPartition":
@@ -92,7 +115,14 @@ export function state(type: string, name: string, inputs: Record<string, unknown
     case "aws:elb/getServiceAccount:getServiceAccount":
       return { id: "156460612806", arn: "arn:aws:iam::156460612806:root" };
     case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-      return { id: region(), userName: "AWS", password: pulumi.secret("mock-ecr-password"), authorizationToken: pulumi.secret("QVdTOm1vY2s="), proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com`, expiresAt: "2099-01-01T00:00:00Z" };
+      return {
+        id: region(),
+        userName: "AWS",
+        password: pulumi.secret("mock-ecr-password"),
+        authorizationToken: pulumi.secret("QVdTOm1vY2s="),
+        proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com`,
+        expiresAt: "2099-01-01T00:00:00Z",
+      };
 
     // Resources.
     case "aws:ec2/vpc:Vpc":
@@ -109,24 +139,50 @@ export function state(type: string, name: string, inputs: Record<string, unknown
     case "aws:rds/instance:Instance": {
       const address = `${inputs.identifier ?? n}.${hex(name, 12)}.${region()}.rds.amazonaws.com`;
       const port = inputs.port ?? 5432;
-      return { address, port, endpoint: `${address}:${port}`, arn: arn("rds", `db:${inputs.identifier ?? n}`), resourceId: `db-${hex(name, 20).toUpperCase()}` };
+      return {
+        address,
+        port,
+        endpoint: `${address}:${port}`,
+        arn: arn("rds", `db:${inputs.identifier ?? n}`),
+        resourceId: `db-${hex(name, 20).toUpperCase()}`,
+      };
     }
     case "aws:elasticache/subnetGroup:SubnetGroup":
       return { name: n, arn: arn("elasticache", `subnetgroup:${n}`) };
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       const id = String(inputs.replicationGroupId ?? n);
-      return { arn: arn("elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`, readerEndpointAddress: `replica.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`, port: inputs.port ?? 6379 };
+      return {
+        arn: arn("elasticache", `replicationgroup:${id}`),
+        primaryEndpointAddress: `master.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`,
+        readerEndpointAddress: `replica.${id}.${hex(name, 6)}.euw1.cache.amazonaws.com`,
+        port: inputs.port ?? 6379,
+      };
     }
     case "aws:secretsmanager/secret:Secret":
       return { name: n, arn: arn("secretsmanager", `secret:${n}-${hex(name, 6)}`) };
     case "aws:secretsmanager/secretVersion:SecretVersion":
       return { arn: arn("secretsmanager", `secret:${name}`), versionId: hex(name, 32) };
     case "aws:ecr/repository:Repository":
-      return { name: n, arn: arn("ecr", `repository/${n}`), registryId: ACCOUNT, repositoryUrl: `${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com/${n}` };
+      return {
+        name: n,
+        arn: arn("ecr", `repository/${n}`),
+        registryId: ACCOUNT,
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.${region()}.amazonaws.com/${n}`,
+      };
     case "aws:lb/loadBalancer:LoadBalancer":
-      return { name: n, arn: albArn(name, inputs), arnSuffix: `app/${n}/${hex(name, 16)}`, dnsName: `${n}-${hex(name, 9)}.${region()}.elb.amazonaws.com`, zoneId: "Z32O12XQLNTSW2" };
+      return {
+        name: n,
+        arn: albArn(name, inputs),
+        arnSuffix: `app/${n}/${hex(name, 16)}`,
+        dnsName: `${n}-${hex(name, 9)}.${region()}.elb.amazonaws.com`,
+        zoneId: "Z32O12XQLNTSW2",
+      };
     case "aws:lb/targetGroup:TargetGroup":
-      return { name: n, arn: arn("elasticloadbalancing", `targetgroup/${n}/${hex(name, 16)}`), arnSuffix: `targetgroup/${n}/${hex(name, 16)}` };
+      return {
+        name: n,
+        arn: arn("elasticloadbalancing", `targetgroup/${n}/${hex(name, 16)}`),
+        arnSuffix: `targetgroup/${n}/${hex(name, 16)}`,
+      };
     case "aws:lb/listener:Listener":
       return { arn: listenerArn(name) };
     case "aws:lb/listenerRule:ListenerRule":
@@ -135,7 +191,11 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       return { name: n, arn: arn("ecs", `cluster/${n}`) };
     case "aws:ecs/taskDefinition:TaskDefinition": {
       const family = String(inputs.family ?? n);
-      return { arn: arn("ecs", `task-definition/${family}:1`), arnWithoutRevision: arn("ecs", `task-definition/${family}`), revision: 1 };
+      return {
+        arn: arn("ecs", `task-definition/${family}:1`),
+        arnWithoutRevision: arn("ecs", `task-definition/${family}`),
+        revision: 1,
+      };
     }
     case "aws:ecs/service:Service":
       return { name: n, arn: arn("ecs", `service/${n}`) };
@@ -144,7 +204,12 @@ export function state(type: string, name: string, inputs: Record<string, unknown
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: n, arn: arn("logs", `log-group:${n}`) };
     case "aws:lambda/function:Function":
-      return { name: n, arn: arn("lambda", `function:${n}`), invokeArn: `arn:aws:apigateway:${region()}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${n}`)}/invocations`, version: "$LATEST" };
+      return {
+        name: n,
+        arn: arn("lambda", `function:${n}`),
+        invokeArn: `arn:aws:apigateway:${region()}:lambda:path/2015-03-31/functions/${arn("lambda", `function:${n}`)}/invocations`,
+        version: "$LATEST",
+      };
     case "aws:lambda/invocation:Invocation":
       return { result: JSON.stringify({ exitCode: 0 }) };
     case "aws:appautoscaling/target:Target":
@@ -153,14 +218,30 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       return { name: n, arn: arn("autoscaling", `scalingPolicy:${hex(name, 24)}:resource/ecs/${name}`) };
     case "aws:s3/bucket:Bucket": {
       // Pulumi/Terraform: bucketPrefix + a unique suffix (26 characters) when no bucket is named.
-      const bucket = typeof inputs.bucket === "string" ? inputs.bucket : typeof inputs.bucketPrefix === "string" ? `${inputs.bucketPrefix}${hex(name, 26)}` : n;
-      return { bucket, arn: `arn:aws:s3:::${bucket}`, bucketDomainName: `${bucket}.s3.amazonaws.com`, bucketRegionalDomainName: `${bucket}.s3.${region()}.amazonaws.com`, region: region() };
+      const bucket =
+        typeof inputs.bucket === "string"
+          ? inputs.bucket
+          : typeof inputs.bucketPrefix === "string"
+            ? `${inputs.bucketPrefix}${hex(name, 26)}`
+            : n;
+      return {
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+        bucketRegionalDomainName: `${bucket}.s3.${region()}.amazonaws.com`,
+        region: region(),
+      };
     }
     case "aws:cloudfront/originAccessControl:OriginAccessControl":
       return { etag: hex(name, 13).toUpperCase() };
     case "aws:cloudfront/distribution:Distribution": {
       const id = `E${hex(name, 13).toUpperCase()}`;
-      return { arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${id}`, domainName: `d${hex(name, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2", status: "Deployed" };
+      return {
+        arn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${id}`,
+        domainName: `d${hex(name, 13)}.cloudfront.net`,
+        hostedZoneId: "Z2FDTNDATAQYW2",
+        status: "Deployed",
+      };
     }
     case "aws:sns/topic:Topic":
       return { name: n, arn: arn("sns", n) };
@@ -171,7 +252,14 @@ export function state(type: string, name: string, inputs: Record<string, unknown
       const token = hex(name, 32);
       return {
         arn: arn("acm", `certificate/${hex(name, 8)}-0000-0000-0000-${hex(name, 12)}`),
-        domainValidationOptions: [{ domainName: domain, resourceRecordName: `_${token}.${domain}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(token, 32)}.acm-validations.aws.` }],
+        domainValidationOptions: [
+          {
+            domainName: domain,
+            resourceRecordName: `_${token}.${domain}.`,
+            resourceRecordType: "CNAME",
+            resourceRecordValue: `_${hex(token, 32)}.acm-validations.aws.`,
+          },
+        ],
       };
     }
     case "aws:acm/certificateValidation:CertificateValidation":
@@ -193,19 +281,26 @@ export function check(type: string, name: string, inputs: Record<string, unknown
   switch (type) {
     case "aws:lb/loadBalancer:LoadBalancer":
       checkElbName(physical(name, inputs), reject);
-      if (inputs.idleTimeout !== undefined && !between(Number(inputs.idleTimeout), 1, 4000)) reject(`idle_timeout.timeout_seconds ${String(inputs.idleTimeout)}: "The valid range is 1-4000 seconds"`);
+      if (inputs.idleTimeout !== undefined && !between(Number(inputs.idleTimeout), 1, 4000))
+        reject(`idle_timeout.timeout_seconds ${String(inputs.idleTimeout)}: "The valid range is 1-4000 seconds"`);
       return;
     case "aws:lb/targetGroup:TargetGroup":
-      if (typeof inputs.namePrefix === "string" && inputs.namePrefix.length > 6) reject(`namePrefix "${inputs.namePrefix}" is longer than 6 characters`);
+      if (typeof inputs.namePrefix === "string" && inputs.namePrefix.length > 6)
+        reject(`namePrefix "${inputs.namePrefix}" is longer than 6 characters`);
       checkElbName(physical(name, inputs), reject);
       // "deregistration_delay.timeout_seconds: The range is 0-3600 seconds."
-      if (inputs.deregistrationDelay !== undefined && !between(Number(inputs.deregistrationDelay), 0, 3600)) reject(`deregistrationDelay ${String(inputs.deregistrationDelay)} outside 0-3600 seconds`);
+      if (inputs.deregistrationDelay !== undefined && !between(Number(inputs.deregistrationDelay), 0, 3600))
+        reject(`deregistrationDelay ${String(inputs.deregistrationDelay)} outside 0-3600 seconds`);
       return;
     case "aws:lb/listener:Listener": {
       memory().listenerToAlb.set(listenerArn(name), String(inputs.loadBalancerArn));
       // ACM certificates are regional: a listener takes only one of its load balancer's region.
-      const certRegion = typeof inputs.certificateArn === "string" ? ACM_CERTIFICATE_ARN.exec(inputs.certificateArn)?.[2] : undefined;
-      if (certRegion !== undefined && certRegion !== region()) reject(`certificate ${String(inputs.certificateArn)} is in ${certRegion}, the load balancer in ${region()} (CertificateNotFound)`);
+      const certRegion =
+        typeof inputs.certificateArn === "string" ? ACM_CERTIFICATE_ARN.exec(inputs.certificateArn)?.[2] : undefined;
+      if (certRegion !== undefined && certRegion !== region())
+        reject(
+          `certificate ${String(inputs.certificateArn)} is in ${certRegion}, the load balancer in ${region()} (CertificateNotFound)`,
+        );
       return;
     }
     case "aws:lb/listenerRule:ListenerRule":
@@ -216,7 +311,8 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       const breaker = inputs.deploymentCircuitBreaker as { enable?: boolean } | undefined;
       const controller = (inputs.deploymentController as { type?: string } | undefined)?.type ?? "ECS";
       // ECS DeploymentConfiguration: "The deployment circuit breaker can only be used for services using the rolling update (ECS) deployment type."
-      if (breaker?.enable && controller !== "ECS") reject(`deploymentCircuitBreaker needs the ECS (rolling update) deployment controller, got ${controller}`);
+      if (breaker?.enable && controller !== "ECS")
+        reject(`deploymentCircuitBreaker needs the ECS (rolling update) deployment controller, got ${controller}`);
       return;
     }
     case "aws:rds/parameterGroup:ParameterGroup":
@@ -225,21 +321,26 @@ export function check(type: string, name: string, inputs: Record<string, unknown
       return checkInstance(inputs, reject);
     case "aws:cloudwatch/logGroup:LogGroup":
       if (inputs.retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(Number(inputs.retentionInDays))) {
-        reject(`retentionInDays ${String(inputs.retentionInDays)}: "Possible values are: ${LOG_RETENTION_DAYS.join(", ")}"`);
+        reject(
+          `retentionInDays ${String(inputs.retentionInDays)}: "Possible values are: ${LOG_RETENTION_DAYS.join(", ")}"`,
+        );
       }
       return;
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       return checkMetricAlarm(inputs, reject);
     case "aws:elasticache/replicationGroup:ReplicationGroup": {
       // ElastiCache node types are "cache.<family>.<size>" (InvalidParameterValue otherwise).
-      if (typeof inputs.nodeType === "string" && !inputs.nodeType.startsWith("cache.")) reject(`nodeType "${inputs.nodeType}" is not an ElastiCache node type (cache.*)`);
+      if (typeof inputs.nodeType === "string" && !inputs.nodeType.startsWith("cache."))
+        reject(`nodeType "${inputs.nodeType}" is not an ElastiCache node type (cache.*)`);
       const nodes = Number(inputs.numCacheClusters ?? 1);
       // CreateReplicationGroup NumCacheClusters: "If AutomaticFailoverEnabled is true, the value
       // of this parameter must be at least 2. The maximum permitted value ... is 6 (1 primary plus 5 replicas)."
-      if (inputs.automaticFailoverEnabled === true && nodes < 2) reject(`automaticFailoverEnabled needs numCacheClusters >= 2, got ${nodes}`);
+      if (inputs.automaticFailoverEnabled === true && nodes < 2)
+        reject(`automaticFailoverEnabled needs numCacheClusters >= 2, got ${nodes}`);
       if (nodes > 6) reject(`numCacheClusters ${nodes}: the maximum is 6 (1 primary plus 5 replicas)`);
       // SnapshotRetentionLimit: "The maximum value allowed is 35 days"; 0 turns backups off.
-      if (inputs.snapshotRetentionLimit !== undefined && !between(Number(inputs.snapshotRetentionLimit), 0, 35)) reject(`snapshotRetentionLimit ${String(inputs.snapshotRetentionLimit)} outside 0-35 days`);
+      if (inputs.snapshotRetentionLimit !== undefined && !between(Number(inputs.snapshotRetentionLimit), 0, 35))
+        reject(`snapshotRetentionLimit ${String(inputs.snapshotRetentionLimit)} outside 0-35 days`);
       return;
     }
     case "aws:s3/bucket:Bucket":
@@ -249,7 +350,8 @@ export function check(type: string, name: string, inputs: Record<string, unknown
     case "aws:cloudfront/distribution:Distribution":
       return checkDistribution(inputs, reject);
     case "aws:lambda/function:Function":
-      if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT) reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
+      if (inputs.timeout !== undefined && Number(inputs.timeout) > LAMBDA_MAX_TIMEOUT)
+        reject(`timeout ${String(inputs.timeout)}: "The maximum timeout is ${LAMBDA_MAX_TIMEOUT} seconds"`);
       return;
     case "aws:lambda/invocation:Invocation":
       return checkRolloutInvocation(inputs, reject);
@@ -259,19 +361,29 @@ export function check(type: string, name: string, inputs: Record<string, unknown
 type Reject = (message: string) => never;
 
 function checkMetricAlarm(inputs: Record<string, unknown>, reject: Reject): void {
-  const queries = inputs.metricQueries as Array<{ id: string; returnData?: boolean; expression?: string; metric?: unknown }> | undefined;
+  const queries = inputs.metricQueries as
+    Array<{ id: string; returnData?: boolean; expression?: string; metric?: unknown }> | undefined;
   // PutMetricAlarm: "you must specify either MetricName or a Metrics array", never both.
   if (inputs.metricName !== undefined && queries?.length) reject("both metricName and metricQueries are set");
   if (inputs.metricName === undefined && !queries?.length) reject("neither metricName nor metricQueries is set");
   // "each Metrics array must contain exactly one ... with ReturnData set to true".
-  if (queries && queries.filter((q) => q.returnData).length !== 1) reject("metricQueries must have exactly one query with returnData true");
+  if (queries && queries.filter((q) => q.returnData).length !== 1)
+    reject("metricQueries must have exactly one query with returnData true");
   // MetricDataQuery Id: "must start with a lowercase letter ... letters, numbers, and underscore".
-  for (const q of queries ?? []) if (!/^[a-z][A-Za-z0-9_]*$/.test(q.id)) reject(`metric query id "${q.id}" must start with a lowercase letter`);
+  for (const q of queries ?? [])
+    if (!/^[a-z][A-Za-z0-9_]*$/.test(q.id)) reject(`metric query id "${q.id}" must start with a lowercase letter`);
   // Period: "Valid values are 10, 20, 30, and any multiple of 60."
   const period = inputs.period === undefined ? undefined : Number(inputs.period);
-  if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0) reject(`period ${period}: valid values are 10, 20, 30 and multiples of 60`);
-  const ops = ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
-  if (!ops.includes(String(inputs.comparisonOperator))) reject(`comparisonOperator ${String(inputs.comparisonOperator)} is not one of ${ops.join(", ")}`);
+  if (period !== undefined && ![10, 20, 30].includes(period) && period % 60 !== 0)
+    reject(`period ${period}: valid values are 10, 20, 30 and multiples of 60`);
+  const ops = [
+    "GreaterThanOrEqualToThreshold",
+    "GreaterThanThreshold",
+    "LessThanThreshold",
+    "LessThanOrEqualToThreshold",
+  ];
+  if (!ops.includes(String(inputs.comparisonOperator)))
+    reject(`comparisonOperator ${String(inputs.comparisonOperator)} is not one of ${ops.join(", ")}`);
 }
 const between = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
 
@@ -279,42 +391,59 @@ function checkElbName(physicalName: string, reject: Reject): void {
   // CreateTargetGroup / CreateLoadBalancer: "This name must be unique ..., can have a maximum of
   // 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or
   // end with a hyphen."
-  if (physicalName.length > ELB_NAME_MAX) reject(`name "${physicalName}" has ${physicalName.length} characters; the maximum is ${ELB_NAME_MAX} (an auto-named resource adds ${AUTONAME_SUFFIX} to its logical name)`);
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(physicalName)) reject(`name "${physicalName}": only alphanumeric characters and hyphens, not at either end`);
+  if (physicalName.length > ELB_NAME_MAX)
+    reject(
+      `name "${physicalName}" has ${physicalName.length} characters; the maximum is ${ELB_NAME_MAX} (an auto-named resource adds ${AUTONAME_SUFFIX} to its logical name)`,
+    );
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(physicalName))
+    reject(`name "${physicalName}": only alphanumeric characters and hyphens, not at either end`);
 }
 
 function checkListenerRule(name: string, inputs: Record<string, unknown>, reject: Reject): void {
   const conditions = (inputs.conditions as Array<Record<string, { values?: unknown[] } | undefined>> | undefined) ?? [];
-  const values = conditions.flatMap((c) => Object.values(c).flatMap((v) => (v && Array.isArray(v.values) ? v.values.map(String) : [])));
-  if (values.length > MAX_CONDITION_VALUES) reject(`${values.length} condition values; "Condition values per rule: ${MAX_CONDITION_VALUES}"`);
+  const values = conditions.flatMap((c) =>
+    Object.values(c).flatMap((v) => (v && Array.isArray(v.values) ? v.values.map(String) : [])),
+  );
+  if (values.length > MAX_CONDITION_VALUES)
+    reject(`${values.length} condition values; "Condition values per rule: ${MAX_CONDITION_VALUES}"`);
   const wildcards = values.reduce((n, v) => n + (v.match(/[*?]/g)?.length ?? 0), 0);
-  if (wildcards > MAX_CONDITION_WILDCARDS) reject(`${wildcards} wildcards in its conditions; "Condition wildcards per rule: ${MAX_CONDITION_WILDCARDS}"`);
+  if (wildcards > MAX_CONDITION_WILDCARDS)
+    reject(`${wildcards} wildcards in its conditions; "Condition wildcards per rule: ${MAX_CONDITION_WILDCARDS}"`);
   for (const c of conditions) {
     for (const p of c.pathPattern?.values ?? []) {
-      if (String(p).length > MAX_PATH_PATTERN) reject(`path pattern "${String(p)}" has ${String(p).length} characters; "The maximum size of each string is ${MAX_PATH_PATTERN} characters"`);
+      if (String(p).length > MAX_PATH_PATTERN)
+        reject(
+          `path pattern "${String(p)}" has ${String(p).length} characters; "The maximum size of each string is ${MAX_PATH_PATTERN} characters"`,
+        );
     }
   }
   const priority = Number(inputs.priority);
-  if (inputs.priority !== undefined && !between(priority, 1, MAX_PRIORITY)) reject(`priority ${String(inputs.priority)} outside 1..${MAX_PRIORITY}`);
+  if (inputs.priority !== undefined && !between(priority, 1, MAX_PRIORITY))
+    reject(`priority ${String(inputs.priority)} outside 1..${MAX_PRIORITY}`);
   const listener = String(inputs.listenerArn);
   const { priorities, listenerToAlb, rulesPerAlb } = memory();
   const taken = priorities.get(listener) ?? new Map<number, string>();
   priorities.set(listener, taken);
   const holder = taken.get(priority);
   // CreateRule: PriorityInUse, "The specified priority is in use."
-  if (inputs.priority !== undefined && holder !== undefined && holder !== name) reject(`priority ${priority} is already used by ${holder} on listener ${listener} (PriorityInUse)`);
+  if (inputs.priority !== undefined && holder !== undefined && holder !== name)
+    reject(`priority ${priority} is already used by ${holder} on listener ${listener} (PriorityInUse)`);
   if (inputs.priority !== undefined) taken.set(priority, name);
   const alb = listenerToAlb.get(listener) ?? listener;
   const rules = rulesPerAlb.get(alb) ?? new Set<string>();
   rulesPerAlb.set(alb, rules);
   rules.add(name);
-  if (rules.size > MAX_RULES_PER_ALB) reject(`rule ${rules.size} on load balancer ${alb}; "Rules per Application Load Balancer (excluding default rules): ${MAX_RULES_PER_ALB}"`);
+  if (rules.size > MAX_RULES_PER_ALB)
+    reject(
+      `rule ${rules.size} on load balancer ${alb}; "Rules per Application Load Balancer (excluding default rules): ${MAX_RULES_PER_ALB}"`,
+    );
 }
 
 function checkTaskDefinition(inputs: Record<string, unknown>, reject: Reject): void {
   const compat = (inputs.requiresCompatibilities as string[] | undefined) ?? [];
   if (!compat.includes("FARGATE")) return;
-  if (inputs.networkMode !== "awsvpc") reject(`Fargate tasks need networkMode awsvpc, got ${String(inputs.networkMode)}`);
+  if (inputs.networkMode !== "awsvpc")
+    reject(`Fargate tasks need networkMode awsvpc, got ${String(inputs.networkMode)}`);
   const problem = describeFargatePair(Number(inputs.cpu), Number(inputs.memory));
   // RegisterTaskDefinition: "No Fargate configuration exists for given values."
   if (problem) reject(`No Fargate configuration exists for given values: ${problem}`);
@@ -325,20 +454,39 @@ function checkTaskDefinition(inputs: Record<string, unknown>, reject: Reject): v
     return reject("containerDefinitions is not JSON");
   }
   for (const c of containers) {
-    const names = [...((c.environment as Array<{ name: string }> | undefined) ?? []), ...((c.secrets as Array<{ name: string }> | undefined) ?? [])].map((e) => e.name);
+    const names = [
+      ...((c.environment as Array<{ name: string }> | undefined) ?? []),
+      ...((c.secrets as Array<{ name: string }> | undefined) ?? []),
+    ].map((e) => e.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) reject(`container ${String(c.name)} sets ${dup} twice (environment / secrets)`);
     // Container definitions, healthCheck: interval 5-300, timeout 2-120, retries 1-10, startPeriod 0-300 seconds.
-    const hc = c.healthCheck as { interval?: number; timeout?: number; retries?: number; startPeriod?: number } | undefined;
-    if (hc && !(between(hc.interval ?? 30, 5, 300) && between(hc.timeout ?? 5, 2, 120) && between(hc.retries ?? 3, 1, 10) && between(hc.startPeriod ?? 0, 0, 300))) reject(`container ${String(c.name)}: health check outside ECS's ranges`);
+    const hc = c.healthCheck as
+      { interval?: number; timeout?: number; retries?: number; startPeriod?: number } | undefined;
+    if (
+      hc &&
+      !(
+        between(hc.interval ?? 30, 5, 300) &&
+        between(hc.timeout ?? 5, 2, 120) &&
+        between(hc.retries ?? 3, 1, 10) &&
+        between(hc.startPeriod ?? 0, 0, 300)
+      )
+    )
+      reject(`container ${String(c.name)}: health check outside ECS's ranges`);
     // "For tasks using the Fargate launch type, the max stop timeout value is 120 seconds."
-    if (c.stopTimeout !== undefined && Number(c.stopTimeout) > 120) reject(`container ${String(c.name)}: stopTimeout ${String(c.stopTimeout)} above Fargate's 120 seconds`);
+    if (c.stopTimeout !== undefined && Number(c.stopTimeout) > 120)
+      reject(`container ${String(c.name)}: stopTimeout ${String(c.stopTimeout)} above Fargate's 120 seconds`);
     // Ulimit: name one of ECS's types, softLimit and hardLimit required (API Reference, Ulimit);
     // the kernel's fs.nr_open (1048576) bounds nofile, a soft limit above its hard one is refused.
     for (const u of (c.ulimits as Array<{ name?: string; softLimit?: number; hardLimit?: number }> | undefined) ?? []) {
-      if (typeof u.softLimit !== "number" || typeof u.hardLimit !== "number") reject(`container ${String(c.name)}: ulimit ${String(u.name)} needs softLimit and hardLimit`);
-      if (Number(u.softLimit) > Number(u.hardLimit)) reject(`container ${String(c.name)}: ulimit ${String(u.name)} softLimit ${String(u.softLimit)} above hardLimit ${String(u.hardLimit)}`);
-      if (u.name === "nofile" && Number(u.hardLimit) > 1048576) reject(`container ${String(c.name)}: nofile hardLimit ${String(u.hardLimit)} above 1048576`);
+      if (typeof u.softLimit !== "number" || typeof u.hardLimit !== "number")
+        reject(`container ${String(c.name)}: ulimit ${String(u.name)} needs softLimit and hardLimit`);
+      if (Number(u.softLimit) > Number(u.hardLimit))
+        reject(
+          `container ${String(c.name)}: ulimit ${String(u.name)} softLimit ${String(u.softLimit)} above hardLimit ${String(u.hardLimit)}`,
+        );
+      if (u.name === "nofile" && Number(u.hardLimit) > 1048576)
+        reject(`container ${String(c.name)}: nofile hardLimit ${String(u.hardLimit)} above 1048576`);
     }
   }
 }
@@ -359,7 +507,10 @@ function checkRolloutInvocation(inputs: Record<string, unknown>, reject: Reject)
   const service = world().ecsServices?.[event.service];
   if (service === undefined) return;
   const verdict = loadRolloutCheck().rolloutVerdict(event, service);
-  if (verdict.state === "wait") reject(`Lambda function returned error: service ${event.service}: the deployment of ${event.taskDefinition} is still in progress as this check times out; run 'pulumi up' again to wait for it.`);
+  if (verdict.state === "wait")
+    reject(
+      `Lambda function returned error: service ${event.service}: the deployment of ${event.taskDefinition} is still in progress as this check times out; run 'pulumi up' again to wait for it.`,
+    );
   if (verdict.state !== "done") reject(`Lambda function returned error: ${String(verdict.message)}`);
 }
 
@@ -370,22 +521,34 @@ function checkParameterGroup(name: string, inputs: Record<string, unknown>, reje
   // max_connections is static: "you can't use immediate for static parameters" (RDS ModifyDBParameterGroup).
   // PostgreSQL refuses to start above MAX_BACKENDS less its other backends (settings/limits.ts).
   const maxConnections = parameters.find((p) => p.name === "max_connections") as { value?: string } | undefined;
-  if (maxConnections && Number(maxConnections.value) > POSTGRES_MAX_CONNECTIONS) reject(`max_connections ${String(maxConnections.value)} above PostgreSQL's ${POSTGRES_MAX_CONNECTIONS}`);
-  const staticImmediate = parameters.find((p) => p.name === "max_connections" && (p.applyMethod ?? "immediate") === "immediate");
+  if (maxConnections && Number(maxConnections.value) > POSTGRES_MAX_CONNECTIONS)
+    reject(`max_connections ${String(maxConnections.value)} above PostgreSQL's ${POSTGRES_MAX_CONNECTIONS}`);
+  const staticImmediate = parameters.find(
+    (p) => p.name === "max_connections" && (p.applyMethod ?? "immediate") === "immediate",
+  );
   if (staticImmediate) reject(`parameter max_connections is static; its applyMethod must be "pending-reboot"`);
 }
 
 function checkInstance(inputs: Record<string, unknown>, reject: Reject): void {
   // CreateDBInstance: DBInstanceClass "db.*"; BackupRetentionPeriod "Must be a value from 0 to 35."
-  if (typeof inputs.instanceClass === "string" && !inputs.instanceClass.startsWith("db.")) reject(`instanceClass "${inputs.instanceClass}" is not a DB instance class (db.*)`);
-  if (inputs.backupRetentionPeriod !== undefined && !between(Number(inputs.backupRetentionPeriod), 0, RDS_MAX_BACKUP_RETENTION_DAYS)) reject(`backupRetentionPeriod ${String(inputs.backupRetentionPeriod)}: "Must be a value from 0 to 35"`);
-  if (inputs.skipFinalSnapshot === false && !inputs.finalSnapshotIdentifier) reject(`skipFinalSnapshot is false but no finalSnapshotIdentifier is set: deleting the instance would fail`);
+  if (typeof inputs.instanceClass === "string" && !inputs.instanceClass.startsWith("db."))
+    reject(`instanceClass "${inputs.instanceClass}" is not a DB instance class (db.*)`);
+  if (
+    inputs.backupRetentionPeriod !== undefined &&
+    !between(Number(inputs.backupRetentionPeriod), 0, RDS_MAX_BACKUP_RETENTION_DAYS)
+  )
+    reject(`backupRetentionPeriod ${String(inputs.backupRetentionPeriod)}: "Must be a value from 0 to 35"`);
+  if (inputs.skipFinalSnapshot === false && !inputs.finalSnapshotIdentifier)
+    reject(`skipFinalSnapshot is false but no finalSnapshotIdentifier is set: deleting the instance would fail`);
   if (inputs.engine !== "postgres" || typeof inputs.engineVersion !== "string") return;
   const group = inputs.parameterGroupName;
   const family = typeof group === "string" ? memory().families.get(group) : undefined;
   const want = postgresFamily(inputs.engineVersion);
   // RDS: "the DB parameter group family must match the engine version of the DB instance".
-  if (family !== undefined && family !== want) reject(`parameter group ${String(group)} has family ${family}; engine postgres ${inputs.engineVersion} needs ${want}`);
+  if (family !== undefined && family !== want)
+    reject(
+      `parameter group ${String(group)} has family ${family}; engine postgres ${inputs.engineVersion} needs ${want}`,
+    );
 }
 
 /**
@@ -397,17 +560,26 @@ function checkInstance(inputs: Record<string, unknown>, reject: Reject): void {
 function checkBucket(inputs: Record<string, unknown>, reject: Reject): void {
   if (typeof inputs.bucketPrefix === "string") {
     if (inputs.bucketPrefix.length > 37) reject(`bucketPrefix "${inputs.bucketPrefix}" is longer than 37 characters`);
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(inputs.bucketPrefix)) reject(`bucketPrefix "${inputs.bucketPrefix}": lowercase letters, digits, "." and "-" only, starting with a letter or digit`);
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(inputs.bucketPrefix))
+      reject(
+        `bucketPrefix "${inputs.bucketPrefix}": lowercase letters, digits, "." and "-" only, starting with a letter or digit`,
+      );
   }
-  if (typeof inputs.bucket === "string" && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inputs.bucket)) reject(`bucket name "${inputs.bucket}" breaks S3's naming rules`);
+  if (typeof inputs.bucket === "string" && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(inputs.bucket))
+    reject(`bucket name "${inputs.bucket}" breaks S3's naming rules`);
   // Object Ownership BucketOwnerEnforced disables ACLs: "Requests to set ACLs or update ACLs fail".
-  if (inputs.acl !== undefined) reject(`acl "${String(inputs.acl)}": the stack disables ACLs (BucketOwnerEnforced); grant access by policy`);
+  if (inputs.acl !== undefined)
+    reject(`acl "${String(inputs.acl)}": the stack disables ACLs (BucketOwnerEnforced); grant access by policy`);
 }
 
 /** CreateOriginAccessControl: OriginAccessControlOriginType s3 | mediastore | lambda | mediapackagev2; SigningBehavior never | always | no-override; SigningProtocol sigv4. */
 function checkOriginAccessControl(inputs: Record<string, unknown>, reject: Reject): void {
-  if (!["s3", "mediastore", "lambda", "mediapackagev2"].includes(String(inputs.originAccessControlOriginType))) reject(`originAccessControlOriginType "${String(inputs.originAccessControlOriginType)}" is not one of s3, mediastore, lambda, mediapackagev2`);
-  if (!["never", "always", "no-override"].includes(String(inputs.signingBehavior))) reject(`signingBehavior "${String(inputs.signingBehavior)}" is not one of never, always, no-override`);
+  if (!["s3", "mediastore", "lambda", "mediapackagev2"].includes(String(inputs.originAccessControlOriginType)))
+    reject(
+      `originAccessControlOriginType "${String(inputs.originAccessControlOriginType)}" is not one of s3, mediastore, lambda, mediapackagev2`,
+    );
+  if (!["never", "always", "no-override"].includes(String(inputs.signingBehavior)))
+    reject(`signingBehavior "${String(inputs.signingBehavior)}" is not one of never, always, no-override`);
   if (inputs.signingProtocol !== "sigv4") reject(`signingProtocol "${String(inputs.signingProtocol)}": only sigv4`);
 }
 
@@ -417,11 +589,23 @@ function checkOriginAccessControl(inputs: Record<string, unknown>, reject: Rejec
  * origin has either an OAC or a legacy origin access identity.
  */
 function checkDistribution(inputs: Record<string, unknown>, reject: Reject): void {
-  const origins = (inputs.origins as { originId?: string; domainName?: string; originAccessControlId?: string; s3OriginConfig?: { originAccessIdentity?: string } }[] | undefined) ?? [];
+  const origins =
+    (inputs.origins as
+      | {
+          originId?: string;
+          domainName?: string;
+          originAccessControlId?: string;
+          s3OriginConfig?: { originAccessIdentity?: string };
+        }[]
+      | undefined) ?? [];
   for (const o of origins) {
     if (!o.originAccessControlId) continue;
-    if (/\.s3-website[.-]/.test(String(o.domainName))) reject(`origin ${o.originId}: an origin access control cannot sign requests to an S3 website endpoint (${o.domainName})`);
-    if (o.s3OriginConfig?.originAccessIdentity) reject(`origin ${o.originId}: both an origin access control and an origin access identity`);
+    if (/\.s3-website[.-]/.test(String(o.domainName)))
+      reject(
+        `origin ${o.originId}: an origin access control cannot sign requests to an S3 website endpoint (${o.domainName})`,
+      );
+    if (o.s3OriginConfig?.originAccessIdentity)
+      reject(`origin ${o.originId}: both an origin access control and an origin access identity`);
   }
   const ids = new Set(origins.map((o) => o.originId));
   const target = (inputs.defaultCacheBehavior as { targetOriginId?: string } | undefined)?.targetOriginId;

@@ -63,57 +63,75 @@ export class DockerHost {
     if (type === VOLUME && inputs.name !== undefined && !OBJECT_NAME.test(String(inputs.name))) {
       fail(`volume name "${String(inputs.name)}" is invalid: Docker allows [a-zA-Z0-9][a-zA-Z0-9_.-]+`);
     }
-    if (type === IMAGE && !IMAGE_REFERENCE.test(String(inputs.imageName))) fail(`imageName "${String(inputs.imageName)}" is not a valid image reference (repository names are lower case)`);
-    if (type === REMOTE_IMAGE && !IMAGE_REFERENCE.test(String(inputs.name))) fail(`name "${String(inputs.name)}" is not a valid image reference (repository names are lower case)`);
+    if (type === IMAGE && !IMAGE_REFERENCE.test(String(inputs.imageName)))
+      fail(`imageName "${String(inputs.imageName)}" is not a valid image reference (repository names are lower case)`);
+    if (type === REMOTE_IMAGE && !IMAGE_REFERENCE.test(String(inputs.name)))
+      fail(`name "${String(inputs.name)}" is not a valid image reference (repository names are lower case)`);
     if (type === CONTAINER) this.checkContainer(name, inputs, fail);
   }
 
   private checkNetwork(name: string, inputs: Inputs, fail: (p: string) => never): void {
     const physical = physicalName(NETWORK, name, inputs);
-    if (PREDEFINED_NETWORKS.includes(physical)) fail(`network name "${physical}" is one of Docker's predefined networks`);
+    if (PREDEFINED_NETWORKS.includes(physical))
+      fail(`network name "${physical}" is one of Docker's predefined networks`);
     const owner = this.networks.get(physical);
-    if (owner !== undefined) fail(`network name "${physical}" is already taken by network "${owner}" (Docker refuses duplicate network names)`);
+    if (owner !== undefined)
+      fail(
+        `network name "${physical}" is already taken by network "${owner}" (Docker refuses duplicate network names)`,
+      );
     this.networks.set(physical, name);
   }
 
   private checkContainer(name: string, inputs: Inputs, fail: (p: string) => never): void {
     const physical = physicalName(CONTAINER, name, inputs);
-    if (!OBJECT_NAME.test(physical)) fail(`container name "${physical}" is invalid: Docker allows [a-zA-Z0-9][a-zA-Z0-9_.-]+`);
+    if (!OBJECT_NAME.test(physical))
+      fail(`container name "${physical}" is invalid: Docker allows [a-zA-Z0-9][a-zA-Z0-9_.-]+`);
     const owner = this.containers.get(physical);
     if (owner !== undefined) fail(`container name "${physical}" is already in use by container "${owner}"`);
 
     const restart = inputs.restart as string | undefined;
-    if (restart !== undefined && !RESTART_POLICIES.includes(restart)) fail(`restart "${restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
-    if (inputs.rm === true && restart !== undefined && restart !== "no") fail(`rm and restart "${restart}" conflict: Docker refuses --rm with a restart policy`);
-    if (inputs.wait === true && !inputs.healthcheck) fail("wait is true but there is no healthcheck: the provider waits for a health state that never comes");
+    if (restart !== undefined && !RESTART_POLICIES.includes(restart))
+      fail(`restart "${restart}" is not one of ${RESTART_POLICIES.join(", ")}`);
+    if (inputs.rm === true && restart !== undefined && restart !== "no")
+      fail(`rm and restart "${restart}" conflict: Docker refuses --rm with a restart policy`);
+    if (inputs.wait === true && !inputs.healthcheck)
+      fail("wait is true but there is no healthcheck: the provider waits for a health state that never comes");
     if (inputs.logs === true && inputs.attach !== true) fail("logs needs attach: true");
 
     // `docker run --ulimit nofile=soft:hard`: the soft limit may not exceed the hard one
     // (setrlimit(2): EINVAL), and the kernel's fs.nr_open (1048576 by default) bounds nofile.
     for (const u of (inputs.ulimits as { name: string; soft: number; hard: number }[] | undefined) ?? []) {
       if (u.soft > u.hard) fail(`ulimit ${u.name}: soft ${u.soft} above hard ${u.hard}`);
-      if (u.name === "nofile" && u.hard > 1048576) fail(`ulimit nofile: hard ${u.hard} above the kernel's nr_open 1048576`);
+      if (u.name === "nofile" && u.hard > 1048576)
+        fail(`ulimit nofile: hard ${u.hard} above the kernel's nr_open 1048576`);
     }
 
     for (const u of (inputs.uploads as Upload[] | undefined) ?? []) {
       const sources = [u.content, u.contentBase64, u.source].filter((v) => v !== undefined && v !== "").length;
-      if (sources !== 1) fail(`upload ${u.file}: exactly one of content, contentBase64 or source must be set (got ${sources})`);
+      if (sources !== 1)
+        fail(`upload ${u.file}: exactly one of content, contentBase64 or source must be set (got ${sources})`);
     }
 
     for (const n of (inputs.networksAdvanced as NetworkAttachment[] | undefined) ?? []) {
       const net = String(n.name);
       const aliases = n.aliases ?? [];
       if (PREDEFINED_NETWORKS.includes(net)) {
-        if (aliases.length) fail(`network aliases ${aliases.join(", ")} on "${net}": Docker supports network-scoped aliases only on user-defined networks`);
+        if (aliases.length)
+          fail(
+            `network aliases ${aliases.join(", ")} on "${net}": Docker supports network-scoped aliases only on user-defined networks`,
+          );
       } else if (!this.networks.has(net)) {
-        fail(`network "${net}" is not a network this program created${aliases.length ? ` (aliases ${aliases.join(", ")})` : ""}`);
+        fail(
+          `network "${net}" is not a network this program created${aliases.length ? ` (aliases ${aliases.join(", ")})` : ""}`,
+        );
       }
     }
 
     const claimed: [string, { ip: string; owner: string }][] = [];
     for (const p of (inputs.ports as Port[] | undefined) ?? []) {
       if (p.external === undefined) continue;
-      if (!Number.isInteger(p.external) || p.external < 1 || p.external > 65535) fail(`published port ${p.external} is outside 1..65535`);
+      if (!Number.isInteger(p.external) || p.external < 1 || p.external > 65535)
+        fail(`published port ${p.external} is outside 1..65535`);
       const key = `${p.external}/${p.protocol ?? "tcp"}`;
       const ip = p.ip ?? "0.0.0.0";
       const taken = [...(this.ports.get(key) ?? []), ...claimed.filter(([k]) => k === key).map(([, v]) => v)].find(
@@ -174,7 +192,11 @@ export function state(type: string, name: string, secretInputs: Inputs): Record<
       return {
         name: physical,
         hostname: h.slice(0, 12),
-        networkDatas: networks.map((n, i) => ({ networkName: n.name, ipAddress: `172.${18 + i}.${parseInt(h.slice(0, 2), 16)}.${(parseInt(h.slice(2, 4), 16) % 253) + 2}`, ipPrefixLength: 16 })),
+        networkDatas: networks.map((n, i) => ({
+          networkName: n.name,
+          ipAddress: `172.${18 + i}.${parseInt(h.slice(0, 2), 16)}.${(parseInt(h.slice(2, 4), 16) % 253) + 2}`,
+          ipPrefixLength: 16,
+        })),
         // A one-off the provider attached to has run to completion; the mock's runs succeed.
         ...(inputs.mustRun === false ? { exitCode: 0 } : {}),
       };
@@ -188,7 +210,11 @@ export function state(type: string, name: string, secretInputs: Inputs): Record<
     case IMAGE:
       // Never pushed: repoDigest is the local image id. Like a real build, it follows the build
       // context's content (the provider hashes it, pulumi/pulumi-docker#446), not where it lies.
-      return { baseImageName: inputs.imageName, registryServer: "", repoDigest: `sha256:${digest(inputs.imageName, buildIdentity(inputs.build))}` };
+      return {
+        baseImageName: inputs.imageName,
+        registryServer: "",
+        repoDigest: `sha256:${digest(inputs.imageName, buildIdentity(inputs.build))}`,
+      };
     case REMOTE_IMAGE: {
       // The provider pulls and reads the image only when the resource is created or replaced:
       // its id follows its inputs (name, pullTriggers), never a tag moved since.
@@ -204,7 +230,11 @@ export function state(type: string, name: string, secretInputs: Inputs): Record<
     }
     case "docker:index/getRegistryImage:getRegistryImage": {
       const ref = String(inputs.name);
-      return { id: ref, name: ref, sha256Digest: world().registryDigests?.[ref] ?? `sha256:${digest("registry", ref)}` };
+      return {
+        id: ref,
+        name: ref,
+        sha256Digest: world().registryDigests?.[ref] ?? `sha256:${digest("registry", ref)}`,
+      };
     }
     default:
       return {};

@@ -28,7 +28,9 @@ export function updateRefusals(before: ProgramRun, after: ProgramRun): string[] 
     // specifying a value for the EngineVersion parameter that is a different major version
     // than the DB instance's current version."
     if (major(o.inputs.engineVersion) !== major(r.inputs.engineVersion) && r.inputs.allowMajorVersionUpgrade !== true) {
-      problems.push(`${r.name}: InvalidParameterCombination: The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version (${String(o.inputs.engineVersion)} -> ${String(r.inputs.engineVersion)})`);
+      problems.push(
+        `${r.name}: InvalidParameterCombination: The AllowMajorVersionUpgrade flag must be present when upgrading to a new major version (${String(o.inputs.engineVersion)} -> ${String(r.inputs.engineVersion)})`,
+      );
     }
   }
   return problems;
@@ -48,12 +50,15 @@ export function destroyRefusals(run: ProgramRun, w: DestroyWorld): string[] {
     if (r.type === RDS && r.inputs.skipFinalSnapshot === false) {
       const id = String(r.inputs.finalSnapshotIdentifier);
       // DeleteDBInstance: DBSnapshotAlreadyExists, "DBSnapshotIdentifier is already used by an existing snapshot."
-      if (w.existingSnapshots?.includes(id)) problems.push(`${r.name}: DBSnapshotAlreadyExists: final snapshot ${id} already exists`);
+      if (w.existingSnapshots?.includes(id))
+        problems.push(`${r.name}: DBSnapshotAlreadyExists: final snapshot ${id} already exists`);
     }
     if (r.type === ECR && r.inputs.forceDelete !== true && w.repositoriesWithImages?.includes(String(r.inputs.name))) {
       // DeleteRepository: RepositoryNotEmptyException, "the repository contains images"; the
       // provider's force_delete: "If true, will delete the repository even if it contains images."
-      problems.push(`${r.name}: RepositoryNotEmptyException: The repository ${String(r.inputs.name)} cannot be deleted because it still contains images`);
+      problems.push(
+        `${r.name}: RepositoryNotEmptyException: The repository ${String(r.inputs.name)} cannot be deleted because it still contains images`,
+      );
     }
   }
   return problems;

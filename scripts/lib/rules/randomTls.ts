@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 const hex = (...parts: string[]) => createHash("sha256").update(parts.join("/")).digest("hex");
 
 export function state(type: string, name: string): Record<string, unknown> {
-  if (type === "random:index/randomPassword:RandomPassword") return { result: pulumi.secret(`pw${hex(type, name).slice(0, 30)}`) };
+  if (type === "random:index/randomPassword:RandomPassword")
+    return { result: pulumi.secret(`pw${hex(type, name).slice(0, 30)}`) };
   if (type === "random:index/randomId:RandomId") {
     const h = hex(type, name).slice(0, 8);
     return { hex: h, dec: String(parseInt(h, 16)), b64Url: Buffer.from(h, "hex").toString("base64url") };
@@ -17,6 +18,7 @@ export function state(type: string, name: string): Record<string, unknown> {
       publicKeyPem: `-----BEGIN PUBLIC KEY-----\n${hex("public", name)}\n-----END PUBLIC KEY-----\n`,
     };
   }
-  if (type === "tls:index/selfSignedCert:SelfSignedCert") return { certPem: `-----BEGIN CERTIFICATE-----\n${hex(type, name)}\n-----END CERTIFICATE-----\n` };
+  if (type === "tls:index/selfSignedCert:SelfSignedCert")
+    return { certPem: `-----BEGIN CERTIFICATE-----\n${hex(type, name)}\n-----END CERTIFICATE-----\n` };
   return {};
 }

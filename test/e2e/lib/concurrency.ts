@@ -2,7 +2,11 @@
 // none is left, so a test sends exactly `items.length` requests, never an open-ended loop.
 
 /** Runs fn over items with at most `concurrency` in flight; results in item order. */
-export async function mapLimited<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async () => {

@@ -46,7 +46,13 @@ export interface ContainerRoot {
  * `image`: container path -> host folder holding what the image has there. `files`: the
  * container's uploaded files. `mounts`: its volumes.
  */
-export function containerRoot(root: string, image: Record<string, string>, files: Record<string, string>, mounts: Mount[], volumes: VolumeStore): ContainerRoot {
+export function containerRoot(
+  root: string,
+  image: Record<string, string>,
+  files: Record<string, string>,
+  mounts: Mount[],
+  volumes: VolumeStore,
+): ContainerRoot {
   const host = (p: string) => join(root, p);
   for (const [path, source] of Object.entries(image)) {
     mkdirSync(host(path), { recursive: true });
@@ -64,7 +70,8 @@ export function containerRoot(root: string, image: Record<string, string>, files
   const prefixes = [...Object.keys(image), ...mounts.map((m) => m.containerPath)].sort((a, b) => b.length - a.length);
   const escaped = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
   const pattern = new RegExp(`(^|[\\s"'=:])(${escaped.join("|")})(?=/|$|[\\s"'])`, "gm");
-  const rewritePaths = (text: string) => (prefixes.length ? text.replace(pattern, (_m, lead: string, path: string) => `${lead}${host(path)}`) : text);
+  const rewritePaths = (text: string) =>
+    prefixes.length ? text.replace(pattern, (_m, lead: string, path: string) => `${lead}${host(path)}`) : text;
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(host(path)), { recursive: true });
     rmSync(host(path), { force: true });
@@ -78,7 +85,10 @@ export function containerRoot(root: string, image: Record<string, string>, files
 export function applyConfigName(workdir: string, configName: string | undefined): void {
   if (!configName) return;
   const dir = join(workdir, "configs", configName);
-  if (!existsSync(dir)) throw new Error(`CONFIG_NAME=${configName}: the container has no ${join("configs", configName)}/ (nothing uploaded there)`);
+  if (!existsSync(dir))
+    throw new Error(
+      `CONFIG_NAME=${configName}: the container has no ${join("configs", configName)}/ (nothing uploaded there)`,
+    );
   rmSync(join(workdir, "config.yaml"), { force: true });
   for (const f of readdirSync(dir)) execFileSync("cp", ["-r", join(dir, f), workdir]);
 }

@@ -71,7 +71,8 @@ export async function registeredDockerStack(plan: Plan): Promise<RegisteredStack
     byTier,
     one: (tier) => {
       const [c, ...more] = byTier(tier);
-      if (!c || more.length) throw new Error(`registered stack: expected one ${tier} container, found ${byTier(tier).length}`);
+      if (!c || more.length)
+        throw new Error(`registered stack: expected one ${tier} container, found ${byTier(tier).length}`);
       return c;
     },
   };
@@ -96,7 +97,11 @@ function readContainer(r: RecordedResource): RegisteredContainer {
     command: i.command,
     env: Object.fromEntries((i.envs ?? []).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])),
     files: Object.fromEntries((i.uploads ?? []).map((u) => [u.file, u.content ?? ""])),
-    mounts: (i.volumes ?? []).map((v) => ({ volumeName: v.volumeName, containerPath: v.containerPath, readOnly: v.readOnly ?? false })),
+    mounts: (i.volumes ?? []).map((v) => ({
+      volumeName: v.volumeName,
+      containerPath: v.containerPath,
+      readOnly: v.readOnly ?? false,
+    })),
     aliases: (i.networksAdvanced ?? []).flatMap((n) => n.aliases ?? []),
     ports: i.ports ?? [],
   };
@@ -112,12 +117,33 @@ export function imageCommand(env: Record<string, string>): string[] {
   const connections = env.WORKER_CONNECTIONS ? ["--worker-connections", env.WORKER_CONNECTIONS] : [];
   switch (env.WORKER_TYPE) {
     case "sync":
-      return ["gunicorn", "-w", env.WORKER_COUNT ?? "2", "--threads", env.THREAD_COUNT ?? "1", "--worker-tmp-dir", "/dev/shm", ...bind];
+      return [
+        "gunicorn",
+        "-w",
+        env.WORKER_COUNT ?? "2",
+        "--threads",
+        env.THREAD_COUNT ?? "1",
+        "--worker-tmp-dir",
+        "/dev/shm",
+        ...bind,
+      ];
     case "gevent":
       return ["gunicorn", "-w", "1", "--keep-alive", "65", ...connections, "--worker-class", "gevent", ...bind];
     case "socketio":
-      return ["gunicorn", "-w", "1", "--keep-alive", "65", ...connections, "--worker-class", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker", ...bind];
+      return [
+        "gunicorn",
+        "-w",
+        "1",
+        "--keep-alive",
+        "65",
+        ...connections,
+        "--worker-class",
+        "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
+        ...bind,
+      ];
     default:
-      throw new Error(`the image runs WORKER_TYPE sync, gevent or socketio; the container has ${JSON.stringify(env.WORKER_TYPE)}`);
+      throw new Error(
+        `the image runs WORKER_TYPE sync, gevent or socketio; the container has ${JSON.stringify(env.WORKER_TYPE)}`,
+      );
   }
 }

@@ -48,7 +48,11 @@ const REFUSAL = /too many clients|remaining connection slots/;
 export function saturationPlan(): Plan {
   return plan("test-saturation", {
     database: { maxConnections: 40 },
-    workers: { sync: { replicas: 2, processes: 2 }, gevent: { replicas: 1, workerConnections: 20 }, socketio: { replicas: 1, workerConnections: 20 } },
+    workers: {
+      sync: { replicas: 2, processes: 2 },
+      gevent: { replicas: 1, workerConnections: 20 },
+      socketio: { replicas: 1, workerConnections: 20 },
+    },
     pool: { timeout: 10 },
   });
 }
@@ -83,11 +87,18 @@ export async function saturate(h: Harness, load: SaturationLoad): Promise<Satura
   const [gevent, sync, socketio] = await Promise.all([
     Promise.all(times(load.gevent).map(() => get(`${h.httpsUrl}${geventRule}${holdQuery}`))),
     Promise.all(times(load.sync).map(() => get(`${h.httpsUrl}${syncRule}${holdQuery}`))),
-    Promise.all(socketioProcesses.flatMap((w) => times(load.socketioRequests).map(() => get(`${w.server.url}${syncRule}${holdQuery}`)))),
+    Promise.all(
+      socketioProcesses.flatMap((w) =>
+        times(load.socketioRequests).map(() => get(`${w.server.url}${syncRule}${holdQuery}`)),
+      ),
+    ),
   ]);
   const sockets = await pingAndClose(clients);
   const { peak } = await watch.stop();
-  const refusals = h.log("postgres").split("\n").filter((l) => REFUSAL.test(l));
+  const refusals = h
+    .log("postgres")
+    .split("\n")
+    .filter((l) => REFUSAL.test(l));
   return { outcomes: { gevent, sync, socketio }, sockets, peak, refusals };
 }
 
@@ -126,5 +137,7 @@ async function pingAndClose(opened: Opened[]): Promise<SaturationResult["sockets
 
 /** The outcomes that are not 200, summarised for an assertion message. */
 export function failures(outcomes: Outcome[]): string[] {
-  return outcomes.filter((o) => o.status !== 200).map((o) => (o.error ? `error: ${o.error}` : `${o.status}: ${(o.body ?? "").replace(/\s+/g, " ").slice(0, 120)}`));
+  return outcomes
+    .filter((o) => o.status !== 200)
+    .map((o) => (o.error ? `error: ${o.error}` : `${o.status}: ${(o.body ?? "").replace(/\s+/g, " ").slice(0, 120)}`));
 }

@@ -53,7 +53,11 @@ class Inbox {
 
 type Transport = "polling" | "websocket";
 
-async function connect(baseUrl: string, transport: Transport, timeoutMs: number): Promise<SocketIoClient & { ws: { status: number } }> {
+async function connect(
+  baseUrl: string,
+  transport: Transport,
+  timeoutMs: number,
+): Promise<SocketIoClient & { ws: { status: number } }> {
   const options: Partial<ManagerOptions & SocketOptions> = {
     path: "/socket.io/",
     transports: [transport],
@@ -76,7 +80,8 @@ async function connect(baseUrl: string, transport: Transport, timeoutMs: number)
   const engine = socket.io.engine;
   engine.on("ping", () => pings++);
   // The websocket transport's `ws` client: its handshake response is the 101 a test checks.
-  const raw = (engine.transport as unknown as { ws?: { once(e: "upgrade", l: (res: IncomingMessage) => void): void } }).ws;
+  const raw = (engine.transport as unknown as { ws?: { once(e: "upgrade", l: (res: IncomingMessage) => void): void } })
+    .ws;
   raw?.once("upgrade", (res) => (ws.status = res.statusCode ?? 0));
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
@@ -106,6 +111,9 @@ export function connectPolling(baseUrl: string, timeoutMs = 30_000): Promise<Soc
 }
 
 /** Socket.IO over a websocket from the start (Engine.IO v4 allows it without polling first). */
-export function connectWebSocketIo(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient & { ws: { status: number } }> {
+export function connectWebSocketIo(
+  baseUrl: string,
+  timeoutMs = 30_000,
+): Promise<SocketIoClient & { ws: { status: number } }> {
   return connect(baseUrl, "websocket", timeoutMs);
 }

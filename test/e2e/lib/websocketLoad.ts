@@ -44,7 +44,11 @@ function sample(h: Harness, clients: number): RampStep {
 }
 
 /** Opens `total` websocket clients in steps of `step`, `concurrency` handshakes at a time. */
-export async function openClients(h: Harness, total: number, options: { step?: number; concurrency?: number } = {}): Promise<HeldClients> {
+export async function openClients(
+  h: Harness,
+  total: number,
+  options: { step?: number; concurrency?: number } = {},
+): Promise<HeldClients> {
   const step = options.step ?? 500;
   const concurrency = options.concurrency ?? 50;
   const baseline = sample(h, 0);
@@ -63,7 +67,14 @@ export async function openClients(h: Harness, total: number, options: { step?: n
     clients.push(...batch.filter((c): c is NonNullable<typeof c> => c !== undefined));
     steps.push(sample(h, clients.length));
   }
-  return { clients, tried: total, openErrors: [...new Set(openErrors)], steps, connectSeconds: (Date.now() - started) / 1000, baseline };
+  return {
+    clients,
+    tried: total,
+    openErrors: [...new Set(openErrors)],
+    steps,
+    connectSeconds: (Date.now() - started) / 1000,
+    baseline,
+  };
 }
 
 /** MiB per 1,000 clients: the slope from rest to the last step. */
@@ -86,7 +97,12 @@ export interface BurstResult {
  * `events` clients each emit one `db` event at once (each takes a pooled connection for `hold`
  * seconds) and wait for its answer.
  */
-export async function dbBurst(clients: SocketIoClient[], events: number, hold: number, timeoutMs = 120_000): Promise<BurstResult> {
+export async function dbBurst(
+  clients: SocketIoClient[],
+  events: number,
+  hold: number,
+  timeoutMs = 120_000,
+): Promise<BurstResult> {
   if (events > clients.length) throw new Error(`burst of ${events} needs as many clients, have ${clients.length}`);
   const started = Date.now();
   const outcomes = await Promise.all(
@@ -100,11 +116,20 @@ export async function dbBurst(clients: SocketIoClient[], events: number, hold: n
     }),
   );
   const errors = outcomes.filter((o) => o !== "done");
-  return { events, done: outcomes.length - errors.length, failed: errors.length, errors: [...new Set(errors)], seconds: (Date.now() - started) / 1000 };
+  return {
+    events,
+    done: outcomes.length - errors.length,
+    failed: errors.length,
+    errors: [...new Set(errors)],
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 /** Clients whose connection ended, and those that no longer make a ping -> pong round trip. */
-export async function stillConnected(clients: SocketIoClient[], timeoutMs = 60_000): Promise<{ dropped: number; roundTrips: number }> {
+export async function stillConnected(
+  clients: SocketIoClient[],
+  timeoutMs = 60_000,
+): Promise<{ dropped: number; roundTrips: number }> {
   const dropped = clients.filter((c) => c.closed()).length;
   const ok = await mapLimited(clients, 500, async (c, i) => {
     try {

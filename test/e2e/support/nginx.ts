@@ -23,7 +23,13 @@ import { baseEnv, type ProcessGroup, waitForPort } from "./processes";
 
 const SYSTEM_CONF_DIR = "/etc/nginx";
 const SYSTEM_INCLUDES = ["mime.types", "proxy_params", "fastcgi_params", "uwsgi_params", "scgi_params"];
-const TEMP_PATHS = ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"];
+const TEMP_PATHS = [
+  "client_body_temp_path",
+  "proxy_temp_path",
+  "fastcgi_temp_path",
+  "uwsgi_temp_path",
+  "scgi_temp_path",
+];
 
 export interface NginxOptions {
   /** A complete nginx.conf (main context, events, http, ...). */
@@ -103,7 +109,8 @@ export async function startNginx(group: ProcessGroup, options: NginxOptions): Pr
     writeFileSync(join(prefix, path), content);
   }
   for (const file of SYSTEM_INCLUDES) {
-    if (!(file in files) && existsSync(join(SYSTEM_CONF_DIR, file))) copyFileSync(join(SYSTEM_CONF_DIR, file), join(prefix, file));
+    if (!(file in files) && existsSync(join(SYSTEM_CONF_DIR, file)))
+      copyFileSync(join(SYSTEM_CONF_DIR, file), join(prefix, file));
   }
   const { conf, globals } = adaptNginxConf(options.confText, { user: options.user });
   const confPath = join(prefix, "nginx.conf");

@@ -123,13 +123,33 @@ export async function startPostgres(group: ProcessGroup, options: PostgresOption
   const psql = (sql: string, opts: { database?: string } = {}) =>
     runCommand(
       join(bin, "psql"),
-      ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDir, "-p", String(port), "-U", PG_USER, "-d", opts.database ?? "postgres", "-f", "-"],
+      [
+        "-X",
+        "-q",
+        "-A",
+        "-t",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        socketDir,
+        "-p",
+        String(port),
+        "-U",
+        PG_USER,
+        "-d",
+        opts.database ?? "postgres",
+        "-f",
+        "-",
+      ],
       { user: PG_USER, input: sql },
     );
 
   await group.untilReady(name, waitForPort(port, 60_000));
   // The port opens before recovery ends ("the database system is starting up").
-  await group.untilReady(name, retry(() => psql("SELECT 1"), 60_000));
+  await group.untilReady(
+    name,
+    retry(() => psql("SELECT 1"), 60_000),
+  );
   await psql(
     `CREATE ROLE ${quoteIdent(user)} LOGIN PASSWORD ${quoteLiteral(password)};\n` +
       `CREATE DATABASE ${quoteIdent(database)} OWNER ${quoteIdent(user)};\n`,
@@ -148,9 +168,30 @@ export async function startPostgres(group: ProcessGroup, options: PostgresOption
     countConnections: async (filter) => Number((await psql(countSql(filter))).trim()),
     watchConnections: (opts = {}) =>
       watchConnections(
-        spawn("runuser", ["-u", PG_USER, "--", join(bin, "psql"), "-X", "-q", "-A", "-t", "-h", socketDir, "-p", String(port), "-U", PG_USER, "-d", "postgres"], {
-          stdio: ["pipe", "pipe", "pipe"],
-        }),
+        spawn(
+          "runuser",
+          [
+            "-u",
+            PG_USER,
+            "--",
+            join(bin, "psql"),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-h",
+            socketDir,
+            "-p",
+            String(port),
+            "-U",
+            PG_USER,
+            "-d",
+            "postgres",
+          ],
+          {
+            stdio: ["pipe", "pipe", "pipe"],
+          },
+        ),
         countSql(opts),
         opts.intervalMs ?? 50,
       ),
@@ -271,7 +312,9 @@ export async function startPgbouncer(
   };
   const ini =
     `[databases]\n${postgres.database} = host=${postgres.host} port=${postgres.port} dbname=${postgres.database}\n\n` +
-    `[pgbouncer]\n${Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join("\n")}\n`;
+    `[pgbouncer]\n${Object.entries(settings)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join("\n")}\n`;
   // A plain-text password lets PgBouncer do SCRAM both with clients and with the server.
   writeFileSync(authFile, `"${postgres.user}" "${postgres.password}"\n`, { mode: 0o600 });
   writeFileSync(iniFile, ini, { mode: 0o600 });
@@ -288,8 +331,26 @@ export async function startPgbouncer(
     password: postgres.password,
     database: postgres.database,
     admin: (command) =>
-      runCommand(join(pgBinDir(), "psql"), ["-X", "-A", "-t", "-h", "127.0.0.1", "-p", String(port), "-U", postgres.user, "-d", "pgbouncer", "-c", command], {
-        env: { PGPASSWORD: postgres.password },
-      }),
+      runCommand(
+        join(pgBinDir(), "psql"),
+        [
+          "-X",
+          "-A",
+          "-t",
+          "-h",
+          "127.0.0.1",
+          "-p",
+          String(port),
+          "-U",
+          postgres.user,
+          "-d",
+          "pgbouncer",
+          "-c",
+          command,
+        ],
+        {
+          env: { PGPASSWORD: postgres.password },
+        },
+      ),
   };
 }

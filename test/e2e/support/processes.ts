@@ -77,7 +77,7 @@ export function processTree(pgids: number[]): ProcRef[] {
   const stats = allStats().filter((s) => s.state !== "Z");
   const found = new Map<number, ProcStat>();
   for (const s of stats) if (pgids.includes(s.pgid)) found.set(s.pid, s);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of stats) {
       if (!found.has(s.pid) && found.has(s.ppid)) {
@@ -236,7 +236,10 @@ export class ProcessGroup {
   logTail(name: string, lines = 40): string {
     try {
       const text = readFileSync(this.get(name).logFile, "utf8");
-      return text.split("\n").slice(-lines - 1).join("\n");
+      return text
+        .split("\n")
+        .slice(-lines - 1)
+        .join("\n");
     } catch {
       return "";
     }
@@ -338,7 +341,8 @@ export function runCommand(cmd: string, args: string[], options: RunOptions = {}
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(stdout);
-      else reject(new Error(`${[cmd, ...args].join(" ")} failed (code ${code}, signal ${signal}):\n${stderr || stdout}`));
+      else
+        reject(new Error(`${[cmd, ...args].join(" ")} failed (code ${code}, signal ${signal}):\n${stderr || stdout}`));
     });
     // A command that exits without reading its input (EPIPE) is not an error here.
     child.stdin.on("error", () => undefined);

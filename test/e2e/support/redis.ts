@@ -20,7 +20,20 @@ export async function startRedis(group: ProcessGroup, options: { name?: string }
   group.spawn(
     name,
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"],
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+    ],
     { cwd: dir },
   );
   await group.untilReady(name, waitForPort(port, 30_000));

@@ -63,14 +63,36 @@ describe("e2e toolkit + stand-in app", () => {
       [sync, gevent] = await Promise.all([
         startGunicorn(group, {
           name: "sync",
-          argv: ["gunicorn", "-w", "2", "--threads", "1", "--worker-tmp-dir", "/dev/shm", "--bind", "0.0.0.0:5000", "throat_prod:app"],
+          argv: [
+            "gunicorn",
+            "-w",
+            "2",
+            "--threads",
+            "1",
+            "--worker-tmp-dir",
+            "/dev/shm",
+            "--bind",
+            "0.0.0.0:5000",
+            "throat_prod:app",
+          ],
           env: { ...env, WORKER_TYPE: "sync" },
           appDir: STANDIN_APP_DIR,
           configYaml,
         }),
         startGunicorn(group, {
           name: "gevent",
-          argv: ["gunicorn", "-w", "1", "--keep-alive", "65", "--worker-connections", "5", "--worker-class", "gevent", "throat_prod:app"],
+          argv: [
+            "gunicorn",
+            "-w",
+            "1",
+            "--keep-alive",
+            "65",
+            "--worker-connections",
+            "5",
+            "--worker-class",
+            "gevent",
+            "throat_prod:app",
+          ],
           env: { ...env, WORKER_TYPE: "gevent", SITE_TRUSTED_PROXY_COUNT: "1" },
           appDir: STANDIN_APP_DIR,
           configYaml,
@@ -89,56 +111,76 @@ describe("e2e toolkit + stand-in app", () => {
     return res.json<Info>();
   };
 
-  test("config.yaml reaches the app with its YAML types", async () => {
-    for (const [server, workerType, patched] of [
-      [sync, "sync", false],
-      [gevent, "gevent", true],
-    ] as const) {
-      const body = await info(server);
-      expect(body.worker_type).toBe(workerType);
-      expect(body.gevent_patched).toBe(patched);
-      expect(body.config["app.debug"]).toEqual({ value: false, type: "bool" });
-      expect(body.config["database.max_connections"]).toEqual({ value: 5, type: "int" });
-      expect(body.database.class).toBe("PooledPostgresqlDatabase");
-      expect(body.database.max_connections).toEqual({ value: 5, type: "int" });
-      expect(body.database.timeout).toEqual({ value: 10, type: "int" });
-    }
-  }, SLOW);
+  test(
+    "config.yaml reaches the app with its YAML types",
+    async () => {
+      for (const [server, workerType, patched] of [
+        [sync, "sync", false],
+        [gevent, "gevent", true],
+      ] as const) {
+        const body = await info(server);
+        expect(body.worker_type).toBe(workerType);
+        expect(body.gevent_patched).toBe(patched);
+        expect(body.config["app.debug"]).toEqual({ value: false, type: "bool" });
+        expect(body.config["database.max_connections"]).toEqual({ value: 5, type: "int" });
+        expect(body.database.class).toBe("PooledPostgresqlDatabase");
+        expect(body.database.max_connections).toEqual({ value: 5, type: "int" });
+        expect(body.database.timeout).toEqual({ value: 10, type: "int" });
+      }
+    },
+    SLOW,
+  );
 
-  test("environment overrides: int where the default is an int, ProxyFix per trusted_proxy_count", async () => {
-    const body = await info(gevent, { "X-Forwarded-For": "203.0.113.9" });
-    expect(body.config["site.trusted_proxy_count"]).toEqual({ value: 1, type: "int" });
-    expect(body.remote_addr).toBe("203.0.113.9");
-    // trusted_proxy_count 0 on the sync server: the header is ignored.
-    expect((await info(sync, { "X-Forwarded-For": "203.0.113.9" })).remote_addr).toBe("127.0.0.1");
-  }, SLOW);
+  test(
+    "environment overrides: int where the default is an int, ProxyFix per trusted_proxy_count",
+    async () => {
+      const body = await info(gevent, { "X-Forwarded-For": "203.0.113.9" });
+      expect(body.config["site.trusted_proxy_count"]).toEqual({ value: 1, type: "int" });
+      expect(body.remote_addr).toBe("203.0.113.9");
+      // trusted_proxy_count 0 on the sync server: the header is ignored.
+      expect((await info(sync, { "X-Forwarded-For": "203.0.113.9" })).remote_addr).toBe("127.0.0.1");
+    },
+    SLOW,
+  );
 
-  test("a gevent route works on the gevent worker and fails on the sync worker", async () => {
-    const onGevent = await httpRequest(`${gevent.url}/do/reset`, { method: "POST", body: "x=1" });
-    expect(onGevent.status).toBe(200);
-    expect(onGevent.json()).toMatchObject({ rule: "/do/reset", worker_type: "gevent", body_bytes: 3 });
-    const onSync = await httpRequest(`${sync.url}/do/reset`, { method: "POST", body: "x=1" });
-    expect(onSync.status).toBe(500);
-    expect(group.logTail("sync")).toContain("Load balancer misconfiguration");
-  }, SLOW);
+  test(
+    "a gevent route works on the gevent worker and fails on the sync worker",
+    async () => {
+      const onGevent = await httpRequest(`${gevent.url}/do/reset`, { method: "POST", body: "x=1" });
+      expect(onGevent.status).toBe(200);
+      expect(onGevent.json()).toMatchObject({ rule: "/do/reset", worker_type: "gevent", body_bytes: 3 });
+      const onSync = await httpRequest(`${sync.url}/do/reset`, { method: "POST", body: "x=1" });
+      expect(onSync.status).toBe(500);
+      expect(group.logTail("sync")).toContain("Load balancer misconfiguration");
+    },
+    SLOW,
+  );
 
-  test("the pool bounds database connections under concurrent load", async () => {
-    const watch = postgres.watchConnections({ user: postgres.user, intervalMs: 50 });
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () => httpRequest(`${gevent.url}/all/new?hold=0.2`)),
-    );
-    const { peak } = await watch.stop();
-    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThanOrEqual(5 + 2); // gevent pool + one per sync worker
-  }, SLOW);
+  test(
+    "the pool bounds database connections under concurrent load",
+    async () => {
+      const watch = postgres.watchConnections({ user: postgres.user, intervalMs: 50 });
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => httpRequest(`${gevent.url}/all/new?hold=0.2`)),
+      );
+      const { peak } = await watch.stop();
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThanOrEqual(5 + 2); // gevent pool + one per sync worker
+    },
+    SLOW,
+  );
 
-  test("stopAll leaves no process behind", async () => {
-    const pids = group.livePids();
-    expect(pids.length).toBeGreaterThanOrEqual(6); // 2 masters, 3 workers, redis, postgres...
-    const ports = [postgres.port, redis.port, sync.port, gevent.port];
-    await group.stopAll({ removeDir: false });
-    expect(pids.filter(isAlive)).toEqual([]);
-    for (const port of ports) await expect(waitForPort(port, 300)).rejects.toThrow();
-  }, SLOW);
+  test(
+    "stopAll leaves no process behind",
+    async () => {
+      const pids = group.livePids();
+      expect(pids.length).toBeGreaterThanOrEqual(6); // 2 masters, 3 workers, redis, postgres...
+      const ports = [postgres.port, redis.port, sync.port, gevent.port];
+      await group.stopAll({ removeDir: false });
+      expect(pids.filter(isAlive)).toEqual([]);
+      for (const port of ports) await expect(waitForPort(port, 300)).rejects.toThrow();
+    },
+    SLOW,
+  );
 });
