@@ -1,5 +1,5 @@
 // prod's user files and asset store: one private S3 bucket (plan/storage.ts lays out its
-// prefixes: uploads/, thumbs/, static/), read by browsers only through a CloudFront
+// layout: uploads at the root, thumbs/, static/), read by browsers only through a CloudFront
 // distribution with origin access control (OAC), written by the tasks through their task
 // roles (no access keys: boto3's default chain finds the ECS task role's credentials).
 //
@@ -34,7 +34,7 @@ export class UserFiles extends pulumi.ComponentResource {
   readonly filesHost: pulumi.Output<string>;
   /** https://<CloudFront domain>: a stack output. */
   readonly url: pulumi.Output<string>;
-  /** Worker tasks: Throat's object actions on uploads/ and thumbs/ only. */
+  /** Worker tasks: Throat's object actions on the user files, never on the release assets. */
   readonly appTaskRole: iam.Role;
   /** The migration task: publishes the release's assets under static/ (PutObject only). */
   readonly migrationTaskRole: iam.Role;
@@ -143,7 +143,8 @@ export class UserFiles extends pulumi.ComponentResource {
               Effect: "Allow",
               Principal: { Service: "cloudfront.amazonaws.com" },
               Action: "s3:GetObject",
-              Resource: objects(prefixes.uploads, prefixes.thumbnails, prefixes.assets),
+              // Every key: uploads at the root, thumbs/ and static/ are all for browsers.
+              Resource: objects(""),
               Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
             },
             {
@@ -161,7 +162,7 @@ export class UserFiles extends pulumi.ComponentResource {
       { ...keep, dependsOn: [publicAccess, ownership] },
     );
 
-    const taskRole = (role: string, statement: Record<string, unknown>) => {
+    const taskRole = (role: string, statements: Record<string, unknown>[]) => {
       const r = new iam.Role(
         `${prefix}-${role}-task`,
         {
@@ -172,21 +173,25 @@ export class UserFiles extends pulumi.ComponentResource {
       );
       new iam.RolePolicy(
         `${prefix}-${role}-task`,
-        { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [statement] }) },
+        { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) },
         child,
       );
       return r;
     };
-    this.appTaskRole = taskRole("app", {
-      Effect: "Allow",
-      Action: storage.s3.appActions,
-      Resource: objects(prefixes.uploads, prefixes.thumbnails),
-    });
-    this.migrationTaskRole = taskRole("migrate", {
-      Effect: "Allow",
-      Action: storage.s3.assetActions,
-      Resource: objects(prefixes.assets),
-    });
+    // Uploads sit at the bucket root (plan/storage.ts), so the grant covers every key and an
+    // explicit deny (which wins over any allow) keeps every release's assets out of reach.
+    this.appTaskRole = taskRole("app", [
+      { Effect: "Allow", Action: storage.s3.appActions, Resource: objects(prefixes.uploads, prefixes.thumbnails) },
+      {
+        Sid: "ReleaseAssetsAreTheMigrations",
+        Effect: "Deny",
+        Action: storage.s3.appActions,
+        Resource: objects(prefixes.assets),
+      },
+    ]);
+    this.migrationTaskRole = taskRole("migrate", [
+      { Effect: "Allow", Action: storage.s3.assetActions, Resource: objects(prefixes.assets) },
+    ]);
     this.registerOutputs({ bucket: this.bucket.bucket, url: this.url });
   }
 }

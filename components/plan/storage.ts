@@ -43,7 +43,11 @@ export const LOCAL_URL_PATHS: Record<UserFileKind, string> = {
 
 /** S3 key prefixes: one bucket for uploads, thumbnails and the static assets of every release. */
 export const S3_PREFIXES: Record<UserFileKind | "assets", string> = {
-  uploads: "uploads/",
+  // Uploads at the bucket root: Throat's S3Storage.get and delete (app/storage.py) name the key
+  // without filename_prefix, so only unprefixed uploads can be found (a sub's upload quota sums
+  // their sizes) and deleted. Thumbnails are never deleted: a missed lookup re-stores the same
+  // content-named file.
+  uploads: "",
   thumbnails: "thumbs/",
   // Every release's /static/ tree, never deleted on deploy (see assetPublishScript).
   assets: "static/",
@@ -124,11 +128,8 @@ export function planStorage(s: Settings): StoragePlan {
         prefixes: S3_PREFIXES,
         // Throat: upload_fileobj (PutObject, with the ACL header: PutObjectAcl), head_object
         // (GetObject) to find an existing file, delete_object for a sub's deleted upload.
-        // Throat's S3Storage.get/delete name the key without filename_prefix (app/storage.py),
-        // so with prefixes a lookup misses (the file is uploaded again, under the same
-        // content-hash name: harmless) and a delete of a sub's upload is refused (no right
-        // outside the prefixes). Granting the bucket root instead would let the app overwrite
-        // every release's assets; the prefixes keep the rights least.
+        // Uploads live at the root (see S3_PREFIXES), so these apply to the whole bucket except
+        // the release assets under static/, which an explicit deny keeps the migration's alone.
         appActions: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"],
         assetActions: ["s3:PutObject"],
       },

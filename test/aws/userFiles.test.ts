@@ -81,7 +81,7 @@ describe("the bucket", () => {
       Effect: "Allow",
       Principal: { Service: "cloudfront.amazonaws.com" },
       Action: "s3:GetObject",
-      Resource: [`${arn}/uploads/*`, `${arn}/thumbs/*`, `${arn}/static/*`],
+      Resource: [`${arn}/*`],
       Condition: { StringEquals: { "AWS:SourceArn": cdnArn } },
     });
     expect(tls).toMatchObject({
@@ -135,13 +135,13 @@ describe("task roles of least privilege", () => {
   const rolePolicy = (name: string) => statements(one(run, T.rolePolicy, name));
   const arn = () => String(bucketState().arn);
 
-  test("workers: Throat's object actions on uploads/ and thumbs/ of this bucket, nothing else", () => {
+  test("workers: Throat's object actions on the user files of this bucket, never on the release assets", () => {
+    // Throat's S3Storage.get/delete name an upload's key without filename_prefix, so uploads sit
+    // at the root: a sub's deleted upload must be deletable there, its size readable.
+    const actions = ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"];
     expect(rolePolicy("throat-prod-app-task")).toEqual([
-      {
-        Effect: "Allow",
-        Action: ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"],
-        Resource: [`${arn()}/uploads/*`, `${arn()}/thumbs/*`],
-      },
+      { Effect: "Allow", Action: actions, Resource: [`${arn()}/*`, `${arn()}/thumbs/*`] },
+      { Sid: "ReleaseAssetsAreTheMigrations", Effect: "Deny", Action: actions, Resource: [`${arn()}/static/*`] },
     ]);
     const trust = JSON.parse(String(one(run, T.role, "throat-prod-app-task").inputs.assumeRolePolicy)) as {
       Statement: Statement[];
@@ -188,7 +188,7 @@ describe("Throat's S3 provider on that bucket and CDN", () => {
       const env = envOf(containers(one(run, T.taskDefinition, `throat-prod-${family}`))[0]!);
       expect(env).toMatchObject({
         STORAGE_CONTAINER: String(bucketState().bucket),
-        STORAGE_UPLOADS_URL: `https://${host}/uploads/`,
+        STORAGE_UPLOADS_URL: `https://${host}/`,
         STORAGE_THUMBNAILS_URL: `https://${host}/thumbs/`,
       });
     }

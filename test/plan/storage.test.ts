@@ -69,16 +69,16 @@ describe("test profile: LOCAL storage on the stack's own URL", () => {
 describe("prod profile: S3 behind the CDN", () => {
   const storage = planStorage(settings("prod", PROD_REQUIRED));
 
-  test("S3 with a prefix per kind; the bucket and the CDN host come from the environment at deploy time", () => {
+  test("S3: uploads at the root (Throat's get/delete name keys without a prefix), thumbs/ prefixed; bucket and CDN host from the environment", () => {
     expect(storage.section).toEqual({
       provider: "S3",
       acl: "bucket-owner-full-control",
-      uploads: { filename_prefix: "uploads/" },
+      uploads: { filename_prefix: "" },
       thumbnails: { filename_prefix: "thumbs/" },
     });
     expect(storage.env).toEqual({
       STORAGE_CONTAINER: "{{bucket}}",
-      STORAGE_UPLOADS_URL: "https://{{filesHost}}/uploads/",
+      STORAGE_UPLOADS_URL: "https://{{filesHost}}/",
       STORAGE_THUMBNAILS_URL: "https://{{filesHost}}/thumbs/",
     });
     expect(storage.volumes).toEqual([]);
