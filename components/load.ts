@@ -6,9 +6,10 @@ import { buildPlan, Plan, PlanError } from "./plan";
 import { BudgetError } from "./plan/budget";
 import { parseSettings, SettingsError } from "./settings";
 import type { PreviousDeployment } from "./plan/transition";
+import { PROJECT_ROOT } from "./projectRoot";
 
-/** The project root: where Pulumi.yaml and the default route list live. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+// Re-exported for the scripts and tests that already take it from here.
+export { PROJECT_ROOT };
 
 export class StackConfigError extends Error {
   constructor(message: string) {

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as ecr from "@pulumi/aws/ecr";
 import type { Plan } from "../plan";
-import { PROJECT_ROOT } from "../load";
+import { PROJECT_ROOT } from "../projectRoot";
 import { renderAppImageContext, writeContext } from "./appImageContext";
 
 /** Fargate's default platform (the task definitions pin X86_64 too). */

@@ -8,6 +8,12 @@ import type { Endpoints, SecretName } from "../plan/appConfig";
 import { resolveEnv } from "../plan/appConfig";
 
 /** Ports the official images (and our PgBouncer image) listen on. */
+/** Where a client reaches PostgreSQL (direct) or PgBouncer: a container name and port. */
+export interface DatabaseEndpoint {
+  host: string;
+  port: string;
+}
+
 export const POSTGRES_PORT = 5432;
 export const PGBOUNCER_PORT = 6432;
 export const REDIS_PORT = 6379;

@@ -8,13 +8,8 @@ import * as random from "@pulumi/random";
 import type { Plan } from "../plan";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import { dockerNames } from "../plan/names";
-import { labels, POSTGRES_PORT } from "./common";
+import { DatabaseEndpoint, labels, POSTGRES_PORT } from "./common";
 import { PgBouncer } from "./pgbouncer";
-
-export interface DatabaseEndpoint {
-  host: string;
-  port: string;
-}
 
 export class Database extends pulumi.ComponentResource {
   /** The `throat` role's password: a secret. */

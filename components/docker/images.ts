@@ -4,7 +4,7 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_ROOT } from "../load";
+import { PROJECT_ROOT } from "../projectRoot";
 import type { Plan } from "../plan";
 import { imageRepository } from "./common";
 

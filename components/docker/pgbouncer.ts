@@ -4,12 +4,11 @@
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_ROOT } from "../load";
+import { PROJECT_ROOT } from "../projectRoot";
 import type { Plan } from "../plan";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import { dockerNames } from "../plan/names";
-import { imageRepository, labels, PGBOUNCER_PORT } from "./common";
-import type { DatabaseEndpoint } from "./database";
+import { DatabaseEndpoint, imageRepository, labels, PGBOUNCER_PORT } from "./common";
 
 const CONFIG_DIR = "/etc/pgbouncer";
 
