@@ -4,13 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { planFromConfig, StackConfigError } from "./components/load";
 import { stackOutputs } from "./components/outputs";
 import { readPreviousDeployment } from "./components/previous";
+import { secretConfigKeys } from "./components/sdkInternals";
 
 export = async () => {
   let plan;
   try {
-    const secretKeys = Object.keys(pulumi.runtime.allConfig()).filter((k) =>
-      (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean }).isConfigSecret(k),
-    );
+    const secretKeys = secretConfigKeys();
     // Validated first, so a config error registers nothing (not even the reference below);
     // then again against what runs now, for the rollout's own budget (components/previous.ts).
     planFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), secretKeys);

@@ -4,6 +4,7 @@
 // them and tests can assert on them. Provider limits that AWS or Docker would enforce at
 // `pulumi up` are checked here by `checkResource`, so a plan they would reject fails first.
 import * as pulumi from "@pulumi/pulumi";
+import { mockMonitor, waitForRPCs } from "../../components/sdkInternals";
 import { checkResource, mockState, MockWorld, setWorld } from "./providerRules";
 import { containsSecret, revealSecrets } from "./secrets";
 
@@ -103,9 +104,9 @@ export async function runProgram(opts: {
     for (const [k, v] of Object.entries(outputs)) {
       const out: pulumi.Output<unknown> = pulumi.output(v as pulumi.Input<unknown>);
       resolved[k] = await new Promise((resolve) => out.apply((x) => resolve(x)));
-      if (await (out as unknown as { isSecret: Promise<boolean> }).isSecret) secretOutputs.push(k);
+      if (await pulumi.isSecret(out)) secretOutputs.push(k);
     }
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await waitForRPCs();
     return { resources, outputs: resolved, secretOutputs };
   };
   try {
@@ -117,10 +118,7 @@ export async function runProgram(opts: {
 
 /** Wraps the mock monitor so the registration request itself (options included) is recorded. */
 function recordRegistrations(into: RecordedResource[]): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as {
-    registerResource(req: RegisterRequest, cb: unknown): Promise<void>;
-    newUrn(parent: string, type: string, name: string): string;
-  };
+  const monitor = mockMonitor();
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = async (req, cb) => {
     const raw = req.getObject()?.toJavaScript() ?? {};
@@ -147,20 +145,6 @@ function recordRegistrations(into: RecordedResource[]): void {
     });
     return original(req, cb);
   };
-}
-
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect?(): boolean;
-  getRetainondelete?(): boolean;
-  getDeletebeforereplace(): boolean;
-  getDeletebeforereplacedefined(): boolean;
-  getPropertydependenciesMap(): { forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void };
-  getDependenciesList(): string[];
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
 type Program = () => Promise<Record<string, unknown>>;

@@ -1,7 +1,10 @@
 // How the Pulumi SDK serializes a secret for the engine: an object tagged with its special
 // signature key. The mock runtime sees inputs in that form; these helpers read through it.
-export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+// The SDK declares both constants (runtime/rpc.d.ts), so an upgrade that changes them is followed.
+import * as pulumi from "@pulumi/pulumi";
+
+export const SIGNATURE_KEY = pulumi.runtime.specialSigKey;
+export const SECRET_SIG = pulumi.runtime.specialSecretSig;
 
 export function isSecretValue(v: unknown): boolean {
   return !!v && typeof v === "object" && (v as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIG;
