@@ -17,6 +17,7 @@
 //   on the Invocation. A failed Invocation is not saved in the state, so the next `pulumi up`
 //   runs the migration again. Limit: Lambda runs at most 15 minutes; a longer migration keeps
 //   running, the function reports it, and the next run waits for it before starting another.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
@@ -26,7 +27,8 @@ import type { Plan } from "../plan";
 import { tierLogs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
-import { MIGRATION_RUNNER_SOURCE, MigrationEvent } from "./migrationRunner";
+import { lambdaArchive } from "./lambdaArchive";
+import type { MigrationEvent } from "./migrationRunner";
 import type { AppTaskArgs } from "./workers";
 
 const CONTAINER = "migrate";
@@ -143,7 +145,7 @@ export class Migration extends pulumi.ComponentResource {
         description: "Throat: runs the database migration task and fails unless it succeeds",
         runtime: "nodejs22.x",
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(MIGRATION_RUNNER_SOURCE) }),
+        code: lambdaArchive(path.join(__dirname, "migrationRunner.ts")),
         role: role.arn,
         timeout: LAMBDA_MAX_TIMEOUT,
         memorySize: 128,

@@ -15,6 +15,7 @@
 // written to the state: the next `pulumi up` runs the check again. On a rollback the function
 // also starts a new deployment of the wanted task definition, so that next check has a fresh
 // attempt to wait for (and reports again if it rolls back again).
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
@@ -22,7 +23,8 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type { Settings } from "../settings";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
-import { ROLLOUT_CHECK_SOURCE, RolloutEvent } from "./rolloutCheckRunner";
+import { lambdaArchive } from "./lambdaArchive";
+import type { RolloutEvent } from "./rolloutCheckRunner";
 
 export interface RolloutCheckArgs {
   settings: Settings;
@@ -88,7 +90,7 @@ export class RolloutCheck extends pulumi.ComponentResource {
         description: "Throat: fails unless a service runs the task definition the deploy asked for",
         runtime: "nodejs22.x",
         handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(ROLLOUT_CHECK_SOURCE) }),
+        code: lambdaArchive(path.join(__dirname, "rolloutCheckRunner.ts")),
         role: role.arn,
         timeout: LAMBDA_MAX_TIMEOUT,
         memorySize: 128,

@@ -1,7 +1,9 @@
-// The migration runner (the Lambda function's source, run as Lambda would load it, against a
-// fake ECS): it succeeds only when the migration container exits 0, and its failures name the
-// task, the exit code and where the output is, because that message is what `pulumi up` shows.
-import { MIGRATION_RUNNER_SOURCE, MigrationEvent } from "../../components/aws/migrationRunner";
+// The migration runner (the Lambda function's module, against a fake ECS): it succeeds only when
+// the migration container exits 0, and its failures name the task, the exit code and where the
+// output is, because that message is what `pulumi up` shows.
+import * as path from "node:path";
+import { lambdaJavaScript } from "../../components/aws/lambdaArchive";
+import { makeHandler, MigrationCommands, MigrationEvent, MigrationHandler } from "../../components/aws/migrationRunner";
 
 type Task = {
   taskArn: string;
@@ -9,28 +11,18 @@ type Task = {
   stoppedReason?: string;
   containers?: Array<{ name: string; exitCode?: number; reason?: string }>;
 };
-type Handler = (event: MigrationEvent, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
-
-/** Loads the source as CommonJS, the way Lambda does, with `require` answering only the SDK. */
-function load(): { makeHandler(ecs: unknown, cmd: unknown, sleep: (ms: number) => Promise<void>): Handler } {
-  const module = { exports: {} as Record<string, unknown> };
-  const requireSdk = (name: string) => {
-    throw new Error(`the test supplies the ECS client; the source required ${name}`);
-  };
-  new Function("require", "module", "exports", MIGRATION_RUNNER_SOURCE)(requireSdk, module, module.exports);
-  return module.exports as unknown as ReturnType<typeof load>;
-}
 
 /** Commands as the SDK shapes them: a class per operation holding its input. */
-const cmd = Object.fromEntries(
-  ["RunTask", "DescribeTasks", "ListTasks"].map((op) => [
-    `${op}Command`,
-    class {
-      readonly op = op;
-      constructor(readonly input: unknown) {}
-    },
-  ]),
-);
+const command = (op: string) =>
+  class {
+    readonly op = op;
+    constructor(readonly input: unknown) {}
+  };
+const cmd: MigrationCommands = {
+  RunTaskCommand: command("RunTask"),
+  DescribeTasksCommand: command("DescribeTasks"),
+  ListTasksCommand: command("ListTasks"),
+};
 
 function fakeEcs(script: {
   running?: string[];
@@ -83,7 +75,7 @@ test("runs the task with the event's network and waits for it to exit 0", async 
     describe: (arn, call) => (call < 3 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
   });
   const sleeps: number[] = [];
-  const handler = load().makeHandler(ecs.client, cmd, async (ms) => void sleeps.push(ms));
+  const handler = makeHandler(ecs.client, cmd, async (ms) => void sleeps.push(ms));
   await expect(handler(event, plenty)).resolves.toEqual({
     taskArn: "arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123",
     exitCode: 0,
@@ -114,7 +106,7 @@ test("runs the task with the event's network and waits for it to exit 0", async 
 
 test("a non-zero exit fails, naming the task, the exit code and the log stream", async () => {
   const ecs = fakeEcs({ describe: (arn) => stopped(arn, 1, { stoppedReason: "Essential container in task exited" }) });
-  const handler = load().makeHandler(ecs.client, cmd, noSleep);
+  const handler = makeHandler(ecs.client, cmd, noSleep);
   await expect(handler(event, plenty)).rejects.toThrow(
     "migration failed: task arn:aws:ecs:eu-west-1:1:task/throat-prod/abc123 stopped (Essential container in task exited), container migrate exit code 1; its output is in CloudWatch Logs /ecs/throat-prod/migrate, stream migrate/migrate/abc123",
   );
@@ -129,14 +121,14 @@ test("a container that never ran (image pull, secrets) fails too", async () => {
       containers: [{ name: "migrate", reason: "CannotPullContainerError" }],
     }),
   });
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
+  await expect(makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
     /ResourceInitializationError.*exit code none \(CannotPullContainerError\)/,
   );
 });
 
 test("a task ECS cannot place fails at once", async () => {
   const ecs = fakeEcs({ run: { tasks: [], failures: [{ reason: "RESOURCE:ENI" }] }, describe: () => stopped("x", 0) });
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
+  await expect(makeHandler(ecs.client, cmd, noSleep)(event, plenty)).rejects.toThrow(
     /could not start the migration task: \[\{"reason":"RESOURCE:ENI"\}\]/,
   );
 });
@@ -147,7 +139,7 @@ test("a migration still running from an earlier deploy is waited for before ours
     running: [old],
     describe: (arn, call) => (arn === old && call < 2 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
   });
-  await load().makeHandler(ecs.client, cmd, noSleep)(event, plenty);
+  await makeHandler(ecs.client, cmd, noSleep)(event, plenty);
   expect(
     ecs.calls.map(([o, input]) =>
       o === "DescribeTasks" ? `Describe ${(input as { tasks: string[] }).tasks[0]!.split("/").pop()}` : o,
@@ -159,25 +151,27 @@ test("a migration still running from an earlier deploy is waited for before ours
 test("near Lambda's timeout it reports the task still running instead of being killed", async () => {
   const ecs = fakeEcs({ describe: (arn) => ({ taskArn: arn, lastStatus: "RUNNING" }) });
   const almostOut = { getRemainingTimeInMillis: () => 20_000 };
-  await expect(load().makeHandler(ecs.client, cmd, noSleep)(event, almostOut)).rejects.toThrow(
+  await expect(makeHandler(ecs.client, cmd, noSleep)(event, almostOut)).rejects.toThrow(
     /still running as this function times out; it goes on\. Run 'pulumi up' again/,
   );
 });
 
-test("the handler Lambda calls loads the AWS SDK the runtime provides", () => {
+test("the packaged index.js, loaded as Lambda loads it, requires only the AWS SDK the runtime provides", async () => {
+  const source = lambdaJavaScript(path.join(__dirname, "../../components/aws/migrationRunner.ts"));
   const module = { exports: {} as Record<string, unknown> };
   const required: string[] = [];
+  const sent: string[] = [];
   const sdk = {
     ECSClient: class {
-      send = async () => ({ taskArns: [] });
+      send = async (c: { op: string }) => (sent.push(c.op), { taskArns: [] });
     },
     ...cmd,
   };
-  new Function("require", "module", "exports", MIGRATION_RUNNER_SOURCE)(
-    (n: string) => (required.push(n), sdk),
-    module,
-    module.exports,
+  new Function("require", "module", "exports", source)((n: string) => (required.push(n), sdk), module, module.exports);
+  // The SDK's client answers that no task started: the handler ran on it and reports that.
+  await expect((module.exports.handler as MigrationHandler)(event, plenty)).rejects.toThrow(
+    "ECS could not start the migration task",
   );
-  void (module.exports.handler as Handler)(event, plenty).catch(() => undefined);
   expect(required).toEqual(["@aws-sdk/client-ecs"]);
+  expect(sent).toEqual(["ListTasks", "RunTask"]);
 });

@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import { loadProgram, runProgram } from "../../scripts/lib/mockRuntime";
+import type { MockWorld } from "../../scripts/lib/rules/world";
 import { readStackConfig } from "../../scripts/lib/stackFile";
 
 const fail = (e: unknown) => {
@@ -15,7 +16,7 @@ process.on("unhandledRejection", fail);
 
 async function main(): Promise<void> {
   const { config, secretKeys } = readStackConfig(PROJECT_ROOT, "prod");
-  const ecsServices = JSON.parse(process.argv[2] ?? "{}") as Record<string, unknown>;
+  const ecsServices = JSON.parse(process.argv[2] ?? "{}") as MockWorld["ecsServices"];
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   await runProgram({ stack: "prod", config, secretKeys, program, world: { ecsServices } });
   process.stdout.write("up succeeded\n");

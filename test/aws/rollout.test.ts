@@ -1,7 +1,7 @@
 // A rolled-back deploy fails `pulumi up` (components/aws/rolloutCheck.ts): the services'
 // steady-state wait accepts a service the circuit breaker rolled back
 // (hashicorp/terraform-provider-aws#20858), so a check per service reads the PRIMARY deployment.
-import { loadRolloutCheck, RolloutEvent } from "../../components/aws/rolloutCheckRunner";
+import { makeHandler, RolloutCommands, RolloutEvent } from "../../components/aws/rolloutCheckRunner";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
@@ -67,23 +67,22 @@ test("`pulumi up` fails when the circuit breaker rolled a service back, naming t
   expect(ok.status).toBe(0);
 }, 130_000);
 
-describe("the function, run as Lambda loads it, against a fake ECS", () => {
-  const { makeHandler } = loadRolloutCheck();
+describe("the function's module, against a fake ECS", () => {
   const event: RolloutEvent = {
     check: "rollout",
     cluster: "arn:aws:ecs:eu-west-1:1:cluster/throat-prod",
     service: "throat-prod-sync",
     taskDefinition: taskDefArn("throat-prod-sync", 7),
   };
-  const cmd = Object.fromEntries(
-    ["DescribeServices", "UpdateService"].map((op) => [
-      `${op}Command`,
-      class {
-        readonly op = op;
-        constructor(readonly input: unknown) {}
-      },
-    ]),
-  );
+  const command = (op: string) =>
+    class {
+      readonly op = op;
+      constructor(readonly input: unknown) {}
+    };
+  const cmd: RolloutCommands = {
+    DescribeServicesCommand: command("DescribeServices"),
+    UpdateServiceCommand: command("UpdateService"),
+  };
   const context = { getRemainingTimeInMillis: () => 600_000 };
   const ecs = (answers: unknown[]) => {
     const calls: Array<[string, unknown]> = [];

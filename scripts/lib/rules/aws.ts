@@ -5,7 +5,7 @@
 // instance's engine) keep what they have seen per run in this module (RunMemory below).
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { loadRolloutCheck, RolloutEvent } from "../../../components/aws/rolloutCheckRunner";
+import { RolloutEvent, rolloutVerdict } from "../../../components/aws/rolloutCheckRunner";
 import { world } from "./world";
 import {
   AUTONAME_SUFFIX,
@@ -506,7 +506,7 @@ function checkRolloutInvocation(inputs: Record<string, unknown>, reject: Reject)
   if (event.check !== "rollout") return;
   const service = world().ecsServices?.[event.service];
   if (service === undefined) return;
-  const verdict = loadRolloutCheck().rolloutVerdict(event, service);
+  const verdict = rolloutVerdict(event, service);
   if (verdict.state === "wait")
     reject(
       `Lambda function returned error: service ${event.service}: the deployment of ${event.taskDefinition} is still in progress as this check times out; run 'pulumi up' again to wait for it.`,

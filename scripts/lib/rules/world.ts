@@ -2,6 +2,8 @@
 // stack's outputs from its last deploy (what a StackReference to itself reads), the images a
 // Docker host holds under each tag, the registry's digest per tag, the final snapshots RDS
 // already has. A test sets it to model the second deploy; a first deploy has none of it.
+import type { DescribedService } from "../../../components/aws/rolloutCheckRunner";
+
 export interface MockWorld {
   /** The stack's outputs after its last `pulumi up` (`pulumi stack output --json`). */
   previousOutputs?: Record<string, unknown>;
@@ -15,7 +17,7 @@ export interface MockWorld {
    * "rolloutState: COMPLETED | FAILED | IN_PROGRESS" (ECS Deployment API reference); after a
    * circuit-breaker rollback the PRIMARY deployment is the earlier task definition.
    */
-  ecsServices?: Record<string, unknown>;
+  ecsServices?: Record<string, DescribedService>;
 }
 
 let current: MockWorld = {};
