@@ -1,6 +1,6 @@
 // The prod stack registers every tier, each a throat:aws component under AwsStack, with the
 // resources that tier needs, all named from settings.namePrefix.
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { byUrn, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
@@ -17,8 +17,6 @@ const componentOf = (urn: string): string => {
   if (!r) throw new Error(`no resource ${urn}`);
   return r.type.startsWith("throat:aws:") ? r.type : componentOf(r.parent);
 };
-const countIn = (component: string, type: string) =>
-  ofType(run, type).filter((r) => componentOf(r.parent) === component).length;
 
 test("every tier is a throat:aws component whose parent is the AwsStack", () => {
   const stack = ofType(run, "throat:aws:AwsStack");
@@ -53,39 +51,76 @@ test("every tier is a throat:aws component whose parent is the AwsStack", () => 
   for (const r of run.resources.filter((x) => x.custom)) expect(componentOf(r.parent)).not.toBe("throat:aws:AwsStack");
 });
 
-test.each([
-  ["throat:aws:Network", T.vpc, 1],
-  ["throat:aws:Network", T.subnet, 4],
-  ["throat:aws:Network", T.natGateway, 2],
-  ["throat:aws:SecurityGroups", T.sg, 6],
-  ["throat:aws:Database", T.rds, 1],
-  ["throat:aws:Database", T.parameterGroup, 1],
-  ["throat:aws:Database", T.dbSubnetGroup, 1],
-  ["throat:aws:Database", T.secret, 1],
-  ["throat:aws:AppSecrets", T.secret, 1],
-  ["throat:aws:Redis", T.redis, 1],
-  ["throat:aws:Images", T.ecr, 1],
-  // throat:image is an existing reference: only the app and edge images are built.
-  ["throat:aws:Images", T.image, 2],
-  ["throat:aws:Edge", T.alb, 1],
-  ["throat:aws:Edge", T.targetGroup, 4],
-  ["throat:aws:Edge", T.listener, 2],
-  ["throat:aws:Edge", T.listenerRule, plan.edge.albRules!.length],
-  ["throat:aws:Cluster", T.cluster, 1],
-  ["throat:aws:Cluster", T.role, 2],
-  ["throat:aws:Migration", T.taskDefinition, 1],
-  ["throat:aws:Migration", T.lambda, 1],
-  ["throat:aws:Migration", T.invocation, 1],
-  ["throat:aws:WorkerService", T.taskDefinition, 3],
-  ["throat:aws:WorkerService", T.service, 3],
-  ["throat:aws:WorkerService", T.logGroup, 3],
-  // sync (2-6) and gevent (1-3) scale; socketio (2) is fixed.
-  ["throat:aws:WorkerService", T.scalingTarget, 2],
-  ["throat:aws:WorkerService", T.scalingPolicy, 2],
-  ["throat:aws:StaticTier", T.taskDefinition, 1],
-  ["throat:aws:StaticTier", T.service, 1],
-])("%s holds %s x%d", (component, type, n) => {
-  expect(countIn(component, type)).toBe(n);
+/** The resources an input of `r` came from (its property dependencies). */
+const from = (r: RecordedResource, input: string): RecordedResource[] =>
+  (r.propertyDependencies[input] ?? []).map((u) => byUrn(run, u)!);
+const only = (component: string, type: string): RecordedResource[] =>
+  ofType(run, type).filter((r) => componentOf(r.parent) === component);
+
+test("Network: per zone a public and a private subnet, and a NAT gateway in that zone's public subnet", () => {
+  // One NAT per zone: a zone's outage must not cut the other zones' tasks off the internet.
+  const zones = plan.settings.aws.availabilityZones;
+  const subnets = only("throat:aws:Network", T.subnet);
+  expect(new Set(subnets.map((s) => s.inputs.availabilityZone)).size).toBe(zones);
+  for (const kind of ["public", "private"])
+    expect(subnets.filter((s) => s.name.includes(`-${kind}-`))).toHaveLength(zones);
+  const nats = only("throat:aws:Network", T.natGateway);
+  const natSubnets = nats.map((n) => from(n, "subnetId")[0]!);
+  expect(natSubnets.every((s) => s.name.includes("-public-"))).toBe(true);
+  expect(new Set(natSubnets.map((s) => s.inputs.availabilityZone)).size).toBe(zones);
+});
+
+test("Database: one PostgreSQL instance on the tier's own parameter group and subnet group", () => {
+  const [instance, ...more] = only("throat:aws:Database", T.rds);
+  expect(more).toEqual([]);
+  expect(from(instance!, "parameterGroupName").map((g) => g.type)).toEqual([T.parameterGroup]);
+  expect(componentOf(from(instance!, "parameterGroupName")[0]!.parent)).toBe("throat:aws:Database");
+  expect(from(instance!, "dbSubnetGroupName").map((g) => g.type)).toEqual([T.dbSubnetGroup]);
+  // Its password is a generated secret, never a config value.
+  expect(from(instance!, "password").map((p) => p.type)).toEqual([T.randomPassword]);
+  expect(instance!.secretInputs).toContain("password");
+});
+
+test("Edge: HTTP and HTTPS listeners, the plan's rules, one target group per service that takes traffic", () => {
+  const listeners = only("throat:aws:Edge", T.listener).map(
+    (l) => `${String(l.inputs.protocol)}:${String(l.inputs.port)}`,
+  );
+  expect(listeners.sort()).toEqual(["HTTP:80", "HTTPS:443"]);
+  expect(only("throat:aws:Edge", T.listenerRule)).toHaveLength(plan.edge.albRules!.length);
+  const groups = only("throat:aws:Edge", T.targetGroup).map((g) => g.urn);
+  const served = ofType(run, T.service).flatMap((s) => s.propertyDependencies.loadBalancers ?? []);
+  // Every target group is some service's, and no two services share one.
+  expect([...served].sort()).toEqual([...groups].sort());
+});
+
+test("WorkerService: per plan worker its own service, task definition and logs; scaling exactly where min < max", () => {
+  const services = only("throat:aws:WorkerService", T.service);
+  expect(services.map((s) => s.name).sort()).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());
+  const taskDefinitions = services.map((s) => from(s, "taskDefinition")[0]!);
+  expect(new Set(taskDefinitions.map((t) => t.urn)).size).toBe(plan.workers.length);
+  expect(only("throat:aws:WorkerService", T.logGroup)).toHaveLength(plan.workers.length);
+  const targets = only("throat:aws:WorkerService", T.scalingTarget);
+  const scaling = plan.workers.filter((w) => w.replicas.min < w.replicas.max);
+  expect(targets.map((t) => [t.inputs.resourceId, t.inputs.minCapacity, t.inputs.maxCapacity]).sort()).toEqual(
+    scaling.map((w) => [`service/throat-prod/throat-prod-${w.kind}`, w.replicas.min, w.replicas.max]).sort(),
+  );
+  expect(only("throat:aws:WorkerService", T.scalingPolicy)).toHaveLength(scaling.length);
+});
+
+test("Migration: its task definition, run by its own Lambda through one invocation", () => {
+  const [invocation, ...more] = only("throat:aws:Migration", T.invocation);
+  expect(more).toEqual([]);
+  expect(from(invocation!, "functionName").map((f) => f.urn)).toEqual(
+    only("throat:aws:Migration", T.lambda).map((f) => f.urn),
+  );
+  expect(from(invocation!, "input").filter((r) => r.type === T.taskDefinition)).toEqual(
+    only("throat:aws:Migration", T.taskDefinition),
+  );
+});
+
+test("Images: the app and edge images are built (throat:image is a reference), into the tier's repository", () => {
+  expect(only("throat:aws:Images", T.ecr)).toHaveLength(1);
+  expect(only("throat:aws:Images", T.image)).toHaveLength(2);
 });
 
 test(
