@@ -161,13 +161,9 @@ describe("worker connections against the pool (deploy.md)", () => {
   });
 
   it("raises a BudgetError that carries the key", () => {
-    try {
-      plan("test", small({ database: { maxConnections: 20 } }));
-      throw new Error("no error");
-    } catch (e) {
-      expect(e).toBeInstanceOf(BudgetError);
-      expect((e as BudgetError).key).toBe("throat:database.maxConnections");
-    }
+    const tooFew = () => plan("test", small({ database: { maxConnections: 20 } }));
+    expect(tooFew).toThrow(BudgetError);
+    expect(tooFew).toThrow(expect.objectContaining({ key: "throat:database.maxConnections" }));
   });
 });
 

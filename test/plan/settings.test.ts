@@ -213,14 +213,8 @@ const badConfigs: [string, string, Record<string, unknown>, RegExp][] = [
 
 describe("bad config is refused with the key named", () => {
   it.each(badConfigs)("%s", (_what, stack, config, expected) => {
-    let error: unknown;
-    try {
-      settings(stack, config);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(SettingsError);
-    expect((error as Error).message).toMatch(expected);
+    expect(() => settings(stack, config)).toThrow(SettingsError);
+    expect(() => settings(stack, config)).toThrow(expected);
   });
 
   it("reports every problem at once", () => {
