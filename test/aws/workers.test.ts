@@ -52,7 +52,18 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
     expect(c!.command).toBeUndefined();
     expect(c!.entryPoint).toBeUndefined();
     expect(c!.portMappings).toEqual([expect.objectContaining({ containerPort: w.port })]);
-    expect(c!.healthCheck?.command[0]).toBe("CMD-SHELL");
+    // The whole probe: a TCP connect to the plan's port for this kind (a wrong port marks every
+    // task unhealthy and ECS replaces them in a loop); its own 3 s connect timeout is under ECS's 5.
+    expect(c!.healthCheck).toEqual({
+      command: [
+        "CMD-SHELL",
+        `python3 -c "import socket; socket.create_connection(('127.0.0.1', ${w.port}), 3)" || exit 1`,
+      ],
+      interval: 30,
+      timeout: 5,
+      retries: 3,
+      startPeriod: expect.any(Number),
+    });
     expect(c!.logConfiguration).toEqual({
       logDriver: "awslogs",
       options: expect.objectContaining({ "awslogs-group": `/ecs/throat-prod/${kind}` }),
