@@ -1,11 +1,13 @@
 // The `test` stack as Pulumi.test.yaml configures it, run once under mocks: what each tier
 // registers, what reaches each container, in which order `pulumi up` would create them, and
 // what never leaves the stack in plain text.
+import * as pulumi from "@pulumi/pulumi";
 import { planFromConfig, PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { resolveEnv } from "../../components/plan/appConfig";
 import { dockerNames, EDGE_PATHS } from "../../components/plan/names";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import { mockState } from "../../scripts/lib/providerRules";
 import { readStackConfig } from "../../scripts/lib/stackFile";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
@@ -154,11 +156,26 @@ describe("what reaches the containers", () => {
     }
   });
 
-  test("DATABASE_PASSWORD and APP_SECRET_KEY reach containers only as secrets", () => {
+  test("DATABASE_PASSWORD and APP_SECRET_KEY reach containers only as secrets", async () => {
     const password = envOf(named(run, names.postgres)).POSTGRES_PASSWORD!;
     const secretKey = envOf(workerContainers()[0]!).APP_SECRET_KEY!;
-    expect(password).toMatch(/^pw/);
-    expect(envOf(workerContainers()[0]!).DATABASE_PASSWORD).toBe(password);
+    // The password is a generated random value of the Database tier, not config: the database
+    // container and every app container take it from that one RandomPassword, as its (secret)
+    // result, so PostgreSQL's role and what the app logs in with cannot differ.
+    const generator = named(run, `${names.postgres}-password`);
+    expect(generator.type).toBe("random:index/randomPassword:RandomPassword");
+    expect(run.resources.find((r) => r.urn === generator.parent)?.type).toBe("throat:docker:Database");
+    expect(generator.inputs).toMatchObject({ special: false });
+    expect(Number(generator.inputs.length)).toBeGreaterThanOrEqual(32);
+    const result = mockState(generator.type, generator.name, generator.inputs).result as pulumi.Output<string>;
+    await expect(pulumi.isSecret(result)).resolves.toBe(true);
+    expect(password).toBe(await new Promise<string>((resolve) => result.apply(resolve)));
+    for (const c of [named(run, names.postgres), named(run, names.migration), ...workerContainers()]) {
+      expect(c.propertyDependencies.envs).toContain(generator.urn);
+    }
+    for (const c of [named(run, names.migration), ...workerContainers()]) {
+      expect(envOf(c).DATABASE_PASSWORD).toBe(password);
+    }
     for (const c of [...workerContainers(), named(run, names.migration), named(run, names.postgres)]) {
       expect(c.secretInputs).toContain("envs");
       const envs = c.rawInputs.envs as unknown[];
