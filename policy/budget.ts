@@ -62,7 +62,7 @@ export const connectionBudget: StackValidationPolicy = {
       if (limit && message) reportViolation(message, limit.database.urn);
     };
 
-    const instances = resources.filter((r) => r.type === T.rdsInstance);
+    const instances = resources.filter((r) => r.type === T.rds);
     if (instances.length) {
       const lines = [...ecsLines(resources, reportViolation), MIGRATIONS];
       for (const instance of instances) check(rdsLimit(instance, resources, reportViolation), lines, FIX.aws);

@@ -24,11 +24,11 @@ export function rdsLimit(
   const id = text(read(instance.props, "identifier")) ?? instance.name;
   // The group the instance's parameterGroupName came from (its name is unknown at preview when
   // auto-named), else one of the stack's groups with that literal name.
-  let groups = (instance.propertyDependencies.parameterGroupName ?? []).filter((r) => r.type === T.rdsParameterGroup);
+  let groups = (instance.propertyDependencies.parameterGroupName ?? []).filter((r) => r.type === T.parameterGroup);
   if (!groups.length) {
     const name = text(read(instance.props, "parameterGroupName"));
     groups = resources.filter(
-      (r) => r.type === T.rdsParameterGroup && name !== undefined && text(read(r.props, "name")) === name,
+      (r) => r.type === T.parameterGroup && name !== undefined && text(read(r.props, "name")) === name,
     );
   }
   const params = new Map<string, number | undefined>();
@@ -52,7 +52,7 @@ export function rdsLimit(
 /** One line per ECS service that declares its connections; a Throat service that does not is a violation. */
 export function ecsLines(resources: PolicyResource[], reportViolation: ReportViolation): Line[] {
   const lines: Line[] = [];
-  for (const service of resources.filter((r) => r.type === T.ecsService)) {
+  for (const service of resources.filter((r) => r.type === T.service)) {
     const name = text(read(service.props, "name")) ?? service.name;
     const tags = record(known(read(service.props, "tags"))) ?? {};
     const perTaskTag = known(tags[ECS_TAGS.connectionsPerTask]);

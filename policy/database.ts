@@ -14,7 +14,7 @@ export const databasePrivateAndEncrypted: ResourceValidationPolicy = {
   description: "The database is not publicly accessible and its storage is encrypted.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (args.type !== T.rdsInstance) return;
+    if (args.type !== T.rds) return;
     if (prop(args, "publiclyAccessible") === true) {
       reportViolation(
         `${subject(args)} is publicly accessible: set publiclyAccessible: false. It belongs in the private subnets, reachable only from the app's security groups.`,
@@ -34,7 +34,7 @@ export const databaseKeepsData: ResourceValidationPolicy = {
     "The database keeps its data: deletion protection on, backups retained for at least a day, a final snapshot on deletion.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (args.type !== T.rdsInstance) return;
+    if (args.type !== T.rds) return;
     if (prop(args, "deletionProtection") !== true) {
       reportViolation(
         `${subject(args)} has no deletion protection: set deletionProtection: true, so AWS refuses to delete the database.`,

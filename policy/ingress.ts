@@ -74,7 +74,7 @@ function openings(r: PolicyResource): Opening[] {
     return { urns: new Set([r.urn]), ids: new Set(typeof id === "string" ? [id] : []) };
   };
   switch (r.type) {
-    case T.securityGroup: {
+    case T.sg: {
       // The provider reports every rule of the group here after an update, the separate rule
       // resources' too; at preview an unset `ingress` is unknown: nothing inline to check.
       const ingress = read(r.props, "ingress");
@@ -93,7 +93,7 @@ function openings(r: PolicyResource): Opening[] {
         }));
       });
     }
-    case T.ingressRule: {
+    case T.ingress: {
       const cidrs = [known(read(r.props, "cidrIpv4")), known(read(r.props, "cidrIpv6"))];
       return internetSources(cidrs).map((source) => ({
         rule: r,
@@ -147,7 +147,7 @@ interface GroupRefs {
  * their ids are unknown at preview), and the ids it holds as strings (groups made elsewhere).
  */
 function groupRefs(r: PolicyResource, key: string): GroupRefs {
-  const origins = (r.propertyDependencies[key] ?? []).filter((d) => d.type === T.securityGroup);
+  const origins = (r.propertyDependencies[key] ?? []).filter((d) => d.type === T.sg);
   const value = read(r.props, key);
   const ids = new Set<string>();
   let unknown: Unknown | undefined;

@@ -6,10 +6,10 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { Data, list, read, record, text } from "./data";
 import { LOAD_BALANCERS, T } from "./types";
 
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const BUCKET = "aws:s3/bucket:Bucket";
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+const ALARM = T.metricAlarm;
+const BUCKET = T.bucket;
+const PUBLIC_ACCESS_BLOCK = T.bucketPublicAccess;
+const ENCRYPTION = T.bucketEncryption;
 /** `source.a.b...`, undefined where a level is missing (read() expects an object at each level). */
 const at = (source: unknown, ...path: string[]): Data =>
   path.reduce<Data>(
@@ -43,7 +43,7 @@ export const prodAlarms: StackValidationPolicy = {
     "5xx answers, and every alarm notifies someone.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const databases = args.resources.filter((r) => r.type === T.rdsInstance);
+    const databases = args.resources.filter((r) => r.type === T.rds);
     if (!databases.length) return; // a test stack: no CloudWatch
     const alarms = args.resources.filter((r) => r.type === ALARM);
     for (const db of databases) {

@@ -13,12 +13,13 @@
 // stack, presigned URLs.
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { Data, firstUnknown, known, list, read, record, text } from "./data";
+import { T } from "./types";
 
-const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const OWNERSHIP = ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"];
-const ACLS = ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"];
-const POLICIES = ["aws:s3/bucketPolicy:BucketPolicy"];
+const BUCKETS: string[] = [T.bucket, T.bucketV2];
+const PUBLIC_ACCESS_BLOCK = T.bucketPublicAccess;
+const OWNERSHIP: string[] = [T.bucketOwnership];
+const ACLS: string[] = [T.bucketAcl, T.bucketAclV2];
+const POLICIES: string[] = [T.bucketPolicy];
 const SWITCHES = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 const PUBLIC_CANNED_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 

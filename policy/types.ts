@@ -1,19 +1,53 @@
-// The resource type tokens the policies match. Strings, not classes: the pack does not load
-// @pulumi/aws or @pulumi/docker (thousands of files) to compare a type name.
+// The resource type tokens the policies and the tests match: one table, so a token is spelled once.
+// Strings, not classes: the pack does not load @pulumi/aws or @pulumi/docker (thousands of files)
+// to compare a type name.
 export const T = {
-  rdsInstance: "aws:rds/instance:Instance",
-  rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
-  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  natGateway: "aws:ec2/natGateway:NatGateway",
+  rds: "aws:rds/instance:Instance",
+  parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+  dbSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+  redis: "aws:elasticache/replicationGroup:ReplicationGroup",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  randomPassword: "random:index/randomPassword:RandomPassword",
+  ecr: "aws:ecr/repository:Repository",
+  image: "docker:index/image:Image",
+  alb: "aws:lb/loadBalancer:LoadBalancer",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  listener: "aws:lb/listener:Listener",
+  listenerRule: "aws:lb/listenerRule:ListenerRule",
+  cluster: "aws:ecs/cluster:Cluster",
   taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-  ecsService: "aws:ecs/service:Service",
+  service: "aws:ecs/service:Service",
   scalingTarget: "aws:appautoscaling/target:Target",
+  scalingPolicy: "aws:appautoscaling/policy:Policy",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  lambda: "aws:lambda/function:Function",
+  invocation: "aws:lambda/invocation:Invocation",
+  bucket: "aws:s3/bucket:Bucket",
+  bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
+  bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketOwnership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  distribution: "aws:cloudfront/distribution:Distribution",
+  oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
+  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
   container: "docker:index/container:Container",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  bucketV2: "aws:s3/bucketV2:BucketV2",
+  bucketAcl: "aws:s3/bucketAcl:BucketAcl",
+  bucketAclV2: "aws:s3/bucketAclV2:BucketAclV2",
+  albAlias: "aws:alb/loadBalancer:LoadBalancer",
+  rdsCluster: "aws:rds/cluster:Cluster",
 } as const;
 
 /** aws.lb and its older alias aws.alb register the same load balancer under two tokens. */
-export const LOAD_BALANCERS: readonly string[] = [
-  "aws:lb/loadBalancer:LoadBalancer",
-  "aws:alb/loadBalancer:LoadBalancer",
-];
+export const LOAD_BALANCERS: readonly string[] = [T.alb, T.albAlias];

@@ -1,7 +1,7 @@
 // Async gunicorn workers (gevent, socketio) always set WORKER_CONNECTIONS (deploy.md: without
 // `--worker-connections` gunicorn accepts 1000 concurrent requests per worker, far more than the
 // database pool can serve, and requests fail "Exceeded maximum connections"). The Throat image
-// turns WORKER_CONNECTIONS into that flag (CONTRACT.md), so the environment is what to check.
+// turns WORKER_CONNECTIONS into that flag (docs/throat-contract.md, Environment), so the environment is what to check.
 // Sees: ECS container definitions and Docker containers whose environment sets WORKER_TYPE.
 // Cannot see: whether the number fits the pool (the plan checks that: workerConnections <= pool
 // size unless requests may wait), a gunicorn command line that bypasses the image's start script.

@@ -7,6 +7,7 @@ import * as lb from "@pulumi/aws/lb";
 import type { Plan } from "../plan";
 import { EDGE_PATHS } from "../plan/names";
 import { WORKER_HEALTH_PATH } from "../plan/health";
+import { NGINX_HEALTH_PATH, STATIC_DRAIN_SECONDS, WORKER_DRAIN_SECONDS } from "../plan/drain";
 import { loadBalancerName, targetGroupName, TierKind } from "./names";
 
 /**
@@ -21,14 +22,10 @@ const HEALTH_PATH: Record<TierKind, string> = {
   sync: WORKER_HEALTH_PATH,
   gevent: WORKER_HEALTH_PATH,
   socketio: WORKER_HEALTH_PATH,
-  static: "/nginx-health",
+  static: NGINX_HEALTH_PATH,
 };
-/**
- * Seconds a draining target keeps its requests: the default 300 would make every deploy wait five
- * minutes. HTTP requests finish within gunicorn's 30 s timeout; socket.io clients get longer to
- * move (they reconnect to another task on their own), up to Fargate's 120 s stop timeout.
- */
-export const DEREGISTRATION_DELAY: Record<TierKind, number> = { sync: 30, gevent: 30, socketio: 120, static: 15 };
+/** Seconds a draining target keeps its requests (plan/drain.ts): the default 300 would slow every deploy. */
+export const DEREGISTRATION_DELAY: Record<TierKind, number> = { ...WORKER_DRAIN_SECONDS, static: STATIC_DRAIN_SECONDS };
 /** A day: a socket.io session (polling, then the websocket upgrade) must stay on one process. */
 const SOCKETIO_STICKINESS = 86400;
 /** TLS 1.2 and 1.3 only, forward secrecy (ELB security policies). */

@@ -83,7 +83,7 @@ export class StaticTier extends pulumi.ComponentResource {
         memory: String(STATIC_MEMORY),
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
         executionRoleArn: args.executionRole.arn,
-        // No container health check: the ALB checks /nginx-health, and the entrypoint refuses to
+        // No container health check: the ALB checks NGINX_HEALTH_PATH (plan/drain.ts), and the entrypoint refuses to
         // start nginx on a configuration `nginx -t` rejects.
         containerDefinitions: containerDefinitions({
           name: "nginx",

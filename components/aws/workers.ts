@@ -8,6 +8,7 @@ import * as lb from "@pulumi/aws/lb";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
 import type { Settings } from "../settings";
 import type { WorkerService as PlannedWorker } from "../plan/workers";
+import { WORKER_DRAIN_SECONDS } from "../plan/drain";
 import { ECS_TAGS } from "../../policy/contract";
 import { tierLogs } from "./cluster";
 import { containerDefinitions } from "./containers";
@@ -17,8 +18,8 @@ import { minimumHealthyPercent } from "./deployment";
 export const CPU_TARGET = 60;
 /** Grace after a task starts before failed ALB health checks count: gunicorn boot and imports. */
 const HEALTH_CHECK_GRACE = 60;
-/** Seconds between SIGTERM and SIGKILL: in-flight requests finish; socket.io clients get Fargate's maximum. */
-const STOP_TIMEOUT: Record<PlannedWorker["kind"], number> = { sync: 30, gevent: 30, socketio: 120 };
+/** Seconds between SIGTERM and SIGKILL: the drain time the ALB also waits (plan/drain.ts). */
+const STOP_TIMEOUT: Record<PlannedWorker["kind"], number> = WORKER_DRAIN_SECONDS;
 
 export interface TaskNetwork {
   subnetIds: pulumi.Input<string[]>;
@@ -96,7 +97,8 @@ export class WorkerService extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // socket.io runs a fixed count (validate.ts): scaling in would cut its websockets.
+    // socket.io runs a fixed count (components/settings/index.ts refuses a range on prod):
+    // scaling in would cut its websockets.
     const autoscaled = w.kind !== "socketio" && w.replicas.max > w.replicas.min;
     this.service = new ecs.Service(
       `${prefix}-${w.kind}`,

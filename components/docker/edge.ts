@@ -9,6 +9,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import { dockerNames, EDGE_PATHS } from "../plan/names";
+import { NGINX_HEALTH_PATH } from "../plan/drain";
 import { labels } from "./common";
 import { edgeTls } from "./tls";
 
@@ -53,7 +54,14 @@ export class Edge extends pulumi.ComponentResource {
         ulimits: [{ name: "nofile", soft: plan.edge.nofile, hard: plan.edge.nofile }],
         volumes: args.volumes ?? [],
         healthcheck: {
-          tests: ["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${EDGE_PATHS.httpPort}/nginx-health`],
+          tests: [
+            "CMD",
+            "curl",
+            "-fsS",
+            "-o",
+            "/dev/null",
+            `http://127.0.0.1:${EDGE_PATHS.httpPort}${NGINX_HEALTH_PATH}`,
+          ],
           interval: "10s",
           timeout: "3s",
           retries: 3,

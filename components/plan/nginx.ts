@@ -7,6 +7,7 @@ import type { WorkerKind } from "../settings";
 import type { ConnectionBudget } from "./budget";
 import { hasParams, PARAM, RouteTable, SOCKETIO_PREFIX, STATIC_PREFIX } from "./routes";
 import { nginxNofile, nginxWorkerConnections } from "./capacity";
+import { NGINX_HEALTH_LOCATION } from "./drain";
 
 export interface NginxTarget {
   /** host:port of every worker process group, per kind. */
@@ -125,7 +126,7 @@ export function renderNginx(
     "",
     "server {",
     `    listen ${t.listen.http} default_server;`,
-    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
+    NGINX_HEALTH_LOCATION,
     `    location / { return 301 https://$host${redirectPort}$request_uri; }`,
     "}",
     "",
@@ -136,7 +137,7 @@ export function renderNginx(
     "    ssl_protocols TLSv1.2 TLSv1.3;",
     // Throat's site.upload_max_size: the app rejects larger bodies itself.
     `    client_max_body_size ${edge.uploadMaxSize};`,
-    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
+    NGINX_HEALTH_LOCATION,
     "",
     "    # Static assets from disk: never reach gunicorn.",
     location(`^~ ${STATIC_PREFIX}`, [
@@ -190,7 +191,7 @@ export function renderStaticNginx(
     "# Rendered by the Throat stack: the static tier behind the ALB.",
     "server {",
     `    listen ${port} default_server;`,
-    '    location = /nginx-health { access_log off; return 200 "ok\\n"; }',
+    NGINX_HEALTH_LOCATION,
     `    location ^~ ${STATIC_PREFIX} {`,
     ...(fallback
       ? [

@@ -11,45 +11,8 @@ import type { MockWorld } from "../../scripts/lib/providerRules";
 /** A full prod run takes ~3 s: give beforeAll room. */
 export const RUN_TIMEOUT = 60_000;
 
-export const T = {
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  natGateway: "aws:ec2/natGateway:NatGateway",
-  rds: "aws:rds/instance:Instance",
-  parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
-  dbSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
-  redis: "aws:elasticache/replicationGroup:ReplicationGroup",
-  secret: "aws:secretsmanager/secret:Secret",
-  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
-  randomPassword: "random:index/randomPassword:RandomPassword",
-  ecr: "aws:ecr/repository:Repository",
-  image: "docker:index/image:Image",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  targetGroup: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  listenerRule: "aws:lb/listenerRule:ListenerRule",
-  cluster: "aws:ecs/cluster:Cluster",
-  taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
-  service: "aws:ecs/service:Service",
-  scalingTarget: "aws:appautoscaling/target:Target",
-  scalingPolicy: "aws:appautoscaling/policy:Policy",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  lambda: "aws:lambda/function:Function",
-  invocation: "aws:lambda/invocation:Invocation",
-  bucket: "aws:s3/bucket:Bucket",
-  bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  bucketVersioning: "aws:s3/bucketVersioning:BucketVersioning",
-  bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  bucketOwnership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-  distribution: "aws:cloudfront/distribution:Distribution",
-  oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
-} as const;
+/** The type-token table lives with the policies (policy/types.ts): one spelling for both. */
+export { T } from "../../policy/types";
 
 /** The plan the prod stack file makes, with the same overrides runStack applies. */
 export function prodPlan(overrides: Record<string, unknown> = {}): Plan {

@@ -3,22 +3,15 @@
 import { connectionBudget } from "../../policy/budget";
 import { postgresSettings } from "../../policy/budgetDocker";
 import { messages, Registered, resource } from "./support";
+import { T } from "../../policy/types";
 
-const T = {
-  rds: "aws:rds/instance:Instance",
-  pg: "aws:rds/parameterGroup:ParameterGroup",
-  td: "aws:ecs/taskDefinition:TaskDefinition",
-  service: "aws:ecs/service:Service",
-  scaling: "aws:appautoscaling/target:Target",
-  container: "docker:index/container:Container",
-};
 const check = (rs: Registered[]) => messages(rs, [connectionBudget]);
 const AWS_FIX =
   "Fix: lower the services' maximum tasks or connections per task (throat:workers.<kind>.replicas, processes, threads, poolSize), lower the deploy surge (throat:deploy.maxPercent), or raise max_connections (throat:database.maxConnections).";
 
 describe("AWS: RDS and ECS services", () => {
   const parameters = (extra: Array<{ name: string; value: string }> = []) =>
-    resource(T.pg, "throat-x-postgres16", {
+    resource(T.parameterGroup, "throat-x-postgres16", {
       name: "throat-x-postgres16-abc",
       family: "postgres16",
       parameters: [{ name: "max_connections", value: "100", applyMethod: "pending-reboot" }, ...extra],
@@ -31,7 +24,7 @@ describe("AWS: RDS and ECS services", () => {
       { deps: pg ? { parameterGroupName: [pg] } : {} },
     );
   const task = (kind: string) =>
-    resource(T.td, `throat-x-${kind}`, {
+    resource(T.taskDefinition, `throat-x-${kind}`, {
       family: `throat-x-${kind}`,
       containerDefinitions: JSON.stringify([
         { name: kind, environment: [{ name: "WORKER_TYPE", value: kind }], secrets: [] },
@@ -81,7 +74,7 @@ describe("AWS: RDS and ECS services", () => {
   test("an autoscaler allowed more tasks than the tag says counts with its own maximum", async () => {
     const gevent = service("gevent", tags(15, 2), { deploymentMaximumPercent: 150 });
     const scaling = resource(
-      T.scaling,
+      T.scalingTarget,
       "throat-x-gevent",
       { minCapacity: 1, maxCapacity: 3, resourceId: "service/throat-x/throat-x-gevent" },
       { deps: { resourceId: [gevent] } },

@@ -1,8 +1,9 @@
 // rds-private-and-encrypted and rds-keeps-data on hand-made RDS instances.
 import { databaseKeepsData, databasePrivateAndEncrypted } from "../../policy/database";
 import { messages, resource } from "./support";
+import { T } from "../../policy/types";
 
-const RDS = "aws:rds/instance:Instance";
+const RDS = T.rds;
 /** What components/aws/database.ts registers, in short. */
 const good = {
   identifier: "throat-prod",
@@ -73,7 +74,5 @@ test("every problem of one instance is reported, each once", async () => {
 });
 
 test("other resources are not RDS instances' business", async () => {
-  expect(
-    await messages([resource("aws:rds/cluster:Cluster", "aurora", { storageEncrypted: false })], policies),
-  ).toEqual([]);
+  expect(await messages([resource(T.rdsCluster, "aurora", { storageEncrypted: false })], policies)).toEqual([]);
 });

@@ -2,14 +2,8 @@
 // group, and rules in each of the three forms AWS offers; and Docker containers.
 import { internetIngress } from "../../policy/ingress";
 import { messages, Registered, resource } from "./support";
+import { T } from "../../policy/types";
 
-const T = {
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
-  alb: "aws:lb/loadBalancer:LoadBalancer",
-  container: "docker:index/container:Container",
-};
 const check = (rs: Registered[]) => messages(rs, [internetIngress]);
 
 const albSg = resource(T.sg, "alb", { description: "ALB" });
@@ -55,7 +49,7 @@ test("HTTPS from anywhere, but to the workers' group: the load balancer is bypas
 
 test("IPv6 counts too, and all traffic is never web traffic, even on the load balancer's group", async () => {
   const all = resource(
-    T.sgRule,
+    T.securityGroupRule,
     "alb-all-v6",
     { type: "ingress", securityGroupId: "alb-id", protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] },
     { deps: { securityGroupId: [albSg] } },
@@ -77,7 +71,7 @@ test("an inline port range that spans 80-443 opens everything between", async ()
 
 test("egress rules and private sources are not ingress from the internet", async () => {
   const egress = resource(
-    T.sgRule,
+    T.securityGroupRule,
     "out",
     {
       type: "egress",

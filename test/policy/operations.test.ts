@@ -4,6 +4,7 @@ import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime
 import { logBucketsPrivateAndEncrypted, prodAlarms } from "../../policy/operations";
 import { runStack } from "../support/runStack";
 import { messages } from "./support";
+import { T } from "../../policy/types";
 
 const policies = [prodAlarms, logBucketsPrivateAndEncrypted];
 let prod: ProgramRun;
@@ -28,9 +29,7 @@ test("the prod stack as registered passes; a test stack has nothing to check", a
 test("no DatabaseConnections alarm, no 5xx alarm", async () => {
   const rs = without(
     prod,
-    (r) =>
-      r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
-      (r.name === "throat-prod-db-connections" || r.name === "throat-prod-http-5xx"),
+    (r) => r.type === T.metricAlarm && (r.name === "throat-prod-db-connections" || r.name === "throat-prod-http-5xx"),
   );
   expect(await messages(rs, policies)).toEqual([
     "RDS instance throat-prod has no DatabaseConnections alarm: the connection budget can be exceeded unnoticed. Register the stack's alarms (components/aws/alarms.ts, throat:alerts.*).",
@@ -39,7 +38,7 @@ test("no DatabaseConnections alarm, no 5xx alarm", async () => {
 });
 
 test("an alarm that notifies nobody", async () => {
-  const rs = edit(prod, isType("aws:cloudwatch/metricAlarm:MetricAlarm", "throat-prod-db-cpu"), (i) => ({
+  const rs = edit(prod, isType(T.metricAlarm, "throat-prod-db-cpu"), (i) => ({
     ...i,
     alarmActions: [],
   }));
@@ -49,8 +48,8 @@ test("an alarm that notifies nobody", async () => {
 });
 
 test("the access-log bucket public, unencrypted, or encrypted with KMS", async () => {
-  const block = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-  const sse = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+  const block = T.bucketPublicAccess;
+  const sse = T.bucketEncryption;
   expect(
     await messages(
       edit(prod, isType(block), (i) => ({ ...i, restrictPublicBuckets: false })),

@@ -10,6 +10,7 @@ import { internetIngress } from "../../policy/ingress";
 import { taskDefinitionSecrets } from "../../policy/taskSecrets";
 import { asyncWorkerConnections } from "../../policy/workerConnections";
 import { Registered, resource, resourceArgs, stackArgs, Violation } from "./support";
+import { T } from "../../policy/types";
 
 // Run-time exports missing from the package's typings (proxy.d.ts is empty).
 const { unknownCheckingProxy, UnknownValueError } = policySdk as unknown as {
@@ -40,7 +41,7 @@ async function stackViolations(policy: typeof internetIngress, rs: Registered[])
 
 describe("a Docker worker whose secret environment entries are still unknown", () => {
   const worker = (env: string[]) =>
-    resource("docker:index/container:Container", "throat-test-gevent-0", {
+    resource(T.container, "throat-test-gevent-0", {
       envs: ["WORKER_TYPE=gevent", ...env, "DATABASE_HOST=throat-test-postgres", UNKNOWN],
     });
 
@@ -61,7 +62,7 @@ describe("a Docker worker whose secret environment entries are still unknown", (
 });
 
 test("a task definition whose JSON waits for an image digest cannot be checked until `pulumi up`", async () => {
-  const td = resource("aws:ecs/taskDefinition:TaskDefinition", "throat-prod-sync", {
+  const td = resource(T.taskDefinition, "throat-prod-sync", {
     family: "throat-prod-sync",
     containerDefinitions: UNKNOWN,
   });
@@ -71,17 +72,12 @@ test("a task definition whose JSON waits for an image digest cannot be checked u
 });
 
 test("security groups are matched through the resources ids come from, not the ids themselves", async () => {
-  const alb = resource("aws:ec2/securityGroup:SecurityGroup", "alb", { id: UNKNOWN });
-  const workers = resource("aws:ec2/securityGroup:SecurityGroup", "workers", { id: UNKNOWN });
-  const lb = resource(
-    "aws:lb/loadBalancer:LoadBalancer",
-    "lb",
-    { securityGroups: [UNKNOWN] },
-    { deps: { securityGroups: [alb] } },
-  );
+  const alb = resource(T.sg, "alb", { id: UNKNOWN });
+  const workers = resource(T.sg, "workers", { id: UNKNOWN });
+  const lb = resource(T.alb, "lb", { securityGroups: [UNKNOWN] }, { deps: { securityGroups: [alb] } });
   const open = (name: string, sg: Registered) =>
     resource(
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      T.ingress,
       name,
       { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
       { deps: { securityGroupId: [sg] } },
@@ -97,24 +93,24 @@ test("security groups are matched through the resources ids come from, not the i
 });
 
 test("the RDS limit is found through an auto-named parameter group whose name is unknown", async () => {
-  const pg = resource("aws:rds/parameterGroup:ParameterGroup", "pg", {
+  const pg = resource(T.parameterGroup, "pg", {
     name: UNKNOWN,
     parameters: [{ name: "max_connections", value: "11" }],
   });
   const db = resource(
-    "aws:rds/instance:Instance",
+    T.rds,
     "db",
     { identifier: "throat-x", parameterGroupName: UNKNOWN },
     { deps: { parameterGroupName: [pg] } },
   );
-  const service = resource("aws:ecs/service:Service", "svc", {
+  const service = resource(T.service, "svc", {
     name: "svc",
     desiredCount: 1,
     deploymentMaximumPercent: 100,
     tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "1" },
   });
   expect(await stackViolations(connectionBudget, [pg, db, service])).toEqual([]);
-  const bigger = resource("aws:ecs/service:Service", "svc", {
+  const bigger = resource(T.service, "svc", {
     ...service.inputs,
     tags: { "throat:db-connections-per-task": "5", "throat:max-tasks": "2" },
   });

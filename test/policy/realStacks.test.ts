@@ -4,6 +4,7 @@ import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime
 import { prodPlan } from "../aws/support";
 import { runStack } from "../support/runStack";
 import { messages, resource } from "./support";
+import { T } from "../../policy/types";
 
 const RUN_TIMEOUT = 60_000;
 
@@ -27,7 +28,7 @@ describe("prod", () => {
 
   test("max tasks raised on the gevent service: the budget no longer fits", async () => {
     const plan = prodPlan();
-    const rs = edited(run, "aws:ecs/service:Service", "throat-prod-gevent", (i) => ({
+    const rs = edited(run, T.service, "throat-prod-gevent", (i) => ({
       ...i,
       tags: { ...(i.tags as object), "throat:max-tasks": "4" },
     }));
@@ -53,11 +54,9 @@ describe("prod", () => {
   });
 
   test("HTTPS from the internet straight to the workers' security group", async () => {
-    const workersSg = run.resources.find(
-      (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "throat-prod-workers",
-    )!;
+    const workersSg = run.resources.find((r) => r.type === T.sg && r.name === "throat-prod-workers")!;
     const rule = resource(
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      T.ingress,
       "throat-prod-workers-https-in",
       { securityGroupId: `${workersSg.name}-id`, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
       { deps: { securityGroupId: [workersSg] } },
@@ -68,7 +67,7 @@ describe("prod", () => {
   });
 
   test("the database password moved into the sync task's plain environment", async () => {
-    const rs = edited(run, "aws:ecs/taskDefinition:TaskDefinition", "throat-prod-sync", (i) => {
+    const rs = edited(run, T.taskDefinition, "throat-prod-sync", (i) => {
       const [c] = JSON.parse(String(i.containerDefinitions)) as Array<{
         environment: Array<{ name: string; value: string }>;
         secrets: Array<{ name: string }>;
@@ -83,7 +82,7 @@ describe("prod", () => {
   });
 
   test("the gevent task without WORKER_CONNECTIONS", async () => {
-    const rs = edited(run, "aws:ecs/taskDefinition:TaskDefinition", "throat-prod-gevent", (i) => {
+    const rs = edited(run, T.taskDefinition, "throat-prod-gevent", (i) => {
       const defs = JSON.parse(String(i.containerDefinitions)) as Array<{ environment: Array<{ name: string }> }>;
       for (const d of defs) d.environment = d.environment.filter((e) => e.name !== "WORKER_CONNECTIONS");
       return { ...i, containerDefinitions: JSON.stringify(defs) };
@@ -94,7 +93,7 @@ describe("prod", () => {
   });
 
   test("the database made public, unencrypted and unprotected", async () => {
-    const rs = edited(run, "aws:rds/instance:Instance", "throat-prod-postgres", (i) => ({
+    const rs = edited(run, T.rds, "throat-prod-postgres", (i) => ({
       ...i,
       publiclyAccessible: true,
       storageEncrypted: false,
@@ -115,7 +114,7 @@ describe("test (Docker)", () => {
   }, RUN_TIMEOUT);
 
   test("Redis published on the host", async () => {
-    const rs = edited(run, "docker:index/container:Container", "throat-test-redis", (i) => ({
+    const rs = edited(run, T.container, "throat-test-redis", (i) => ({
       ...i,
       ports: [{ internal: 6379, external: 6379 }],
     }));
@@ -125,7 +124,7 @@ describe("test (Docker)", () => {
   });
 
   test("PostgreSQL's max_connections lowered below what the workers declare", async () => {
-    const rs = edited(run, "docker:index/container:Container", "throat-test-postgres", (i) => ({
+    const rs = edited(run, T.container, "throat-test-postgres", (i) => ({
       ...i,
       command: (i.command as string[]).map((a) => (a.startsWith("max_connections=") ? "max_connections=40" : a)),
     }));

@@ -4,12 +4,13 @@ import { privateBuckets } from "../../policy/storage";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { runStack } from "../support/runStack";
 import { messages, type Registered, resource } from "./support";
+import { T } from "../../policy/types";
 
 const RUN_TIMEOUT = 60_000;
-const BUCKET = "aws:s3/bucket:Bucket";
-const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const BUCKET = T.bucket;
+const BLOCK = T.bucketPublicAccess;
+const OWNERSHIP = T.bucketOwnership;
+const POLICY = T.bucketPolicy;
 const NAME = "throat-prod-files";
 
 let run: ProgramRun;

@@ -1,6 +1,7 @@
 // task-definition-secrets-not-in-environment on hand-made task definitions.
 import { looksSecret, taskDefinitionSecrets } from "../../policy/taskSecrets";
 import { messages, resource } from "./support";
+import { T } from "../../policy/types";
 
 interface Container {
   name: string;
@@ -11,7 +12,7 @@ interface Container {
 
 /** A task definition as components/aws/containers.ts writes containerDefinitions. */
 const taskDefinition = (family: string, ...containers: Container[]) =>
-  resource("aws:ecs/taskDefinition:TaskDefinition", family, {
+  resource(T.taskDefinition, family, {
     family,
     containerDefinitions: JSON.stringify(
       containers.map((c) => ({
@@ -90,7 +91,7 @@ test("any container: secret-looking names, and passwords inside URLs", async () 
 });
 
 test("container definitions that are not JSON cannot be checked, which is itself a violation", async () => {
-  const broken = resource("aws:ecs/taskDefinition:TaskDefinition", "broken", {
+  const broken = resource(T.taskDefinition, "broken", {
     family: "broken",
     containerDefinitions: "[{",
   });

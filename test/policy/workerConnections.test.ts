@@ -1,16 +1,17 @@
 // async-workers-set-worker-connections on hand-made ECS task definitions and Docker containers.
 import { asyncWorkerConnections } from "../../policy/workerConnections";
 import { messages, resource } from "./support";
+import { T } from "../../policy/types";
 
 const ecs = (name: string, environment: Record<string, string>) =>
-  resource("aws:ecs/taskDefinition:TaskDefinition", `throat-prod-${name}`, {
+  resource(T.taskDefinition, `throat-prod-${name}`, {
     family: `throat-prod-${name}`,
     containerDefinitions: JSON.stringify([
       { name, environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })), secrets: [] },
     ]),
   });
 const docker = (name: string, env: Record<string, string>) =>
-  resource("docker:index/container:Container", name, { envs: Object.entries(env).map(([k, v]) => `${k}=${v}`) });
+  resource(T.container, name, { envs: Object.entries(env).map(([k, v]) => `${k}=${v}`) });
 const check = (...rs: ReturnType<typeof resource>[]) => messages(rs, [asyncWorkerConnections]);
 
 test("async workers with their worker connections, sync workers without: passes", async () => {
