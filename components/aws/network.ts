@@ -16,7 +16,7 @@ export interface NetworkArgs {
 const VPC_CIDR = "10.0.0.0/16";
 /** /20 subnets (4091 usable addresses each): public ones from 10.0.0.0, private ones from 10.0.128.0. */
 const subnetCidr = (tier: "public" | "private", i: number) => `10.0.${(tier === "public" ? 0 : 128) + 16 * i}.0/20`;
-/** Eight /20s fit in each half of the /16; no region has more zones (validate.ts refuses more). */
+/** Eight /20s fit in each half of the /16; no region has more zones (settings/checks.ts refuses more). */
 export const MAX_ZONES = 8;
 
 export class Network extends pulumi.ComponentResource {
@@ -32,7 +32,7 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Network", name, {}, opts);
     const { aws, namePrefix: prefix } = args.settings;
-    // Subnets without their VPC are refused before this runs (validate.ts).
+    // Subnets without their VPC are refused before this runs (components/settings/index.ts).
     if (aws.vpcId && aws.publicSubnetIds && aws.privateSubnetIds) {
       this.vpcId = pulumi.output(aws.vpcId);
       this.publicSubnetIds = pulumi.output(aws.publicSubnetIds);

@@ -17,7 +17,7 @@ export interface DatabaseEndpoint {
 export const POSTGRES_PORT = 5432;
 export const PGBOUNCER_PORT = 6432;
 export const REDIS_PORT = 6379;
-/** The Throat image's working directory: plan config-file paths are relative to it (CONTRACT.md). */
+/** The Throat image's working directory: plan config-file paths are relative to it (docs/throat-contract.md, The image). */
 export const THROAT_WORKDIR = "/throat";
 
 export function labels(

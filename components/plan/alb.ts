@@ -1,7 +1,7 @@
-// The ALB's listener rules, from the route table. ALB facts (AWS ELB docs, DESIGN.md): at most 5
-// condition values per rule, priorities 1..50000, 100 rules per listener, path patterns case
-// sensitive, at most 128 characters, `*` any run of characters (`/` included), `?` one
-// character, matched against the path only.
+// The ALB's listener rules, from the route table. ALB facts (the ELB listener-rules docs and
+// quotas page): at most 5 condition values per rule, priorities 1..50000, 100 rules per
+// listener, path patterns case sensitive, at most 128 characters, `*` any run of characters
+// (`/` included), `?` one character, matched against the path only.
 import { fnv1a } from "../settings";
 import type { Destination, RouteTable } from "./routes";
 import { destinationOfRoute, PARAM, samplePath, SOCKETIO_PREFIX, STATIC_PREFIX } from "./routes";
@@ -124,7 +124,7 @@ export function checkAlbRules(rules: AlbRule[], routes: RouteTable): string[] {
   for (const route of routes.routes) {
     const want = destinationOfRoute(routes, route.rule);
     const got = albDestination(rules, samplePath(route.rule));
-    // A sync route on a gevent worker is harmless (CONTRACT.md); anything else is a misroute.
+    // A sync route on a gevent worker is harmless (docs/throat-contract.md, Routing); anything else is a misroute.
     if (got !== want && !(want === "sync" && got === "gevent"))
       problems.push(`${route.rule} (${route.endpoint}) reaches ${got}, must reach ${want}`);
   }

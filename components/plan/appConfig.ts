@@ -1,4 +1,4 @@
-// What every worker process is configured with, split by how it can travel (CONTRACT.md):
+// What every worker process is configured with, split by how it can travel (docs/throat-contract.md, Configuration keys):
 // - config.yaml (selected by CONFIG_NAME): everything typed. The app turns an env value into an
 //   int only where its own default is an int, so `APP_DEBUG=False` would be the truthy string
 //   "False": booleans, and the pool settings we want as numbers, go in the file.

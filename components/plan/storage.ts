@@ -1,7 +1,7 @@
 // Where Throat keeps what its users upload, and how browsers get it back: Throat's `storage`
 // section, plus what the targets need to place it (volumes and mount paths on Docker; bucket
-// prefixes, the asset prefix and the CDN on AWS). Facts from Throat's source (CONTRACT.md,
-// "User data"):
+// prefixes, the asset prefix and the CDN on AWS). Facts from Throat's source
+// (docs/throat-contract.md, Storage):
 // - LOCAL writes uploads to `storage.uploads.path` and thumbnails to `storage.thumbnails.path`
 //   on the local disk of whichever process took the request, and at start (every worker kind
 //   and the migration) creates the uploads folder without its parents.
@@ -15,7 +15,7 @@ import { STATIC_PREFIX } from "./routes";
 export type UserFileKind = "uploads" | "thumbnails";
 export const USER_FILE_KINDS: readonly UserFileKind[] = ["uploads", "thumbnails"];
 
-/** The Throat image's working directory (CONTRACT.md: the app runs as `app` in /throat). */
+/** The Throat image's working directory (docs/throat-contract.md, The image: the app runs as `app` in /throat). */
 export const APP_WORKDIR = "/throat";
 
 /**

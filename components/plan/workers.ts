@@ -1,6 +1,6 @@
 // One worker service per kind, as the Throat image runs it: the environment its entrypoint
 // reads (WORKER_TYPE, WORKER_COUNT, THREAD_COUNT, WORKER_CONNECTIONS, CONFIG_NAME) and the
-// gunicorn command line that environment produces (CONTRACT.md), so a reviewer sees both.
+// gunicorn command line that environment produces (docs/throat-contract.md, Environment), so a reviewer sees both.
 import type { Settings, WorkerKind } from "../settings";
 import { workerKinds } from "../settings";
 import type { ConnectionBudget } from "./budget";
@@ -9,7 +9,7 @@ import { GUNICORN_CMD_ARGS } from "./accessLog";
 
 /** The image listens here (deploy.md: "The Dockerfile brings up gunicorn on port 5000"). */
 export const APP_PORT = 5000;
-/** gunicorn's keep-alive for async workers (CONTRACT.md): above the ALB's 60 s idle timeout. */
+/** gunicorn's keep-alive for async workers (docs/throat-contract.md, Environment): above the ALB's 60 s idle timeout. */
 export const ASYNC_KEEPALIVE = 65;
 export const WSGI_APP = "throat_prod:app";
 /**

@@ -79,7 +79,7 @@ test.each(routes.routes.filter((r) => r.gevent).map((r) => [r.rule, samplePath(r
 );
 
 // Every other route: sync, with two exceptions the plan makes on purpose. /static/... is the
-// static tier's. And a sync-capable route on a gevent worker is harmless (CONTRACT.md), so the
+// static tier's. And a sync-capable route on a gevent worker is harmless (docs/throat-contract.md, Routing), so the
 // plan sends a route there when path patterns cannot tell it from a gevent one: the same rule
 // with a gevent endpoint for another method, or a path under a gevent rule's `*`.
 const expectedOnGevent = [
@@ -157,7 +157,7 @@ test("target groups: ip targets on the app port, tuned deregistration, sticky so
     port: 80,
     healthCheck: expect.objectContaining({ path: "/nginx-health" }),
   });
-  // Worker checks must not go through the database (CONTRACT.md, Health): Flask's static route.
+  // Worker checks must not go through the database (docs/throat-contract.md, Health): Flask's static route.
   const staticRoute = plan.routes.routes.find((r) => r.endpoint === "static")!;
   const flaskStatic = new RegExp(`^${staticRoute.rule.replace(/<path:\w+>/, ".+")}$`);
   for (const kind of ["sync", "gevent", "socketio"]) {

@@ -50,7 +50,7 @@ describe("routing through the rendered nginx edge", () => {
       expect(wrong).toEqual([]);
       // nginx routes by path, not method: a rule whose POST needs gevent (/api/v3/register,
       // /submit/<ptype>, /submit/<ptype>/<sub>) sends its sync-capable GET there too, which
-      // CONTRACT.md calls harmless. Every other row is on sync.
+      // docs/throat-contract.md (Routing) calls harmless. Every other row is on sync.
       const geventRows = p.routes.routes.filter((r) => p.routes.geventRules.includes(r.rule));
       expect(results.filter((r) => r.got === "gevent").map((r) => r.expected)).toEqual(
         geventRows.map((r) => `${r.rule} ${r.endpoint}`),

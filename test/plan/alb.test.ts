@@ -37,7 +37,7 @@ describe("ALB rules from the route table", () => {
     for (const route of table.routes) {
       const want = destinationOfRoute(table, route.rule);
       const got = albDestination(rules, samplePath(route.rule));
-      // A sync route on a gevent worker is harmless (CONTRACT.md); every other kind is exact.
+      // A sync route on a gevent worker is harmless (docs/throat-contract.md, Routing); every other kind is exact.
       if (want === "sync") expect([route.rule, got]).toEqual([route.rule, expect.stringMatching(/^(sync|gevent)$/)]);
       else expect([route.rule, got]).toEqual([route.rule, want]);
     }

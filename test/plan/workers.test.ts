@@ -8,7 +8,7 @@ const flag = (w: WorkerService, name: string) => {
   return i < 0 ? undefined : w.argv[i + 1];
 };
 
-describe("worker services (deploy.md, CONTRACT.md)", () => {
+describe("worker services (deploy.md, docs/throat-contract.md)", () => {
   const p = plan("test", {
     workers: {
       sync: { replicas: 3, processes: 4, threads: 2 },

@@ -108,7 +108,7 @@ function readContainer(r: RecordedResource): RegisteredContainer {
 }
 
 /**
- * The Throat image's default command for a worker container (CONTRACT.md, "The image"):
+ * The Throat image's default command for a worker container (docs/throat-contract.md, Environment):
  * start_all.sh turns WORKER_TYPE, WORKER_COUNT, THREAD_COUNT and WORKER_CONNECTIONS into the
  * gunicorn command line, listening on port 5000.
  */
