@@ -30,6 +30,7 @@ export const workersSchema = z.strictObject({
   /** Sync workers: every route that needs no async worker. */
   sync: z
     .strictObject({
+      /** Containers (tasks on prod): `n`, or `{ min, max }` to autoscale on prod. */
       replicas: replicas.default({ min: 2, max: 2 }),
       /** gunicorn `-w` (WORKER_COUNT): processes per container. */
       processes: count(1).default(2),
@@ -41,11 +42,13 @@ export const workersSchema = z.strictObject({
   /** gevent workers: the routes the route list marks `gevent` (logins, uploads, title grabbing). */
   gevent: z
     .strictObject({
+      /** Containers (tasks on prod): `n`, or `{ min, max }` to autoscale on prod. */
       replicas: replicas.default({ min: 1, max: 1 }),
       /** gunicorn `-w`: must be 1 for async workers (deploy.md); present only to be refused otherwise. */
       processes: z.literal(1, { message: "async workers run exactly one gunicorn worker (-w 1)" }).default(1),
       /** gunicorn `--worker-connections`: never the 1000 default. */
       workerConnections: count(1).default(40),
+      /** Pooled connections per process: a number, or "auto" (a fair share of what is left). */
       poolSize,
       ...taskSize,
     })
@@ -53,7 +56,9 @@ export const workersSchema = z.strictObject({
   /** socket.io workers (geventwebsocket): `/socket.io`, websockets and polling. */
   socketio: z
     .strictObject({
+      /** Containers: a fixed count on prod (scaling in would cut websockets). */
       replicas: replicas.default({ min: 1, max: 1 }),
+      /** gunicorn `-w`: must be 1 for async workers; present only to be refused otherwise. */
       processes: z.literal(1, { message: "async workers run exactly one gunicorn worker (-w 1)" }).default(1),
       /**
        * Idle socket.io clients one process holds (gunicorn `--worker-connections`). An idle
@@ -66,6 +71,7 @@ export const workersSchema = z.strictObject({
       clients: count(1).optional(),
       /** The former name of `clients` (`--worker-connections`); give one of the two. */
       workerConnections: count(1).optional(),
+      /** Pooled connections per process: a number, or "auto" (a fair share of what is left). */
       poolSize,
       ...taskSize,
     })
@@ -149,6 +155,7 @@ export const settingsSchema = z.strictObject({
       backupRetentionDays: count(1).default(7),
       pgbouncer: z
         .strictObject({
+          /** Run PgBouncer between the workers and PostgreSQL (test profile only). */
           enabled: z.boolean().default(false),
           /** Server connections PgBouncer opens to PostgreSQL (default_pool_size). */
           poolSize: count(1).default(20),
@@ -255,7 +262,9 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       /** Use this VPC instead of creating one; then both subnet lists are required. */
       vpcId: z.string().optional(),
+      /** Public subnets of throat:aws.vpcId (two or more) for the ALB. */
       publicSubnetIds: z.array(z.string()).min(2).optional(),
+      /** Private subnets of throat:aws.vpcId (two or more) for the tasks, database and cache. */
       privateSubnetIds: z.array(z.string()).min(2).optional(),
       /** Availability zones for a new VPC. */
       availabilityZones: count(2).max(8).default(2),
