@@ -47,6 +47,19 @@ export const T = {
   bucketAclV2: "aws:s3/bucketAclV2:BucketAclV2",
   albAlias: "aws:alb/loadBalancer:LoadBalancer",
   rdsCluster: "aws:rds/cluster:Cluster",
+  route: "aws:ec2/route:Route",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  cacheSubnetGroup: "aws:elasticache/subnetGroup:SubnetGroup",
+  dashboard: "aws:cloudwatch/dashboard:Dashboard",
+  topic: "aws:sns/topic:Topic",
+  topicSubscription: "aws:sns/topicSubscription:TopicSubscription",
+  certificate: "aws:acm/certificate:Certificate",
+  certificateValidation: "aws:acm/certificateValidation:CertificateValidation",
+  dnsRecord: "aws:route53/record:Record",
+  randomId: "random:index/randomId:RandomId",
+  volume: "docker:index/volume:Volume",
+  remoteImage: "docker:index/remoteImage:RemoteImage",
+  network: "docker:index/network:Network",
 } as const;
 
 /** aws.lb and its older alias aws.alb register the same load balancer under two tokens. */

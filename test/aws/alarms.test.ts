@@ -3,8 +3,9 @@
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
 import { one, prodPlan, RUN_TIMEOUT, runProd } from "./support";
+import { T } from "../../policy/types";
 
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const ALARM = T.metricAlarm;
 const plan = prodPlan();
 let run: ProgramRun;
 beforeAll(async () => {
@@ -89,7 +90,7 @@ test("ALB 5xx rate: ELB and target 5xx over requests, in percent", () => {
     "RequestCount",
     "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests",
   ]);
-  const alb = ofType(run, "aws:lb/loadBalancer:LoadBalancer")[0]!;
+  const alb = ofType(run, T.alb)[0]!;
   expect(queries[0]!.metric!.dimensions.LoadBalancer).toMatch(new RegExp(`^app/${String(alb.inputs.name)}/`));
   expect(a.inputs.threshold).toBe(5);
 });
@@ -125,7 +126,7 @@ test(
   "without Container Insights, running tasks are the target group's healthy hosts, below each service's minimum",
   async () => {
     const off = await runProd({ aws: { containerInsights: false, staticTasks: 3 } });
-    expect(one(off, "aws:ecs/cluster:Cluster", "throat-prod").inputs.settings).toEqual([
+    expect(one(off, T.cluster, "throat-prod").inputs.settings).toEqual([
       { name: "containerInsights", value: "disabled" },
     ]);
     const minimum: Record<string, number> = { sync: 2, gevent: 1, socketio: 2, static: 3 };
@@ -145,17 +146,17 @@ test(
 test(
   "every alarm notifies the SNS topic; throat:alerts.email subscribes an address; the dashboard shows every alarm",
   async () => {
-    const topic = one(run, "aws:sns/topic:Topic", "throat-prod-alarms");
+    const topic = one(run, T.topic, "throat-prod-alarms");
     const alarms = ofType(run, ALARM);
     expect(alarms.length).toBe(3 + 1 + 4 * 3 + 2 + 1);
     for (const a of alarms) {
       expect(a.inputs.alarmActions).toEqual([`arn:aws:sns:eu-west-1:123456789012:${String(topic.inputs.name)}`]);
       expect(a.inputs.okActions).toEqual(a.inputs.alarmActions);
     }
-    expect(ofType(run, "aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
-    const body = JSON.parse(
-      String(one(run, "aws:cloudwatch/dashboard:Dashboard", "throat-prod-dashboard").inputs.dashboardBody),
-    ) as { widgets: Array<{ type: string; properties: { alarms?: string[]; annotations?: { alarms: string[] } } }> };
+    expect(ofType(run, T.topicSubscription)).toHaveLength(0);
+    const body = JSON.parse(String(one(run, T.dashboard, "throat-prod-dashboard").inputs.dashboardBody)) as {
+      widgets: Array<{ type: string; properties: { alarms?: string[]; annotations?: { alarms: string[] } } }>;
+    };
     const arns = alarms.map((a) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${String(a.inputs.name)}`);
     // Registration order is the engine's; the dashboard keeps the program's order. Same set, once each.
     expect([...body.widgets[0]!.properties.alarms!].sort()).toEqual([...arns].sort());
@@ -167,9 +168,10 @@ test(
     ).toEqual([...arns].sort());
 
     const mailed = await runProd({ alerts: { email: "ops@example.org" } });
-    expect(one(mailed, "aws:sns/topicSubscription:TopicSubscription", "throat-prod-alarms-email").inputs).toMatchObject(
-      { protocol: "email", endpoint: "ops@example.org" },
-    );
+    expect(one(mailed, T.topicSubscription, "throat-prod-alarms-email").inputs).toMatchObject({
+      protocol: "email",
+      endpoint: "ops@example.org",
+    });
   },
   RUN_TIMEOUT,
 );

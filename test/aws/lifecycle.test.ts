@@ -50,7 +50,7 @@ test("destroy: a re-created stack's final snapshot does not collide, the image r
   const world = { existingSnapshots: ["throat-prod-final"], repositoriesWithImages: ["throat-prod"] };
   expect(destroyRefusals(pg16, world)).toEqual([]);
   const instance = ofType(pg16, T.rds)[0]!;
-  const random = pg16.resources.find((r) => r.type === "random:index/randomId:RandomId")!;
+  const random = pg16.resources.find((r) => r.type === T.randomId)!;
   expect(instance.propertyDependencies.finalSnapshotIdentifier).toContain(random.urn);
   expect(ofType(pg16, T.ecr)[0]!.inputs.forceDelete).toBe(true);
 });

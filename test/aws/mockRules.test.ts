@@ -240,12 +240,12 @@ describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same fir
   });
   test("an instance class without db. and a backup retention above 35 days", () => {
     expect(() =>
-      check("aws:rds/instance:Instance", "db", instance({ instanceClass: "db.t4g.small", backupRetentionPeriod: 35 })),
+      check(T.rds, "db", instance({ instanceClass: "db.t4g.small", backupRetentionPeriod: 35 })),
     ).not.toThrow();
-    expect(() => check("aws:rds/instance:Instance", "db", instance({ instanceClass: "t4g.small" }))).toThrow(
+    expect(() => check(T.rds, "db", instance({ instanceClass: "t4g.small" }))).toThrow(
       /instanceClass "t4g\.small" is not a DB instance class/,
     );
-    expect(() => check("aws:rds/instance:Instance", "db", instance({ backupRetentionPeriod: 36 }))).toThrow(
+    expect(() => check(T.rds, "db", instance({ backupRetentionPeriod: 36 }))).toThrow(
       /backupRetentionPeriod 36: "Must be a value from 0 to 35"/,
     );
   });
@@ -255,19 +255,15 @@ describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same fir
       family: "postgres16",
       parameters: [{ name: "max_connections", value: String(value), applyMethod: "pending-reboot" }],
     });
-    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262121))).not.toThrow();
-    expect(() => check("aws:rds/parameterGroup:ParameterGroup", "pg", group(262122))).toThrow(
+    expect(() => check(T.parameterGroup, "pg", group(262121))).not.toThrow();
+    expect(() => check(T.parameterGroup, "pg", group(262122))).toThrow(
       /max_connections 262122 above PostgreSQL's 262121/,
     );
   });
 
   test("a node type without cache.", () => {
-    expect(() =>
-      check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "cache.t4g.micro" }),
-    ).not.toThrow();
-    expect(() =>
-      check("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { nodeType: "t4g.micro" }),
-    ).toThrow(/not an ElastiCache node type/);
+    expect(() => check(T.redis, "redis", { nodeType: "cache.t4g.micro" })).not.toThrow();
+    expect(() => check(T.redis, "redis", { nodeType: "t4g.micro" })).toThrow(/not an ElastiCache node type/);
   });
 
   test("a listener certificate from another region than the load balancer's", () => {
@@ -277,8 +273,8 @@ describe("what RDS, ElastiCache and ACM refuse (the settings refuse the same fir
       port: 443,
       certificateArn: `arn:aws:acm:${region}:123456789012:certificate/abc`,
     });
-    expect(() => check("aws:lb/listener:Listener", "https", https("us-east-1"))).not.toThrow();
-    expect(() => check("aws:lb/listener:Listener", "https", https("eu-west-1"))).toThrow(
+    expect(() => check(T.listener, "https", https("us-east-1"))).not.toThrow();
+    expect(() => check(T.listener, "https", https("eu-west-1"))).toThrow(
       /certificate .* is in eu-west-1, the load balancer in us-east-1/,
     );
   });
@@ -308,7 +304,7 @@ describe("container ulimits (ECS API Reference, Ulimit)", () => {
 });
 
 describe("ElastiCache replication group limits", () => {
-  const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+  const RG = T.redis;
   test("failover needs a replica; at most 6 nodes; snapshots kept 0-35 days", () => {
     expect(() => check(RG, "r", { numCacheClusters: 1, automaticFailoverEnabled: true })).toThrow(
       /automaticFailoverEnabled needs numCacheClusters >= 2/,

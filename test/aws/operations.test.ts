@@ -65,11 +65,7 @@ test(
       automaticFailoverEnabled: false,
       multiAzEnabled: false,
     });
-    expect(
-      ofType(small, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) =>
-        a.name.startsWith("throat-prod-redis-memory"),
-      ),
-    ).toHaveLength(1);
+    expect(ofType(small, T.metricAlarm).filter((a) => a.name.startsWith("throat-prod-redis-memory"))).toHaveLength(1);
   },
   RUN_TIMEOUT,
 );
@@ -81,7 +77,7 @@ test(
     const single = await runProd({ aws: { natGateways: 1, availabilityZones: 3 } });
     const nats = ofType(single, T.natGateway);
     expect(nats).toHaveLength(1);
-    const routes = ofType(single, "aws:ec2/route:Route").filter((r) => r.name.includes("private"));
+    const routes = ofType(single, T.route).filter((r) => r.name.includes("private"));
     expect(routes).toHaveLength(3);
     for (const r of routes) expect(r.inputs.natGatewayId).toBe(`${nats[0]!.name}-id`);
   },
@@ -91,9 +87,9 @@ test(
 test(
   "throat:aws.vpcEndpoints: an S3 gateway on the private routes, interface endpoints for ECR, Logs, Secrets Manager",
   async () => {
-    expect(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint")).toHaveLength(0);
+    expect(ofType(run, T.vpcEndpoint)).toHaveLength(0);
     const withEndpoints = await runProd({ aws: { vpcEndpoints: true } });
-    const endpoints = ofType(withEndpoints, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    const endpoints = ofType(withEndpoints, T.vpcEndpoint);
     expect(endpoints.map((e) => e.inputs.serviceName).sort()).toEqual(
       ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager"].map((s) => `com.amazonaws.eu-west-1.${s}`),
     );
@@ -127,16 +123,16 @@ test(
   "throat:dns.zoneId: a DNS-validated certificate on the HTTPS listener and an alias record to the ALB",
   async () => {
     const dns = await runProd({ edge: {}, dns: { zoneId: "Z0123456789ABCDEFGHIJ" } });
-    const cert = one(dns, "aws:acm/certificate:Certificate", "throat-prod-certificate");
+    const cert = one(dns, T.certificate, "throat-prod-certificate");
     expect(cert.inputs).toMatchObject({ domainName: "forum.example.org", validationMethod: "DNS" });
-    const validation = one(dns, "aws:route53/record:Record", "throat-prod-certificate-validation");
+    const validation = one(dns, T.dnsRecord, "throat-prod-certificate-validation");
     expect(validation.inputs).toMatchObject({ zoneId: "Z0123456789ABCDEFGHIJ", type: "CNAME" });
     expect(String(validation.inputs.name)).toMatch(/^_[0-9a-f]+\.forum\.example\.org\.$/);
-    const issued = one(dns, "aws:acm/certificateValidation:CertificateValidation", "throat-prod-certificate");
+    const issued = one(dns, T.certificateValidation, "throat-prod-certificate");
     const https = one(dns, T.listener, "throat-prod-https");
     expect(https.inputs.certificateArn).toMatch(/^arn:aws:acm:eu-west-1:123456789012:certificate\/[0-9a-f]{8}-/);
     expect(https.dependencies).toContain(issued.urn);
-    const alias = one(dns, "aws:route53/record:Record", "throat-prod-site");
+    const alias = one(dns, T.dnsRecord, "throat-prod-site");
     const alb = ofType(dns, T.alb)[0]!;
     expect(alias.inputs).toMatchObject({
       zoneId: "Z0123456789ABCDEFGHIJ",
@@ -148,7 +144,7 @@ test(
     });
     expect(alias.dependencies).toContain(alb.urn);
     // Without the key: the configured certificate, no DNS resources.
-    expect(ofType(run, "aws:route53/record:Record")).toHaveLength(0);
+    expect(ofType(run, T.dnsRecord)).toHaveLength(0);
     expect(one(run, T.listener, "throat-prod-https").inputs.certificateArn).toMatch(
       /^arn:aws:acm:eu-west-1:123456789012:certificate\/0{8}/,
     );

@@ -66,7 +66,7 @@ test("groups carry no inline rules (the provider then removes AWS's default allo
     expect(g.inputs.ingress ?? []).toEqual([]);
     expect(g.inputs.egress ?? []).toEqual([]);
   }
-  expect(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule")).toEqual([]);
+  expect(ofType(run, T.securityGroupRule)).toEqual([]);
 });
 
 test("each tier sits behind its own group, in private subnets, never public", () => {
@@ -84,9 +84,7 @@ test("each tier sits behind its own group, in private subnets, never public", ()
   expect((ofType(run, T.dbSubnetGroup)[0]!.inputs.subnetIds as string[]).sort()).toEqual(privateIds);
   const redis = ofType(run, T.redis)[0]!.inputs;
   expect((redis.securityGroupIds as string[]).map(roleOfId)).toEqual(["redis"]);
-  expect((ofType(run, "aws:elasticache/subnetGroup:SubnetGroup")[0]!.inputs.subnetIds as string[]).sort()).toEqual(
-    privateIds,
-  );
+  expect((ofType(run, T.cacheSubnetGroup)[0]!.inputs.subnetIds as string[]).sort()).toEqual(privateIds);
   const alb = ofType(run, T.alb)[0]!.inputs;
   expect((alb.securityGroups as string[]).map(roleOfId)).toEqual(["alb"]);
   expect((alb.subnets as string[]).sort()).toEqual(publicIds);
@@ -108,7 +106,7 @@ test("each tier sits behind its own group, in private subnets, never public", ()
 });
 
 test("private subnets reach the internet through a NAT gateway in their own zone; public ones through the internet gateway", () => {
-  const routes = ofType(run, "aws:ec2/route:Route");
+  const routes = ofType(run, T.route);
   const nat = routes.filter((r) => r.inputs.natGatewayId);
   expect(nat.map((r) => [r.name, r.inputs.natGatewayId])).toEqual([
     ["throat-prod-private-a-nat", "throat-prod-nat-a-id"],

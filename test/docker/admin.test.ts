@@ -1,6 +1,7 @@
 // The test profile's `admin` output: what npm run throat needs to find a running sync worker and
 // join the stack's network. The labels it filters on are the ones the workers carry.
 import { ofType, runStack } from "../support/runStack";
+import { T } from "../../policy/types";
 
 test("the admin output names the stack's network and the sync workers' labels", async () => {
   const run = await runStack("test-me");
@@ -10,7 +11,7 @@ test("the admin output names the stack's network and the sync workers' labels", 
     workerLabels: { "throat.stack": "test-me", "throat.worker": "sync" },
     workdir: "/throat",
   });
-  const workers = ofType(run, "docker:index/container:Container").filter((c) =>
+  const workers = ofType(run, T.container).filter((c) =>
     (c.inputs.labels as Array<{ label: string; value: string }>).some(
       (l) => l.label === "throat.worker" && l.value === "sync",
     ),

@@ -6,6 +6,7 @@ import { EDGE_PATHS } from "../../components/plan/names";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
+import { T } from "../../policy/types";
 
 const CERT = "-----BEGIN CERTIFICATE-----\noperator-cert\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\noperator-key\n-----END PRIVATE KEY-----\n";
@@ -28,9 +29,9 @@ beforeAll(async () => {
 
 test("no self-signed certificate and no random secret key are made", () => {
   expect(run.resources.filter((r) => r.type.startsWith("tls:"))).toEqual([]);
-  expect(
-    run.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r) => r.name),
-  ).toEqual(["throat-test-own-postgres-password"]);
+  expect(run.resources.filter((r) => r.type === T.randomPassword).map((r) => r.name)).toEqual([
+    "throat-test-own-postgres-password",
+  ]);
 });
 
 test("the edge serves the operator's certificate, and the key only as a secret", () => {
@@ -57,7 +58,7 @@ test("APP_SECRET_KEY is the configured secret, passed as a secret", () => {
 
 test("the Throat image is built from the checkout without a push, and the edge is built from it", () => {
   const throat = named(run, "throat-test-own-throat-image");
-  expect(throat.type).toBe("docker:index/image:Image");
+  expect(throat.type).toBe(T.image);
   expect(throat.inputs).toMatchObject({
     imageName: "throat-test-own-throat:latest",
     skipPush: true,

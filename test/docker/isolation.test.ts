@@ -6,17 +6,14 @@ import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { physicalName } from "../../scripts/lib/rules/docker";
 import { runStack } from "../support/runStack";
 import { containers } from "./support";
+import { T } from "../../policy/types";
 
 const globalNames = (run: ProgramRun) =>
   run.resources
-    .filter((r) =>
-      ["docker:index/container:Container", "docker:index/network:Network", "docker:index/volume:Volume"].includes(
-        r.type,
-      ),
-    )
+    .filter((r) => ([T.container, T.network, T.volume] as string[]).includes(r.type))
     .map((r) => `${r.type.split(":").pop()} ${physicalName(r.type, r.name, r.inputs)}`);
 const imageNames = (run: ProgramRun) =>
-  run.resources.filter((r) => r.type === "docker:index/image:Image").map((r) => String(r.inputs.imageName));
+  run.resources.filter((r) => r.type === T.image).map((r) => String(r.inputs.imageName));
 const ports = (run: ProgramRun) =>
   containers(run).flatMap((c) => ((c.inputs.ports as { external: number }[] | undefined) ?? []).map((p) => p.external));
 const networksUsed = (run: ProgramRun) =>

@@ -2,6 +2,7 @@
 // with an error naming the key before it registers a single resource.
 import { ProgramFailure } from "../../scripts/lib/mockRuntime";
 import { runStack } from "../support/runStack";
+import { T } from "../../policy/types";
 
 const failureOf = (p: Promise<unknown>) =>
   p.then(
@@ -31,5 +32,5 @@ test("several prod-only keys are reported together", async () => {
 
 test("after a refused run, the next run in the same process registers the stack normally", async () => {
   const run = await runStack("test");
-  expect(run.resources.filter((r) => r.type === "docker:index/container:Container")).toHaveLength(8);
+  expect(run.resources.filter((r) => r.type === T.container)).toHaveLength(8);
 });

@@ -1,9 +1,10 @@
 // Shared by the Docker target's tests: reading containers' env, labels and uploads.
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import { T } from "../../policy/types";
 
 export { isSecretValue } from "../../scripts/lib/secrets";
 
-export const CONTAINER = "docker:index/container:Container";
+export const CONTAINER = T.container;
 export const containers = (run: ProgramRun): RecordedResource[] => run.resources.filter((r) => r.type === CONTAINER);
 
 /** A container's `KEY=value` list as a map. */

@@ -8,6 +8,7 @@ import { planDocument } from "../../scripts/lib/planDocument";
 import { diffPlans, diffWarnings, parseWarnLeft, type DocResource, type PlanDoc } from "../../scripts/lib/planDiff";
 import { SECRET_KEY, secretDigest } from "../../scripts/lib/resourceInputs";
 import { plan, ROUTE_LIST } from "../support/settings";
+import { T } from "../../policy/types";
 
 const doc = (stack: string, config: Record<string, unknown> = {}, routeList?: string): PlanDoc =>
   planDocument(plan(stack, config, routeList));
@@ -128,7 +129,7 @@ describe("plan diff: resources", () => {
   const secret = (v: string) => ({ [SECRET_KEY]: secretDigest(v) });
   const withResources = (d: PlanDoc, resources: DocResource[]): PlanDoc => ({ ...d, resources });
   const td = (image: string): DocResource => ({
-    type: "aws:ecs/taskDefinition:TaskDefinition",
+    type: T.taskDefinition,
     name: "throat-prod-sync",
     tier: "WorkerService (throat-prod-sync)",
     custom: true,
@@ -136,7 +137,7 @@ describe("plan diff: resources", () => {
     inputSources: {},
   });
   const service: DocResource = {
-    type: "aws:ecs/service:Service",
+    type: T.service,
     name: "throat-prod-sync",
     tier: "WorkerService (throat-prod-sync)",
     custom: true,
@@ -144,7 +145,7 @@ describe("plan diff: resources", () => {
     inputSources: { taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition::throat-prod-sync"] },
   };
   const version = (v: string): DocResource => ({
-    type: "aws:secretsmanager/secretVersion:SecretVersion",
+    type: T.secretVersion,
     name: "throat-prod-secret-key",
     tier: "AppSecrets (throat-prod-secrets)",
     custom: true,
@@ -203,7 +204,7 @@ describe("plan diff: resources", () => {
 
   it("replacements follow the provider schema: a new storage encryption replaces the database, a new class does not", () => {
     const db = (inputs: Record<string, unknown>): DocResource => ({
-      type: "aws:rds/instance:Instance",
+      type: T.rds,
       name: "throat-prod-postgres",
       tier: "Database (throat-prod-database)",
       custom: true,
