@@ -78,17 +78,34 @@ export class Cluster extends pulumi.ComponentResource {
 export function tierLogs(
   settings: Settings,
   tier: TierKind | "migrate",
-  executionRole: iam.Role,
+  executionRole: { id: pulumi.Input<string> },
   parent: pulumi.Resource,
 ) {
   const prefix = settings.namePrefix;
+  const logs = { groupName: logGroupName(prefix, tier), retentionDays: settings.aws.logRetentionDays };
+  return logGroupWithGrant(`${prefix}-${tier}`, logs, executionRole, parent);
+}
+
+/** Where a tier logs: the CloudWatch group's name and how long it keeps events. */
+export interface TierLogArgs {
+  groupName: string;
+  retentionDays: number;
+}
+
+/** A tier's log group `name` and the `<name>-logs` grant that lets its execution role write it. */
+export function logGroupWithGrant(
+  name: string,
+  logs: TierLogArgs,
+  executionRole: { id: pulumi.Input<string> },
+  parent: pulumi.Resource,
+) {
   const group = new cloudwatch.LogGroup(
-    `${prefix}-${tier}`,
-    { name: logGroupName(prefix, tier), retentionInDays: settings.aws.logRetentionDays },
+    name,
+    { name: logs.groupName, retentionInDays: logs.retentionDays },
     { parent },
   );
   const grant = new iam.RolePolicy(
-    `${prefix}-${tier}-logs`,
+    `${name}-logs`,
     {
       role: executionRole.id,
       policy: pulumi.jsonStringify({

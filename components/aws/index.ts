@@ -18,6 +18,7 @@ import { appEnvironment, appSecrets } from "./containers";
 import { Database } from "./database";
 import { Images } from "./images";
 import { Migration } from "./migration";
+import { logGroupName } from "./names";
 import { Network } from "./network";
 import { Redis } from "./redis";
 import { RolloutCheck } from "./rolloutCheck";
@@ -63,7 +64,12 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     );
     const redis = new Redis(
       `${prefix}-redis`,
-      { settings, subnetIds: network.privateSubnetIds, securityGroupId: groups.redis.id },
+      {
+        groupId: prefix,
+        redis: settings.redis,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: groups.redis.id,
+      },
       child,
     );
     const appSecretStore = new AppSecrets(
@@ -138,8 +144,9 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       const service = new WorkerService(
         `${prefix}-${worker.kind}`,
         {
-          settings,
           worker,
+          deployMaxPercent: settings.deploy.maxPercent,
+          logs: { groupName: logGroupName(prefix, worker.kind), retentionDays: settings.aws.logRetentionDays },
           cluster: cluster.cluster,
           executionRole: cluster.appExecutionRole,
           taskRole: files.appTaskRole,
@@ -147,7 +154,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
           appEnv,
           secrets,
           network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.workers.id },
-          targetGroup: edge.targetGroups[worker.kind],
+          targetGroupArn: edge.targetGroups[worker.kind].arn,
           region,
           dependsOn: [migration.done, ...edge.ready, ...network.egressReady],
         },

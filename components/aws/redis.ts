@@ -7,8 +7,12 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import type { Settings } from "../settings";
 import { REDIS_PORT } from "./securityGroups";
 
+/** The Redis tier named `name` (its subnet group too); the stack names it `<namePrefix>-redis`. */
 export interface RedisArgs {
-  settings: Settings;
+  /** The replication group id (at most 40 characters); the stack gives settings.namePrefix. */
+  groupId: string;
+  /** throat:redis: node type, node count, snapshot retention. */
+  redis: Settings["redis"];
   subnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
 }
@@ -21,27 +25,27 @@ export class Redis extends pulumi.ComponentResource {
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Redis", name, {}, opts);
-    const prefix = args.settings.namePrefix;
+    const { redis } = args;
     const subnets = new elasticache.SubnetGroup(
-      `${prefix}-redis`,
-      { name: `${prefix}-redis`, subnetIds: args.subnetIds, description: "Throat Redis: private subnets" },
+      name,
+      { name, subnetIds: args.subnetIds, description: "Throat Redis: private subnets" },
       { parent: this },
     );
     const group = new elasticache.ReplicationGroup(
-      `${prefix}-redis`,
+      name,
       {
-        replicationGroupId: prefix,
+        replicationGroupId: args.groupId,
         description: "Throat: sessions, socket.io message queue, cache",
         engine: "redis",
         engineVersion: "7.1",
-        nodeType: args.settings.redis.nodeType,
+        nodeType: redis.nodeType,
         port: REDIS_PORT,
         // throat:redis.nodes: failover needs a replica (ElastiCache refuses it with one node).
-        numCacheClusters: args.settings.redis.nodes,
-        automaticFailoverEnabled: args.settings.redis.nodes > 1,
-        multiAzEnabled: args.settings.redis.nodes > 1,
+        numCacheClusters: redis.nodes,
+        automaticFailoverEnabled: redis.nodes > 1,
+        multiAzEnabled: redis.nodes > 1,
         // Daily automatic snapshots, kept throat:redis.snapshotRetentionDays (0: none).
-        snapshotRetentionLimit: args.settings.redis.snapshotRetentionDays,
+        snapshotRetentionLimit: redis.snapshotRetentionDays,
         subnetGroupName: subnets.name,
         securityGroupIds: [args.securityGroupId],
         atRestEncryptionEnabled: true,

@@ -3,14 +3,11 @@
 // gunicorn command; the plan's replicas, task size and surge size the service.
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
-import * as iam from "@pulumi/aws/iam";
-import * as lb from "@pulumi/aws/lb";
 import * as appautoscaling from "@pulumi/aws/appautoscaling";
-import type { Settings } from "../settings";
 import type { WorkerService as PlannedWorker } from "../plan/workers";
 import { WORKER_DRAIN_SECONDS } from "../plan/drain";
 import { ECS_TAGS } from "../../policy/contract";
-import { tierLogs } from "./cluster";
+import { logGroupWithGrant, TierLogArgs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
 
@@ -28,10 +25,12 @@ export interface TaskNetwork {
 
 /** What every task that runs the Throat image needs: the worker services and the migration. */
 export interface AppTaskArgs {
-  cluster: ecs.Cluster;
-  executionRole: iam.Role;
+  /** The ECS cluster the tasks run in (an ecs.Cluster fits). */
+  cluster: { arn: pulumi.Output<string>; name: pulumi.Input<string> };
+  /** The role ECS pulls the image, reads the secrets and writes the logs as (an iam.Role fits). */
+  executionRole: { arn: pulumi.Input<string>; id: pulumi.Input<string> };
   /** The role the app itself runs as (AWS API calls: S3 for user files); none: no AWS rights. */
-  taskRole?: iam.Role;
+  taskRole?: { arn: pulumi.Input<string> };
   image: pulumi.Input<string>;
   /** The app's resolved environment (endpoints), without secrets. */
   appEnv: pulumi.Input<Record<string, string>>;
@@ -40,10 +39,19 @@ export interface AppTaskArgs {
   network: TaskNetwork;
 }
 
+/**
+ * One worker kind's service, named `name` (its task definition family and ECS service name too);
+ * the stack names it `<namePrefix>-<kind>`.
+ */
 export interface WorkerServiceArgs extends AppTaskArgs {
-  settings: Settings;
+  /** The plan's service for this kind: size, replicas, launch environment, port, budget tags. */
   worker: PlannedWorker;
-  targetGroup: lb.TargetGroup;
+  /** throat:deploy.maxPercent: the surge the connection budget counted. */
+  deployMaxPercent: number;
+  /** The tier's log group (names.ts logGroupName) and throat:aws.logRetentionDays. */
+  logs: TierLogArgs;
+  /** The ALB target group this kind's path rules forward to. */
+  targetGroupArn: pulumi.Input<string>;
   region: pulumi.Input<string>;
   /** Started only after these: the listeners, the NAT routes, and the migration. */
   dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -55,14 +63,13 @@ export class WorkerService extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:WorkerService", name, {}, opts);
-    const { settings, worker: w } = args;
-    const prefix = settings.namePrefix;
-    const logs = tierLogs(settings, w.kind, args.executionRole, this);
+    const w = args.worker;
+    const logs = logGroupWithGrant(name, args.logs, args.executionRole, this);
 
     this.taskDefinition = new ecs.TaskDefinition(
-      `${prefix}-${w.kind}`,
+      name,
       {
-        family: `${prefix}-${w.kind}`,
+        family: name,
         requiresCompatibilities: ["FARGATE"],
         networkMode: "awsvpc",
         cpu: String(w.cpu),
@@ -101,16 +108,16 @@ export class WorkerService extends pulumi.ComponentResource {
     // scaling in would cut its websockets.
     const autoscaled = w.kind !== "socketio" && w.replicas.max > w.replicas.min;
     this.service = new ecs.Service(
-      `${prefix}-${w.kind}`,
+      name,
       {
-        name: `${prefix}-${w.kind}`,
+        name,
         cluster: args.cluster.arn,
         taskDefinition: this.taskDefinition.arn,
         launchType: "FARGATE",
         desiredCount: w.replicas.min,
         // The surge the connection budget counted: at most maxPercent of the tasks run during a deploy.
-        deploymentMaximumPercent: settings.deploy.maxPercent,
-        deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, w.replicas.min),
+        deploymentMaximumPercent: args.deployMaxPercent,
+        deploymentMinimumHealthyPercent: minimumHealthyPercent(args.deployMaxPercent, w.replicas.min),
         deploymentController: { type: "ECS" },
         // Tasks that never become healthy stop the deploy and bring back the last working one.
         deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -120,7 +127,7 @@ export class WorkerService extends pulumi.ComponentResource {
           securityGroups: [args.network.securityGroupId],
           assignPublicIp: false,
         },
-        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: w.kind, containerPort: w.port }],
+        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: w.kind, containerPort: w.port }],
         propagateTags: "SERVICE",
         // What the connection budget policy (policy/budget.ts) counts for this service: it reads
         // the resources, not the plan, so the plan's numbers travel on the service itself.
@@ -141,7 +148,7 @@ export class WorkerService extends pulumi.ComponentResource {
 
     if (autoscaled) {
       const target = new appautoscaling.Target(
-        `${prefix}-${w.kind}`,
+        name,
         {
           serviceNamespace: "ecs",
           scalableDimension: "ecs:service:DesiredCount",
@@ -152,7 +159,7 @@ export class WorkerService extends pulumi.ComponentResource {
         { parent: this },
       );
       new appautoscaling.Policy(
-        `${prefix}-${w.kind}-cpu`,
+        `${name}-cpu`,
         {
           policyType: "TargetTrackingScaling",
           serviceNamespace: target.serviceNamespace,
