@@ -2,7 +2,7 @@
 // DatabaseConnections one from the connection budget), on the metric AWS publishes.
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
-import { one, prodPlan, RUN_TIMEOUT, runProd } from "./support";
+import { one, prodPlan, RUN_TIMEOUT, runProd, PREFIX } from "./support";
 import { T } from "../../policy/types";
 
 const ALARM = T.metricAlarm;
@@ -12,7 +12,7 @@ beforeAll(async () => {
   run = await runProd();
 }, RUN_TIMEOUT);
 
-const alarm = (r: ProgramRun, id: string): RecordedResource => one(r, ALARM, `throat-prod-${id}`);
+const alarm = (r: ProgramRun, id: string): RecordedResource => one(r, ALARM, `${PREFIX}-${id}`);
 const dims = (a: RecordedResource) => a.inputs.dimensions as Record<string, string>;
 
 test("DatabaseConnections alarms at 90% of the budget's peak, on the stack's instance", () => {
@@ -25,7 +25,7 @@ test("DatabaseConnections alarms at 90% of the budget's peak, on the stack's ins
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     threshold: Math.floor(394 * 0.9),
   });
-  expect(dims(a)).toEqual({ DBInstanceIdentifier: "throat-prod" });
+  expect(dims(a)).toEqual({ DBInstanceIdentifier: PREFIX });
 });
 
 test(
@@ -66,7 +66,7 @@ test("storage, CPU, Redis memory and migration errors use the documented default
       metricName: "DatabaseMemoryUsagePercentage",
       threshold: 80,
     });
-    expect(dims(r)).toEqual({ CacheClusterId: `throat-prod-00${i}` });
+    expect(dims(r)).toEqual({ CacheClusterId: `${PREFIX}-00${i}` });
   }
   expect(alarm(run, "migration-errors").inputs).toMatchObject({
     namespace: "AWS/Lambda",
@@ -74,7 +74,7 @@ test("storage, CPU, Redis memory and migration errors use the documented default
     threshold: 0,
     comparisonOperator: "GreaterThanThreshold",
   });
-  expect(dims(alarm(run, "migration-errors"))).toEqual({ FunctionName: "throat-prod-migrate" });
+  expect(dims(alarm(run, "migration-errors"))).toEqual({ FunctionName: `${PREFIX}-migrate` });
 });
 
 test("ALB 5xx rate: ELB and target 5xx over requests, in percent", () => {
@@ -98,7 +98,7 @@ test("ALB 5xx rate: ELB and target 5xx over requests, in percent", () => {
 test("per service: unhealthy targets, running < desired (Container Insights), CPU", () => {
   for (const tier of ["sync", "gevent", "socketio", "static"]) {
     expect(dims(alarm(run, `${tier}-unhealthy`))).toMatchObject({
-      TargetGroup: expect.stringMatching(new RegExp(`^targetgroup/throat-prod-${tier}`)),
+      TargetGroup: expect.stringMatching(new RegExp(`^targetgroup/${PREFIX}-${tier}`)),
     });
     const running = alarm(run, `${tier}-running`);
     const q = running.inputs.metricQueries as Array<{
@@ -112,7 +112,7 @@ test("per service: unhealthy targets, running < desired (Container Insights), CP
     ]);
     expect(q[0]!.metric).toMatchObject({
       namespace: "ECS/ContainerInsights",
-      dimensions: { ClusterName: "throat-prod", ServiceName: `throat-prod-${tier}` },
+      dimensions: { ClusterName: PREFIX, ServiceName: `${PREFIX}-${tier}` },
     });
     expect(alarm(run, `${tier}-cpu`).inputs).toMatchObject({
       namespace: "AWS/ECS",
@@ -126,9 +126,7 @@ test(
   "without Container Insights, running tasks are the target group's healthy hosts, below each service's minimum",
   async () => {
     const off = await runProd({ aws: { containerInsights: false, staticTasks: 3 } });
-    expect(one(off, T.cluster, "throat-prod").inputs.settings).toEqual([
-      { name: "containerInsights", value: "disabled" },
-    ]);
+    expect(one(off, T.cluster, PREFIX).inputs.settings).toEqual([{ name: "containerInsights", value: "disabled" }]);
     const minimum: Record<string, number> = { sync: 2, gevent: 1, socketio: 2, static: 3 };
     for (const [tier, min] of Object.entries(minimum)) {
       expect(alarm(off, `${tier}-running`).inputs).toMatchObject({
@@ -146,7 +144,7 @@ test(
 test(
   "every alarm notifies the SNS topic; throat:alerts.email subscribes an address; the dashboard shows every alarm",
   async () => {
-    const topic = one(run, T.topic, "throat-prod-alarms");
+    const topic = one(run, T.topic, `${PREFIX}-alarms`);
     const alarms = ofType(run, ALARM);
     expect(alarms.length).toBe(3 + 1 + 4 * 3 + 2 + 1);
     for (const a of alarms) {
@@ -154,7 +152,7 @@ test(
       expect(a.inputs.okActions).toEqual(a.inputs.alarmActions);
     }
     expect(ofType(run, T.topicSubscription)).toHaveLength(0);
-    const body = JSON.parse(String(one(run, T.dashboard, "throat-prod-dashboard").inputs.dashboardBody)) as {
+    const body = JSON.parse(String(one(run, T.dashboard, `${PREFIX}-dashboard`).inputs.dashboardBody)) as {
       widgets: Array<{ type: string; properties: { alarms?: string[]; annotations?: { alarms: string[] } } }>;
     };
     const arns = alarms.map((a) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${String(a.inputs.name)}`);
@@ -168,7 +166,7 @@ test(
     ).toEqual([...arns].sort());
 
     const mailed = await runProd({ alerts: { email: "ops@example.org" } });
-    expect(one(mailed, T.topicSubscription, "throat-prod-alarms-email").inputs).toMatchObject({
+    expect(one(mailed, T.topicSubscription, `${PREFIX}-alarms-email`).inputs).toMatchObject({
       protocol: "email",
       endpoint: "ops@example.org",
     });

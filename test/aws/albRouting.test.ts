@@ -9,7 +9,7 @@ import type { Destination } from "../../components/plan/routes";
 import { ASYNC_KEEPALIVE } from "../../components/plan/workers";
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
-import { dependenciesOfType, prodPlan, routeListText, RUN_TIMEOUT, runProd, T } from "./support";
+import { dependenciesOfType, prodPlan, routeListText, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 const routes = parseRouteList(routeListText(plan));
@@ -17,9 +17,9 @@ let run: ProgramRun;
 let registered: AlbRule[];
 let defaultTarget: Destination;
 
-/** A target group's kind, from the Name tag the Edge gives it (`throat-prod-<kind>`). */
+/** A target group's kind, from the Name tag the Edge gives it (`${PREFIX}-<kind>`). */
 const kindOf = (tg: RecordedResource): Destination =>
-  String((tg.inputs.tags as Record<string, string>).Name).replace("throat-prod-", "") as Destination;
+  String((tg.inputs.tags as Record<string, string>).Name).replace(`${PREFIX}-`, "") as Destination;
 
 /** The one target group a rule or listener forwards to, checked against the ARN it was given. */
 function forwardTarget(r: RecordedResource, action: { type: string; targetGroupArn?: string }): Destination {

@@ -4,7 +4,7 @@
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
-import { containers, envOf, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, envOf, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 let run: ProgramRun;
@@ -54,13 +54,13 @@ test("encrypted, backed up, private, and protected: protect, deletion protection
     storageEncrypted: true,
     deletionProtection: true,
     skipFinalSnapshot: false,
-    finalSnapshotIdentifier: expect.stringMatching(/^throat-prod-final-[0-9a-f]{8}$/),
+    finalSnapshotIdentifier: expect.stringMatching(new RegExp(String.raw`^${PREFIX}-final-[0-9a-f]{8}$`)),
     backupRetentionPeriod: plan.settings.database.backupRetentionDays,
     publiclyAccessible: false,
     multiAz: true,
     instanceClass: "db.t4g.large",
     allocatedStorage: plan.settings.database.allocatedStorage,
-    identifier: "throat-prod",
+    identifier: PREFIX,
     dbName: "throat",
     username: "throat",
     port: 5432,
@@ -87,11 +87,11 @@ test("Redis: a replication group of the configured node type, failover across zo
 });
 
 test("the workers and the migration reach both by the endpoints RDS and ElastiCache report", () => {
-  for (const td of ofType(run, T.taskDefinition).filter((t) => t.name !== "throat-prod-static")) {
+  for (const td of ofType(run, T.taskDefinition).filter((t) => t.name !== `${PREFIX}-static`)) {
     const env = envOf(containers(td)[0]!);
-    expect(env.DATABASE_HOST).toMatch(/^throat-prod\..*\.rds\.amazonaws\.com$/);
+    expect(env.DATABASE_HOST).toMatch(new RegExp(String.raw`^${PREFIX}\..*\.rds\.amazonaws\.com$`));
     expect(env.DATABASE_PORT).toBe("5432");
-    expect(env.APP_REDIS_URL).toMatch(/^rediss:\/\/master\.throat-prod\..*:6379\/0$/);
-    expect(env.CACHE_REDIS_URL).toMatch(/^rediss:\/\/master\.throat-prod\..*:6379\/1$/);
+    expect(env.APP_REDIS_URL).toMatch(new RegExp(String.raw`^rediss:\/\/master\.${PREFIX}\..*:6379\/0$`));
+    expect(env.CACHE_REDIS_URL).toMatch(new RegExp(String.raw`^rediss:\/\/master\.${PREFIX}\..*:6379\/1$`));
   }
 });

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
-import { containers, dependenciesOfType, one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, dependenciesOfType, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 let fromRef: ProgramRun;
@@ -19,7 +19,7 @@ type Build = { context: string; dockerfile: string; platform: string; args: Reco
 const build = (run: ProgramRun, name: string) => one(run, T.image, name).inputs.build as Build;
 
 test("the app image: Throat plus the plan's config files, from a generated context on disk", () => {
-  const app = build(fromRef, "throat-prod-app");
+  const app = build(fromRef, `${PREFIX}-app`);
   expect(app).toMatchObject({
     context: ".build/prod/app-image",
     dockerfile: ".build/prod/app-image/Dockerfile",
@@ -31,7 +31,7 @@ test("the app image: Throat plus the plan's config files, from a generated conte
 });
 
 test("the edge image: nginx/ on the same Throat image", () => {
-  expect(build(fromRef, "throat-prod-edge")).toMatchObject({
+  expect(build(fromRef, `${PREFIX}-edge`)).toMatchObject({
     context: "nginx",
     dockerfile: "nginx/Dockerfile",
     args: { THROAT_IMAGE: "ghcr.io/example/throat:1.0.0" },
@@ -40,12 +40,12 @@ test("the edge image: nginx/ on the same Throat image", () => {
 
 test("pushed to the stack's ECR repository with ECR's credentials, kept secret", () => {
   const repo = ofType(fromRef, T.ecr)[0]!;
-  expect(repo.inputs.name).toBe("throat-prod");
+  expect(repo.inputs.name).toBe(PREFIX);
   for (const image of ofType(fromRef, T.image)) {
     expect(String(image.inputs.imageName)).toMatch(
-      /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/throat-prod:(app|edge)$/,
+      new RegExp(String.raw`^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/${PREFIX}:(app|edge)$`),
     );
-    expect(image.inputs.registry).toMatchObject({ username: "AWS", server: expect.stringContaining("/throat-prod") });
+    expect(image.inputs.registry).toMatchObject({ username: "AWS", server: expect.stringContaining(`/${PREFIX}`) });
     expect(image.secretInputs).toContain("registry");
   }
 });
@@ -55,14 +55,14 @@ test("built from throat:appSource, the Throat image is pushed too and both build
     ofType(fromSource, T.image)
       .map((i) => i.name)
       .sort(),
-  ).toEqual(["throat-prod-app", "throat-prod-edge", "throat-prod-throat"]);
-  expect(build(fromSource, "throat-prod-throat")).toMatchObject({
+  ).toEqual([`${PREFIX}-app`, `${PREFIX}-edge`, `${PREFIX}-throat`]);
+  expect(build(fromSource, `${PREFIX}-throat`)).toMatchObject({
     context: "test/fixtures/throat-checkout",
     dockerfile: "test/fixtures/throat-checkout/Dockerfile",
   });
-  for (const name of ["throat-prod-app", "throat-prod-edge"]) {
+  for (const name of [`${PREFIX}-app`, `${PREFIX}-edge`]) {
     expect(dependenciesOfType(fromSource, one(fromSource, T.image, name), T.image).map((i) => i.name)).toEqual([
-      "throat-prod-throat",
+      `${PREFIX}-throat`,
     ]);
     expect(build(fromSource, name).args.THROAT_IMAGE).not.toBe("");
   }

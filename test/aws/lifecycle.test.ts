@@ -3,7 +3,7 @@
 import { ProgramFailure, type ProgramRun } from "../../scripts/lib/mockRuntime";
 import { changedResources, destroyRefusals, updateRefusals } from "../../scripts/lib/rules/lifecycle";
 import { ofType } from "../support/runStack";
-import { RUN_TIMEOUT, runProd, T } from "./support";
+import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 let pg16: ProgramRun;
 let pg17: ProgramRun;
@@ -47,7 +47,7 @@ test("instance changes apply at `pulumi up`, storage grows by itself", () => {
 
 test("destroy: a re-created stack's final snapshot does not collide, the image repository goes with its images", () => {
   // What a destroyed predecessor of the same name left, and what every deploy pushes.
-  const world = { existingSnapshots: ["throat-prod-final"], repositoriesWithImages: ["throat-prod"] };
+  const world = { existingSnapshots: [`${PREFIX}-final`], repositoriesWithImages: [PREFIX] };
   expect(destroyRefusals(pg16, world)).toEqual([]);
   const instance = ofType(pg16, T.rds)[0]!;
   const random = pg16.resources.find((r) => r.type === T.randomId)!;

@@ -5,7 +5,7 @@
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
-import { containers, envOf, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, envOf, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const PASSWORD = "smtp-password-for-this-test-91c2";
 const MAIL = { server: "smtp.example.org", port: 2525, username: "throat", defaultFrom: "noreply@example.org" };
@@ -16,11 +16,11 @@ beforeAll(async () => {
   without = await runProd();
 }, RUN_TIMEOUT);
 
-const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== "throat-prod-static");
+const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== `${PREFIX}-static`);
 const roleOf = (run: ProgramRun, id: unknown) =>
   ofType(run, T.sg)
     .find((g) => `${g.name}-id` === id)
-    ?.name.replace("throat-prod-", "");
+    ?.name.replace(`${PREFIX}-`, "");
 const egress = (run: ProgramRun) =>
   ofType(run, T.egress).map(
     (r) =>
@@ -34,10 +34,10 @@ test("MAIL_PASSWORD is a Secrets Manager secret in every app task's `secrets`, n
     expect(Object.keys(envOf(c!))).not.toContain("MAIL_PASSWORD");
     const mail = c!.secrets.find((s) => s.name === "MAIL_PASSWORD");
     expect(mail?.valueFrom).toMatch(
-      new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-mail-password")}-`),
+      new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName(`${PREFIX}-mail-password`)}-`),
     );
   }
-  const version = ofType(withMail, T.secretVersion).find((v) => v.name === "throat-prod-mail-password")!;
+  const version = ofType(withMail, T.secretVersion).find((v) => v.name === `${PREFIX}-mail-password`)!;
   expect(version.inputs.secretString).toBe(PASSWORD);
   expect(version.secretInputs).toContain("secretString");
 });
@@ -50,7 +50,7 @@ test("the password appears in no other input (task definitions, image builds, co
 
 test("the app execution role may read the mail secret", () => {
   const policy = JSON.parse(
-    String(ofType(withMail, T.rolePolicy).find((p) => p.name === "throat-prod-app-execution")!.inputs.policy),
+    String(ofType(withMail, T.rolePolicy).find((p) => p.name === `${PREFIX}-app-execution`)!.inputs.policy),
   ) as { Statement: Array<{ Action: string | string[]; Resource: unknown }> };
   const arns = policy.Statement.filter((s) => [s.Action].flat().includes("secretsmanager:GetSecretValue")).flatMap(
     (s) => [s.Resource].flat(),
@@ -65,7 +65,7 @@ test("SMTP egress: the workers to the configured port only with mail; nothing wi
   const smtpPorts = ["25", "465", "587", "2525"];
   expect(egress(without).filter((f) => smtpPorts.includes(f.split(":").pop()!))).toEqual([]);
   // No mail secret either.
-  expect(ofType(without, T.secret).map((s) => s.name)).not.toContain("throat-prod-mail-password");
+  expect(ofType(without, T.secret).map((s) => s.name)).not.toContain(`${PREFIX}-mail-password`);
   for (const td of appTasks(without))
     expect(containers(td)[0]!.secrets.map((s) => s.name)).not.toContain("MAIL_PASSWORD");
 });

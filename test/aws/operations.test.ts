@@ -3,7 +3,7 @@
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
 import { StackConfigError } from "../../components/load";
-import { one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -11,15 +11,15 @@ beforeAll(async () => {
 }, RUN_TIMEOUT);
 
 const S3 = "aws:s3/";
-const bucketPart = (r: ProgramRun, kind: string) => one(r, `${S3}${kind}`, "throat-prod-alb-logs");
+const bucketPart = (r: ProgramRun, kind: string) => one(r, `${S3}${kind}`, `${PREFIX}-alb-logs`);
 
 test("ALB access logs go to a private SSE-S3 bucket that deletes them after accessLogDays", () => {
-  one(run, `${S3}bucket:Bucket`, "throat-prod-alb-logs");
+  one(run, `${S3}bucket:Bucket`, `${PREFIX}-alb-logs`);
   const alb = ofType(run, T.alb)[0]!;
   // The bucket is auto-named: its logical name plus Pulumi's 7-character suffix.
   expect(alb.inputs.accessLogs).toEqual({
     enabled: true,
-    bucket: expect.stringMatching(/^throat-prod-alb-logs-[0-9a-f]{7}$/),
+    bucket: expect.stringMatching(new RegExp(String.raw`^${PREFIX}-alb-logs-[0-9a-f]{7}$`)),
     prefix: "alb",
   });
   expect(
@@ -43,7 +43,9 @@ test("ALB access logs go to a private SSE-S3 bucket that deletes them after acce
     { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
   ]);
   for (const w of writers)
-    expect(w.Resource).toMatch(/^arn:aws:s3:::throat-prod-alb-logs-[0-9a-f]{7}\/alb\/AWSLogs\/123456789012\/\*$/);
+    expect(w.Resource).toMatch(
+      new RegExp(String.raw`^arn:aws:s3:::${PREFIX}-alb-logs-[0-9a-f]{7}\/alb\/AWSLogs\/123456789012\/\*$`),
+    );
   // ELB test-writes when logging is enabled: the policy must exist first.
   expect(alb.dependencies).toContain(bucketPart(run, "bucketPolicy:BucketPolicy").urn);
 });
@@ -65,7 +67,7 @@ test(
       automaticFailoverEnabled: false,
       multiAzEnabled: false,
     });
-    expect(ofType(small, T.metricAlarm).filter((a) => a.name.startsWith("throat-prod-redis-memory"))).toHaveLength(1);
+    expect(ofType(small, T.metricAlarm).filter((a) => a.name.startsWith(`${PREFIX}-redis-memory`))).toHaveLength(1);
   },
   RUN_TIMEOUT,
 );
@@ -95,12 +97,12 @@ test(
     );
     const s3 = endpoints.find((e) => e.inputs.serviceName === "com.amazonaws.eu-west-1.s3")!;
     expect(s3.inputs.vpcEndpointType).toBe("Gateway");
-    expect(s3.inputs.routeTableIds).toEqual(["throat-prod-private-a-id", "throat-prod-private-b-id"]);
+    expect(s3.inputs.routeTableIds).toEqual([`${PREFIX}-private-a-id`, `${PREFIX}-private-b-id`]);
     for (const e of endpoints.filter((x) => x !== s3))
       expect(e.inputs).toMatchObject({
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
-        subnetIds: ["throat-prod-private-a-id", "throat-prod-private-b-id"],
+        subnetIds: [`${PREFIX}-private-a-id`, `${PREFIX}-private-b-id`],
       });
     // Tasks start only once their way to ECR and Logs exists.
     const service = ofType(withEndpoints, T.service)[0]!;
@@ -113,8 +115,8 @@ test(
   "the static tier runs throat:aws.staticTasks tasks",
   async () => {
     const three = await runProd({ aws: { staticTasks: 3 } });
-    expect(one(three, T.service, "throat-prod-static").inputs.desiredCount).toBe(3);
-    expect(one(run, T.service, "throat-prod-static").inputs.desiredCount).toBe(2);
+    expect(one(three, T.service, `${PREFIX}-static`).inputs.desiredCount).toBe(3);
+    expect(one(run, T.service, `${PREFIX}-static`).inputs.desiredCount).toBe(2);
   },
   RUN_TIMEOUT,
 );
@@ -123,16 +125,16 @@ test(
   "throat:dns.zoneId: a DNS-validated certificate on the HTTPS listener and an alias record to the ALB",
   async () => {
     const dns = await runProd({ edge: {}, dns: { zoneId: "Z0123456789ABCDEFGHIJ" } });
-    const cert = one(dns, T.certificate, "throat-prod-certificate");
+    const cert = one(dns, T.certificate, `${PREFIX}-certificate`);
     expect(cert.inputs).toMatchObject({ domainName: "forum.example.org", validationMethod: "DNS" });
-    const validation = one(dns, T.dnsRecord, "throat-prod-certificate-validation");
+    const validation = one(dns, T.dnsRecord, `${PREFIX}-certificate-validation`);
     expect(validation.inputs).toMatchObject({ zoneId: "Z0123456789ABCDEFGHIJ", type: "CNAME" });
     expect(String(validation.inputs.name)).toMatch(/^_[0-9a-f]+\.forum\.example\.org\.$/);
-    const issued = one(dns, T.certificateValidation, "throat-prod-certificate");
-    const https = one(dns, T.listener, "throat-prod-https");
+    const issued = one(dns, T.certificateValidation, `${PREFIX}-certificate`);
+    const https = one(dns, T.listener, `${PREFIX}-https`);
     expect(https.inputs.certificateArn).toMatch(/^arn:aws:acm:eu-west-1:123456789012:certificate\/[0-9a-f]{8}-/);
     expect(https.dependencies).toContain(issued.urn);
-    const alias = one(dns, T.dnsRecord, "throat-prod-site");
+    const alias = one(dns, T.dnsRecord, `${PREFIX}-site`);
     const alb = ofType(dns, T.alb)[0]!;
     expect(alias.inputs).toMatchObject({
       zoneId: "Z0123456789ABCDEFGHIJ",
@@ -145,7 +147,7 @@ test(
     expect(alias.dependencies).toContain(alb.urn);
     // Without the key: the configured certificate, no DNS resources.
     expect(ofType(run, T.dnsRecord)).toHaveLength(0);
-    expect(one(run, T.listener, "throat-prod-https").inputs.certificateArn).toMatch(
+    expect(one(run, T.listener, `${PREFIX}-https`).inputs.certificateArn).toMatch(
       /^arn:aws:acm:eu-west-1:123456789012:certificate\/0{8}/,
     );
   },
@@ -169,15 +171,15 @@ test("the admin output: what npm run throat needs, nothing secret", () => {
   expect(run.outputs.admin).toEqual({
     profile: "prod",
     region: "eu-west-1",
-    clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/throat-prod",
-    taskDefinitionFamily: "throat-prod-migrate",
+    clusterArn: `arn:aws:ecs:eu-west-1:123456789012:cluster/${PREFIX}`,
+    taskDefinitionFamily: `${PREFIX}-migrate`,
     container: "migrate",
-    subnets: ["throat-prod-private-a-id", "throat-prod-private-b-id"],
-    securityGroups: ["throat-prod-migration-id"],
-    logGroup: "/ecs/throat-prod/migrate",
+    subnets: [`${PREFIX}-private-a-id`, `${PREFIX}-private-b-id`],
+    securityGroups: [`${PREFIX}-migration-id`],
+    logGroup: `/ecs/${PREFIX}/migrate`,
     logStreamPrefix: "migrate",
   });
-  const migrate = one(run, T.taskDefinition, "throat-prod-migrate");
-  expect(migrate.inputs.family).toBe("throat-prod-migrate");
+  const migrate = one(run, T.taskDefinition, `${PREFIX}-migrate`);
+  expect(migrate.inputs.family).toBe(`${PREFIX}-migrate`);
   expect(run.secretOutputs).toEqual([]);
 });

@@ -4,7 +4,7 @@
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
-import { containers, dependenciesOfType, envOf, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, dependenciesOfType, envOf, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 const KNOWN_KEY = "known-flask-secret-key-for-this-test-7f3a";
@@ -15,7 +15,7 @@ beforeAll(async () => {
   fromConfig = await runProd({ secretKey: KNOWN_KEY }, { secretKeys: ["secretKey"] });
 }, RUN_TIMEOUT);
 
-const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== "throat-prod-static");
+const appTasks = (run: ProgramRun) => ofType(run, T.taskDefinition).filter((t) => t.name !== `${PREFIX}-static`);
 const secretValues = (run: ProgramRun): string[] =>
   ofType(run, T.secretVersion)
     .map((v) => v.inputs.secretString)
@@ -33,14 +33,14 @@ test("the app secrets are `secrets` with Secrets Manager ARNs, never plain envir
       expect(c!.secrets.map((s) => s.name)).toEqual(secretEnv);
       const arn = Object.fromEntries(c!.secrets.map((s) => [s.name, s.valueFrom]));
       expect(arn.DATABASE_PASSWORD).toMatch(
-        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-db-password")}-`),
+        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName(`${PREFIX}-db-password`)}-`),
       );
       expect(arn.APP_SECRET_KEY).toMatch(
-        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName("throat-prod-secret-key")}-`),
+        new RegExp(`^arn:aws:secretsmanager:[a-z0-9-]+:\\d{12}:secret:${autoName(`${PREFIX}-secret-key`)}-`),
       );
     }
     // nginx needs no secret.
-    expect(containers(ofType(run, T.taskDefinition).find((t) => t.name === "throat-prod-static")!)[0]!.secrets).toEqual(
+    expect(containers(ofType(run, T.taskDefinition).find((t) => t.name === `${PREFIX}-static`)!)[0]!.secrets).toEqual(
       [],
     );
   }
@@ -57,11 +57,11 @@ test("no task definition is built from a secret value: none depends on a passwor
 });
 
 test("the secret key from throat:secretKey is stored, as a secret, and appears nowhere else", () => {
-  const version = ofType(fromConfig, T.secretVersion).find((v) => v.name === "throat-prod-secret-key")!;
+  const version = ofType(fromConfig, T.secretVersion).find((v) => v.name === `${PREFIX}-secret-key`)!;
   expect(version.inputs.secretString).toBe(KNOWN_KEY);
   expect(version.secretInputs).toContain("secretString");
   // No generated key when the config has one.
-  expect(ofType(fromConfig, T.randomPassword).map((p) => p.name)).toEqual(["throat-prod-db-password"]);
+  expect(ofType(fromConfig, T.randomPassword).map((p) => p.name)).toEqual([`${PREFIX}-db-password`]);
   for (const r of fromConfig.resources.filter((x) => x.type !== T.secretVersion))
     expect(JSON.stringify(r.inputs)).not.toContain(KNOWN_KEY);
   expect(JSON.stringify(fromConfig.outputs)).not.toContain(KNOWN_KEY);
@@ -69,8 +69,8 @@ test("the secret key from throat:secretKey is stored, as a secret, and appears n
 
 test("without throat:secretKey the key is generated (letters and digits) and stored", () => {
   expect(ofType(generated, T.randomPassword).map((p) => [p.name, p.inputs.length, p.inputs.special])).toEqual([
-    ["throat-prod-db-password", 40, false],
-    ["throat-prod-secret-key", 64, false],
+    [`${PREFIX}-db-password`, 40, false],
+    [`${PREFIX}-secret-key`, 64, false],
   ]);
   for (const v of ofType(generated, T.secretVersion))
     expect(dependenciesOfType(generated, v, T.randomPassword)).toHaveLength(1);
@@ -94,18 +94,18 @@ test("the app tasks' execution role reads exactly the secrets they name; the sta
     };
   const reads = (name: string) =>
     policy(name).Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("secretsmanager:")));
-  const app = reads("throat-prod-app-execution");
+  const app = reads(`${PREFIX}-app-execution`);
   expect(app).toHaveLength(1);
   expect(app[0]!.Action).toEqual(["secretsmanager:GetSecretValue"]);
   const named = new Set(appTasks(generated).flatMap((td) => containers(td)[0]!.secrets.map((s) => s.valueFrom)));
   expect([app[0]!.Resource].flat().sort()).toEqual([...named].sort());
-  expect(reads("throat-prod-static-execution")).toEqual([]);
+  expect(reads(`${PREFIX}-static-execution`)).toEqual([]);
   // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.test.ts);
   // the static tier calls no AWS API and has none.
   const taskRole = (family: string) =>
     ofType(generated, T.taskDefinition).find((td) => td.inputs.family === family)!.inputs.taskRoleArn;
-  expect(taskRole("throat-prod-static")).toBeUndefined();
+  expect(taskRole(`${PREFIX}-static`)).toBeUndefined();
   for (const kind of ["sync", "gevent", "socketio"])
-    expect(taskRole(`throat-prod-${kind}`)).toMatch(/:role\/throat-prod-app-task-/);
-  expect(taskRole("throat-prod-migrate")).toMatch(/:role\/throat-prod-migrate-task-/);
+    expect(taskRole(`${PREFIX}-${kind}`)).toMatch(new RegExp(String.raw`:role\/${PREFIX}-app-task-`));
+  expect(taskRole(`${PREFIX}-migrate`)).toMatch(new RegExp(String.raw`:role\/${PREFIX}-migrate-task-`));
 });

@@ -3,7 +3,7 @@
 // runtime's ids are `<logical name>-id`).
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
-import { RUN_TIMEOUT, runProd, T } from "./support";
+import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 const roleOfId = (id: unknown): string => {
   const sg = ofType(run, T.sg).find((g) => `${g.name}-id` === id);
   if (!sg) throw new Error(`${String(id)} is no security group of the stack`);
-  return sg.name.replace("throat-prod-", "");
+  return sg.name.replace(`${PREFIX}-`, "");
 };
 const peerOf = (inputs: Record<string, unknown>) =>
   inputs.referencedSecurityGroupId
@@ -96,7 +96,7 @@ test("each tier sits behind its own group, in private subnets, never public", ()
     };
     expect(net.subnets.sort()).toEqual(privateIds);
     expect(net.assignPublicIp).toBe(false);
-    expect(net.securityGroups.map(roleOfId)).toEqual([s.name === "throat-prod-static" ? "static" : "workers"]);
+    expect(net.securityGroups.map(roleOfId)).toEqual([s.name === `${PREFIX}-static` ? "static" : "workers"]);
   }
   const migration = JSON.parse(
     String(ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!.inputs.input),
@@ -109,9 +109,9 @@ test("private subnets reach the internet through a NAT gateway in their own zone
   const routes = ofType(run, T.route);
   const nat = routes.filter((r) => r.inputs.natGatewayId);
   expect(nat.map((r) => [r.name, r.inputs.natGatewayId])).toEqual([
-    ["throat-prod-private-a-nat", "throat-prod-nat-a-id"],
-    ["throat-prod-private-b-nat", "throat-prod-nat-b-id"],
+    [`${PREFIX}-private-a-nat`, `${PREFIX}-nat-a-id`],
+    [`${PREFIX}-private-b-nat`, `${PREFIX}-nat-b-id`],
   ]);
-  expect(routes.filter((r) => r.inputs.gatewayId).map((r) => r.name)).toEqual(["throat-prod-public-internet"]);
+  expect(routes.filter((r) => r.inputs.gatewayId).map((r) => r.name)).toEqual([`${PREFIX}-public-internet`]);
   for (const s of ofType(run, T.subnet)) expect(s.inputs.mapPublicIpOnLaunch ?? false).toBe(false);
 });

@@ -68,3 +68,6 @@ export const envOf = (c: ContainerDefinition): Record<string, string> =>
 export function routeListText(plan: Plan): string {
   return readFileSync(path.resolve(PROJECT_ROOT, plan.settings.routeList), "utf8");
 }
+
+/** The prod stack's settings.namePrefix: the tests derive every name they look up from it. */
+export const PREFIX = prodPlan().settings.namePrefix;

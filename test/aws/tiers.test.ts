@@ -3,7 +3,7 @@
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
 import { autoName } from "../../scripts/lib/rules/aws";
-import { byUrn, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { byUrn, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 let run: ProgramRun;
@@ -46,7 +46,7 @@ test("every tier is a throat:aws component whose parent is the AwsStack", () => 
     ofType(run, "throat:aws:WorkerService")
       .map((w) => w.name)
       .sort(),
-  ).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());
+  ).toEqual(plan.workers.map((w) => `${PREFIX}-${w.kind}`).sort());
   // No provider resource hangs off the stack itself: each belongs to a tier.
   for (const r of run.resources.filter((x) => x.custom)) expect(componentOf(r.parent)).not.toBe("throat:aws:AwsStack");
 });
@@ -95,14 +95,14 @@ test("Edge: HTTP and HTTPS listeners, the plan's rules, one target group per ser
 
 test("WorkerService: per plan worker its own service, task definition and logs; scaling exactly where min < max", () => {
   const services = only("throat:aws:WorkerService", T.service);
-  expect(services.map((s) => s.name).sort()).toEqual(plan.workers.map((w) => `throat-prod-${w.kind}`).sort());
+  expect(services.map((s) => s.name).sort()).toEqual(plan.workers.map((w) => `${PREFIX}-${w.kind}`).sort());
   const taskDefinitions = services.map((s) => from(s, "taskDefinition")[0]!);
   expect(new Set(taskDefinitions.map((t) => t.urn)).size).toBe(plan.workers.length);
   expect(only("throat:aws:WorkerService", T.logGroup)).toHaveLength(plan.workers.length);
   const targets = only("throat:aws:WorkerService", T.scalingTarget);
   const scaling = plan.workers.filter((w) => w.replicas.min < w.replicas.max);
   expect(targets.map((t) => [t.inputs.resourceId, t.inputs.minCapacity, t.inputs.maxCapacity]).sort()).toEqual(
-    scaling.map((w) => [`service/throat-prod/throat-prod-${w.kind}`, w.replicas.min, w.replicas.max]).sort(),
+    scaling.map((w) => [`service/${PREFIX}/${PREFIX}-${w.kind}`, w.replicas.min, w.replicas.max]).sort(),
   );
   expect(only("throat:aws:WorkerService", T.scalingPolicy)).toHaveLength(scaling.length);
 });
@@ -176,6 +176,6 @@ test("physical names come from settings.namePrefix and fit AWS's limits", () => 
 
 test("outputs: the site URL and the database endpoint, nothing secret", () => {
   expect(run.outputs.url).toBe("https://forum.example.org");
-  expect(run.outputs.databaseEndpoint).toMatch(/^throat-prod\..*\.rds\.amazonaws\.com:5432$/);
+  expect(run.outputs.databaseEndpoint).toMatch(new RegExp(String.raw`^${PREFIX}\..*\.rds\.amazonaws\.com:5432$`));
   expect(run.secretOutputs).toEqual([]);
 });

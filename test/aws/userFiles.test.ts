@@ -8,9 +8,9 @@ import { CACHING_OPTIMIZED } from "../../components/aws/userFiles";
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { state } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
-import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
-const NAME = "throat-prod-files";
+const NAME = `${PREFIX}-files`;
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProd();
@@ -139,11 +139,11 @@ describe("task roles of least privilege", () => {
     // Throat's S3Storage.get/delete name an upload's key without filename_prefix, so uploads sit
     // at the root: a sub's deleted upload must be deletable there, its size readable.
     const actions = ["s3:PutObject", "s3:PutObjectAcl", "s3:GetObject", "s3:DeleteObject"];
-    expect(rolePolicy("throat-prod-app-task")).toEqual([
+    expect(rolePolicy(`${PREFIX}-app-task`)).toEqual([
       { Effect: "Allow", Action: actions, Resource: [`${arn()}/*`, `${arn()}/thumbs/*`] },
       { Sid: "ReleaseAssetsAreTheMigrations", Effect: "Deny", Action: actions, Resource: [`${arn()}/static/*`] },
     ]);
-    const trust = JSON.parse(String(one(run, T.role, "throat-prod-app-task").inputs.assumeRolePolicy)) as {
+    const trust = JSON.parse(String(one(run, T.role, `${PREFIX}-app-task`).inputs.assumeRolePolicy)) as {
       Statement: Statement[];
     };
     expect(trust.Statement).toEqual([
@@ -152,7 +152,7 @@ describe("task roles of least privilege", () => {
   });
 
   test("the migration: PutObject under static/ only (it publishes the release's assets)", () => {
-    expect(rolePolicy("throat-prod-migrate-task")).toEqual([
+    expect(rolePolicy(`${PREFIX}-migrate-task`)).toEqual([
       { Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${arn()}/static/*`] },
     ]);
   });
@@ -185,7 +185,7 @@ describe("Throat's S3 provider on that bucket and CDN", () => {
   test("every worker task and the migration get the bucket and the CDN URLs in their environment", () => {
     const host = String(cdnState().domainName);
     for (const family of ["sync", "gevent", "socketio", "migrate"]) {
-      const env = envOf(containers(one(run, T.taskDefinition, `throat-prod-${family}`))[0]!);
+      const env = envOf(containers(one(run, T.taskDefinition, `${PREFIX}-${family}`))[0]!);
       expect(env).toMatchObject({
         STORAGE_CONTAINER: String(bucketState().bucket),
         STORAGE_UPLOADS_URL: `https://${host}/`,
@@ -195,12 +195,12 @@ describe("Throat's S3 provider on that bucket and CDN", () => {
   });
 
   test("the migration publishes the release's assets to static/ before Throat's migration", () => {
-    const [c] = containers(one(run, T.taskDefinition, "throat-prod-migrate"));
+    const [c] = containers(one(run, T.taskDefinition, `${PREFIX}-migrate`));
     expect(c!.command![2]).toMatch(
       /^python3 -c '.*boto3.*' static\/ \/throat\/app\/static\/ && cp "configs\/\$CONFIG_NAME\/config.yaml" config.yaml && exec python3 throat.py migration apply$/s,
     );
     // The services roll only after that task succeeded (the Invocation), as for the migration.
-    const invocation = one(run, T.invocation, "throat-prod-migrate");
-    expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);
+    const invocation = one(run, T.invocation, `${PREFIX}-migrate`);
+    expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual([`${PREFIX}-migrate`]);
   });
 });

@@ -5,7 +5,7 @@ import { resolveEnv } from "../../components/plan/appConfig";
 import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
 import { state } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
-import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T } from "./support";
+import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();
 let run: ProgramRun;
@@ -13,8 +13,8 @@ beforeAll(async () => {
   run = await runProd();
 }, RUN_TIMEOUT);
 
-const service = (kind: string) => one(run, T.service, `throat-prod-${kind}`);
-const task = (kind: string) => one(run, T.taskDefinition, `throat-prod-${kind}`);
+const service = (kind: string) => one(run, T.service, `${PREFIX}-${kind}`);
+const task = (kind: string) => one(run, T.taskDefinition, `${PREFIX}-${kind}`);
 /** The plan's app environment, filled with the endpoints the (mock) provider reports for RDS and ElastiCache. */
 const resolvedAppEnv = () => {
   const rds = ofType(run, T.rds)[0]!;
@@ -33,8 +33,8 @@ const resolvedAppEnv = () => {
 
 /** The bucket and the CDN host, as the (mock) provider reports them. */
 const storageEndpoints = () => {
-  const bucket = one(run, T.bucket, "throat-prod-files");
-  const cdn = one(run, T.distribution, "throat-prod-files");
+  const bucket = one(run, T.bucket, `${PREFIX}-files`);
+  const cdn = one(run, T.distribution, `${PREFIX}-files`);
   return {
     bucket: String(state(T.bucket, bucket.name, bucket.inputs).bucket),
     filesHost: String(state(T.distribution, cdn.name, cdn.inputs).domainName),
@@ -66,7 +66,7 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
     });
     expect(c!.logConfiguration).toEqual({
       logDriver: "awslogs",
-      options: expect.objectContaining({ "awslogs-group": `/ecs/throat-prod/${kind}` }),
+      options: expect.objectContaining({ "awslogs-group": `/ecs/${PREFIX}/${kind}` }),
     });
   });
 
@@ -92,7 +92,7 @@ describe.each(plan.workers.map((w) => [w.kind, w] as const))("%s workers", (kind
     });
     expect(s.loadBalancers).toEqual([expect.objectContaining({ containerName: kind, containerPort: 5000 })]);
     const [tg] = dependenciesOfType(run, service(kind), T.targetGroup);
-    expect((tg!.inputs.tags as Record<string, string>).Name).toBe(`throat-prod-${kind}`);
+    expect((tg!.inputs.tags as Record<string, string>).Name).toBe(`${PREFIX}-${kind}`);
   });
 
   test("starts only after the migration succeeded and the listeners exist", () => {
@@ -108,14 +108,14 @@ test("sync and gevent scale on CPU between replicas.min and replicas.max; socket
   const expected = plan.workers
     .filter((w) => w.kind !== "socketio")
     .map((w) => [w.kind, w.replicas.min, w.replicas.max]);
-  expect(targets.map((t) => [t.name.replace("throat-prod-", ""), t.inputs.minCapacity, t.inputs.maxCapacity])).toEqual(
+  expect(targets.map((t) => [t.name.replace(`${PREFIX}-`, ""), t.inputs.minCapacity, t.inputs.maxCapacity])).toEqual(
     expected,
   );
   for (const t of targets)
     expect(t.inputs).toMatchObject({
       serviceNamespace: "ecs",
       scalableDimension: "ecs:service:DesiredCount",
-      resourceId: `service/throat-prod/${t.name}`,
+      resourceId: `service/${PREFIX}/${t.name}`,
     });
   for (const p of ofType(run, T.scalingPolicy)) {
     expect(p.inputs.policyType).toBe("TargetTrackingScaling");
@@ -123,7 +123,7 @@ test("sync and gevent scale on CPU between replicas.min and replicas.max; socket
       predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
     });
   }
-  expect(targets.find((t) => t.name === "throat-prod-socketio")).toBeUndefined();
+  expect(targets.find((t) => t.name === `${PREFIX}-socketio`)).toBeUndefined();
 });
 
 test("the migration: the plan's argv with the sync configuration, run by the Invocation before the services", () => {
@@ -139,11 +139,11 @@ test("the migration: the plan's argv with the sync configuration, run by the Inv
   const invocation = ofType(run, T.invocation).find((i) => i.name.endsWith("-migrate"))!;
   const input = JSON.parse(String(invocation.inputs.input)) as Record<string, unknown>;
   expect(input).toMatchObject({
-    family: "throat-prod-migrate",
+    family: `${PREFIX}-migrate`,
     container: "migrate",
-    taskDefinition: expect.stringMatching(/:task-definition\/throat-prod-migrate:\d+$/),
+    taskDefinition: expect.stringMatching(new RegExp(String.raw`:task-definition\/${PREFIX}-migrate:\d+$`)),
   });
-  expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual(["throat-prod-migrate"]);
+  expect(dependenciesOfType(run, invocation, T.taskDefinition).map((t) => t.name)).toEqual([`${PREFIX}-migrate`]);
   // The database and Redis exist before it runs.
   expect(dependenciesOfType(run, invocation, T.rds)).toHaveLength(1);
   expect(dependenciesOfType(run, invocation, T.redis)).toHaveLength(1);
@@ -152,17 +152,19 @@ test("the migration: the plan's argv with the sync configuration, run by the Inv
 });
 
 test("the migration runner may start only the migration task, on this cluster", () => {
-  const policy = JSON.parse(String(one(run, T.rolePolicy, "throat-prod-migrate-runner").inputs.policy)) as {
+  const policy = JSON.parse(String(one(run, T.rolePolicy, `${PREFIX}-migrate-runner`).inputs.policy)) as {
     Statement: Array<{ Action: string; Resource: string; Condition?: unknown }>;
   };
   const runTask = policy.Statement.find((s) => s.Action === "ecs:RunTask")!;
-  expect(runTask.Resource).toMatch(/:task-definition\/throat-prod-migrate:\*$/);
-  expect(runTask.Condition).toEqual({ ArnEquals: { "ecs:cluster": expect.stringMatching(/:cluster\/throat-prod$/) } });
+  expect(runTask.Resource).toMatch(new RegExp(String.raw`:task-definition\/${PREFIX}-migrate:\*$`));
+  expect(runTask.Condition).toEqual({
+    ArnEquals: { "ecs:cluster": expect.stringMatching(new RegExp(String.raw`:cluster\/${PREFIX}$`)) },
+  });
   const pass = policy.Statement.find((s) => s.Action === "iam:PassRole")!;
   // It passes the execution role and the migration's task role, nothing else.
   expect([pass.Resource].flat().sort()).toEqual([
-    expect.stringMatching(/:role\/throat-prod-app-execution-/),
-    expect.stringMatching(/:role\/throat-prod-migrate-task-/),
+    expect.stringMatching(new RegExp(String.raw`:role\/${PREFIX}-app-execution-`)),
+    expect.stringMatching(new RegExp(String.raw`:role\/${PREFIX}-migrate-task-`)),
   ]);
 });
 
@@ -184,11 +186,11 @@ test("the static tier: the edge image with the plan's nginx files as NGINX_*_CON
     expect.objectContaining({ containerName: "nginx", containerPort: 80 }),
   ]);
   const [tg] = dependenciesOfType(run, service("static"), T.targetGroup);
-  expect((tg!.inputs.tags as Record<string, string>).Name).toBe("throat-prod-static");
+  expect((tg!.inputs.tags as Record<string, string>).Name).toBe(`${PREFIX}-static`);
   // Its image is the edge build, not the app image.
   const images = (r: RecordedResource) => dependenciesOfType(run, r, T.image).map((i) => i.name);
-  expect(images(task("static"))).toEqual(["throat-prod-edge"]);
-  for (const kind of ["sync", "gevent", "socketio", "migrate"]) expect(images(task(kind))).toEqual(["throat-prod-app"]);
+  expect(images(task("static"))).toEqual([`${PREFIX}-edge`]);
+  for (const kind of ["sync", "gevent", "socketio", "migrate"]) expect(images(task(kind))).toEqual([`${PREFIX}-app`]);
 });
 
 test("log groups keep settings.aws.logRetentionDays", () => {
