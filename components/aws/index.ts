@@ -165,12 +165,15 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const staticTier = new StaticTier(
       `${prefix}-static`,
       {
-        plan,
+        nginxFiles: plan.edge.nginxFiles,
+        tasks: settings.aws.staticTasks,
+        deployMaxPercent: settings.deploy.maxPercent,
+        logs: { groupName: logGroupName(prefix, "static"), retentionDays: settings.aws.logRetentionDays },
         cluster: cluster.cluster,
         executionRole: cluster.staticExecutionRole,
         image: images.edge,
         network: { subnetIds: network.privateSubnetIds, securityGroupId: groups.static.id },
-        targetGroup: edge.targetGroups.static,
+        targetGroupArn: edge.targetGroups.static.arn,
         region,
         filesHost: files.filesHost,
         dependsOn: [...edge.ready, ...network.egressReady],

@@ -5,14 +5,11 @@
 // /etc/nginx/throat/ before it checks the configuration and starts nginx.
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
-import * as iam from "@pulumi/aws/iam";
-import * as lb from "@pulumi/aws/lb";
-import type { Plan } from "../plan";
 import { EDGE_PATHS, STATIC_FALLBACK } from "../plan/names";
-import { tierLogs } from "./cluster";
+import { logGroupWithGrant, TierLogArgs } from "./cluster";
 import { containerDefinitions } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
-import type { TaskNetwork } from "./workers";
+import type { AppTaskArgs, TaskNetwork } from "./workers";
 
 const STATIC_CPU = 256;
 const STATIC_MEMORY = 512;
@@ -48,13 +45,22 @@ export function fillHost(files: Record<string, string>, host: string | undefined
   );
 }
 
+/** The static tier named `name` (task family and ECS service too); the stack: `<namePrefix>-static`. */
 export interface StaticTierArgs {
-  plan: Plan;
-  cluster: ecs.Cluster;
-  executionRole: iam.Role;
+  /** plan.edge.nginxFiles: the nginx files the edge image's entrypoint writes. */
+  nginxFiles: Record<string, string>;
+  /** throat:aws.staticTasks (default 2: one per zone of a two-zone VPC; nginx needs little). */
+  tasks: number;
+  /** throat:deploy.maxPercent. */
+  deployMaxPercent: number;
+  /** The tier's log group (names.ts logGroupName) and throat:aws.logRetentionDays. */
+  logs: TierLogArgs;
+  cluster: AppTaskArgs["cluster"];
+  executionRole: AppTaskArgs["executionRole"];
   image: pulumi.Input<string>;
   network: TaskNetwork;
-  targetGroup: lb.TargetGroup;
+  /** The ALB target group the /static/ rules forward to. */
+  targetGroupArn: pulumi.Input<string>;
   region: pulumi.Input<string>;
   /** The asset CDN's host: the `{{filesHost}}` of the rendered files (plan/names.ts STATIC_FALLBACK). */
   filesHost?: pulumi.Input<string>;
@@ -67,16 +73,13 @@ export class StaticTier extends pulumi.ComponentResource {
 
   constructor(name: string, args: StaticTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:StaticTier", name, {}, opts);
-    const { settings } = args.plan;
-    const prefix = settings.namePrefix;
-    const logs = tierLogs(settings, "static", args.executionRole, this);
+    const logs = logGroupWithGrant(name, args.logs, args.executionRole, this);
     const port = EDGE_PATHS.httpPort;
-    // throat:aws.staticTasks (default 2: one per zone of a two-zone VPC; nginx needs little).
-    const staticTasks = settings.aws.staticTasks;
+    const staticTasks = args.tasks;
     const taskDefinition = new ecs.TaskDefinition(
-      `${prefix}-static`,
+      name,
       {
-        family: `${prefix}-static`,
+        family: name,
         requiresCompatibilities: ["FARGATE"],
         networkMode: "awsvpc",
         cpu: String(STATIC_CPU),
@@ -88,9 +91,7 @@ export class StaticTier extends pulumi.ComponentResource {
         containerDefinitions: containerDefinitions({
           name: "nginx",
           image: args.image,
-          environment: pulumi
-            .output(args.filesHost)
-            .apply((host) => nginxEnvironment(fillHost(args.plan.edge.nginxFiles, host))),
+          environment: pulumi.output(args.filesHost).apply((host) => nginxEnvironment(fillHost(args.nginxFiles, host))),
           port,
           logGroup: logs.group.name,
           region: args.region,
@@ -100,15 +101,15 @@ export class StaticTier extends pulumi.ComponentResource {
     );
     this.taskDefinition = taskDefinition;
     this.service = new ecs.Service(
-      `${prefix}-static`,
+      name,
       {
-        name: `${prefix}-static`,
+        name,
         cluster: args.cluster.arn,
         taskDefinition: taskDefinition.arn,
         launchType: "FARGATE",
         desiredCount: staticTasks,
-        deploymentMaximumPercent: settings.deploy.maxPercent,
-        deploymentMinimumHealthyPercent: minimumHealthyPercent(settings.deploy.maxPercent, staticTasks),
+        deploymentMaximumPercent: args.deployMaxPercent,
+        deploymentMinimumHealthyPercent: minimumHealthyPercent(args.deployMaxPercent, staticTasks),
         deploymentController: { type: "ECS" },
         deploymentCircuitBreaker: { enable: true, rollback: true },
         healthCheckGracePeriodSeconds: 30,
@@ -117,7 +118,7 @@ export class StaticTier extends pulumi.ComponentResource {
           securityGroups: [args.network.securityGroupId],
           assignPublicIp: false,
         },
-        loadBalancers: [{ targetGroupArn: args.targetGroup.arn, containerName: "nginx", containerPort: port }],
+        loadBalancers: [{ targetGroupArn: args.targetGroupArn, containerName: "nginx", containerPort: port }],
         propagateTags: "SERVICE",
         waitForSteadyState: true,
       },
