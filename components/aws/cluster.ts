@@ -12,7 +12,14 @@ import type { Settings } from "../settings";
 import { logGroupName, TierKind } from "./names";
 
 export interface ClusterArgs {
-  settings: Settings;
+  /**
+   * settings.namePrefix: the ECS cluster and the `<namePrefix>-<tier>-execution` roles keep the
+   * logical names they had before the component took narrow args (its `name` is
+   * `<namePrefix>-cluster`; naming them from it would change their URNs).
+   */
+  namePrefix: string;
+  /** throat:aws.containerInsights. */
+  containerInsights: boolean;
   repositoryArn: pulumi.Input<string>;
   /** Every secret the app tasks read (DATABASE_PASSWORD, APP_SECRET_KEY): nothing more. */
   secretArns: pulumi.Input<string>[];
@@ -30,12 +37,12 @@ export class Cluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Cluster", name, {}, opts);
-    const prefix = args.settings.namePrefix;
+    const prefix = args.namePrefix;
     this.cluster = new ecs.Cluster(
       prefix,
       {
         name: prefix,
-        settings: [{ name: "containerInsights", value: args.settings.aws.containerInsights ? "enabled" : "disabled" }],
+        settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
       },
       { parent: this },
     );

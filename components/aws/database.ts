@@ -6,13 +6,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as rds from "@pulumi/aws/rds";
 import * as random from "@pulumi/random";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
-import type { Plan } from "../plan";
+import type { Settings } from "../settings";
 import { postgresFamily } from "./limits";
 import { POSTGRES_PORT } from "./securityGroups";
 import { randomSecret, storedSecret } from "./secrets";
 
 export interface DatabaseArgs {
-  plan: Plan;
+  /**
+   * settings.namePrefix: the children keep the `<namePrefix>-db`, `-postgres`, ... logical names
+   * they had before the component took narrow args (naming them from `name`, `<namePrefix>-database`,
+   * would change every URN of the stateful tier); the instance identifier is the prefix itself.
+   */
+  namePrefix: string;
+  /** throat:database: engine version, instance class, storage, Multi-AZ, backups. */
+  database: Settings["database"];
+  /** The connection budget's max_connections (plan.budget.database.maxConnections). */
+  maxConnections: number;
   subnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
 }
@@ -29,9 +38,8 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Database", name, {}, opts);
-    const { settings, budget } = args.plan;
-    const db = settings.database;
-    const prefix = settings.namePrefix;
+    const db = args.database;
+    const prefix = args.namePrefix;
     const family = postgresFamily(db.engineVersion);
 
     const subnets = new rds.SubnetGroup(
@@ -49,7 +57,7 @@ export class Database extends pulumi.ComponentResource {
         parameters: [
           // Static parameter: RDS applies it at the next reboot only ("pending-reboot"); AWS
           // rejects "immediate" for it.
-          { name: "max_connections", value: String(budget.database.maxConnections), applyMethod: "pending-reboot" },
+          { name: "max_connections", value: String(args.maxConnections), applyMethod: "pending-reboot" },
         ],
       },
       { parent: this },

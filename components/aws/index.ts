@@ -59,7 +59,13 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     );
     const database = new Database(
       `${prefix}-database`,
-      { plan, subnetIds: network.privateSubnetIds, securityGroupId: groups.database.id },
+      {
+        namePrefix: prefix,
+        database: settings.database,
+        maxConnections: plan.budget.database.maxConnections,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: groups.database.id,
+      },
       child,
     );
     const redis = new Redis(
@@ -107,7 +113,8 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const cluster = new Cluster(
       `${prefix}-cluster`,
       {
-        settings,
+        namePrefix: prefix,
+        containerInsights: settings.aws.containerInsights,
         repositoryArn: images.repositoryArn,
         secretArns: Object.values(secretArns).filter((a) => a !== undefined),
       },
