@@ -3,9 +3,12 @@
 // environment variables reach a container (a `KEY=value` list, secrets kept as secrets).
 import * as pulumi from "@pulumi/pulumi";
 import type * as docker from "@pulumi/docker";
-import type { Plan } from "../plan";
-import type { Endpoints, SecretName } from "../plan/appConfig";
+import type { AppConfig, Endpoints, SecretName } from "../plan/appConfig";
 import { resolveEnv } from "../plan/appConfig";
+import type { dockerNames } from "../plan/names";
+
+/** The plan's Docker names (plan/names.ts): the stack passes them to each tier. */
+export type DockerNames = ReturnType<typeof dockerNames>;
 
 /** Ports the official images (and our PgBouncer image) listen on. */
 /** Where a client reaches PostgreSQL (direct) or PgBouncer: a container name and port. */
@@ -20,13 +23,14 @@ export const REDIS_PORT = 6379;
 /** The Throat image's working directory: plan config-file paths are relative to it (docs/throat-contract.md, The image). */
 export const THROAT_WORKDIR = "/throat";
 
+/** `stack`: the settings' stack name (throat.stack), what `docker ps --filter` selects on. */
 export function labels(
-  plan: Plan,
+  stack: string,
   tier: string,
   extra: Record<string, pulumi.Input<string>> = {},
 ): docker.types.input.ContainerLabel[] {
   const all: Record<string, pulumi.Input<string>> = {
-    "throat.stack": plan.settings.stack,
+    "throat.stack": stack,
     "throat.tier": tier,
     ...extra,
   };
@@ -43,16 +47,16 @@ export function envList(env: Record<string, string>): string[] {
  * plain entries stay readable.
  */
 export function appEnv(
-  plan: Plan,
+  app: Pick<AppConfig, "env" | "secretEnv">,
   endpoints: Endpoints,
   secrets: Partial<Record<SecretName, pulumi.Output<string>>>,
 ): pulumi.Input<string>[] {
-  const secretEntries = Object.entries(plan.app.secretEnv).map(([key, ref]) => {
+  const secretEntries = Object.entries(app.secretEnv).map(([key, ref]) => {
     const value = secrets[ref];
     if (!value) throw new Error(`${key}: the plan needs the secret ${ref}, which the stack did not provide`);
     return pulumi.secret(pulumi.interpolate`${key}=${value}`);
   });
-  return [...envList(resolveEnv(plan.app.env, endpoints)), ...secretEntries];
+  return [...envList(resolveEnv(app.env, endpoints)), ...secretEntries];
 }
 
 /**

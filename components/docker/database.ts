@@ -90,7 +90,7 @@ export class Database extends pulumi.ComponentResource {
         // Without it the provider removes a running container with SIGKILL; a clean
         // shutdown spares crash recovery on the next start.
         destroyGraceSeconds: 60,
-        labels: labels(plan, "database"),
+        labels: labels(plan.settings.stack, "database"),
       },
       // One server per volume and a fixed name: the old one must be gone before the new starts.
       { parent: this, deleteBeforeReplace: true },

@@ -8,50 +8,61 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
-import { dockerNames, EDGE_PATHS } from "../plan/names";
+import type { Settings } from "../settings";
+import { EDGE_PATHS } from "../plan/names";
 import { NGINX_HEALTH_PATH } from "../plan/drain";
 import { labels } from "./common";
-import { edgeTls } from "./tls";
+import { edgeTls, EdgeTlsSettings } from "./tls";
+
+export interface EdgeArgs {
+  /** The edge container's Docker name (`dockerNames().edge`). */
+  containerName: string;
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  /** The site name and prefix the certificate is made for, or the operator's (throat:tlsKey). */
+  tls: EdgeTlsSettings;
+  /** The host ports nginx's 80 and 443 are published on (throat:edge.httpPort/httpsPort). */
+  ports: Pick<Settings["edge"], "httpPort" | "httpsPort">;
+  /** The plan's rendered nginx files and the container's nofile. */
+  edge: Pick<Plan["edge"], "nginxFiles" | "nofile">;
+  image: pulumi.Input<string>;
+  network: pulumi.Input<string>;
+  workers: docker.Container[];
+  /** The user-file volumes, read-only (UserFiles.edgeMounts). */
+  volumes?: docker.types.input.ContainerVolume[];
+}
 
 export class Edge extends pulumi.ComponentResource {
   readonly container: docker.Container;
 
   constructor(
     name: string,
-    args: {
-      plan: Plan;
-      image: pulumi.Output<string>;
-      network: pulumi.Output<string>;
-      workers: docker.Container[];
-      /** The user-file volumes, read-only (UserFiles.edgeMounts). */
-      volumes?: docker.types.input.ContainerVolume[];
-    },
+    args: EdgeArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:Edge", name, {}, opts);
-    const { plan, workers } = args;
-    const s = plan.settings;
-    const certificate = edgeTls(plan, this);
+    const { workers, edge, ports } = args;
+    const certificate = edgeTls(args.tls, this);
     const upstreams = pulumi.all(workers.map((w) => w.id)).apply((ids) => [...ids].sort().join(","));
 
     this.container = new docker.Container(
-      dockerNames(s, plan.workers).edge,
+      args.containerName,
       {
-        name: dockerNames(s, plan.workers).edge,
+        name: args.containerName,
         image: args.image,
         uploads: [
-          ...Object.entries(plan.edge.nginxFiles).map(([file, content]) => ({ file: `/etc/nginx/${file}`, content })),
+          ...Object.entries(edge.nginxFiles).map(([file, content]) => ({ file: `/etc/nginx/${file}`, content })),
           { file: EDGE_PATHS.tls.certificatePath, content: certificate.certificatePem },
           // nginx's master process (root) reads the key before it drops privileges.
           { file: EDGE_PATHS.tls.keyPath, content: certificate.privateKeyPem, permissions: "0600" },
         ],
         ports: [
-          { internal: EDGE_PATHS.httpPort, external: s.edge.httpPort },
-          { internal: EDGE_PATHS.httpsPort, external: s.edge.httpsPort },
+          { internal: EDGE_PATHS.httpPort, external: ports.httpPort },
+          { internal: EDGE_PATHS.httpsPort, external: ports.httpsPort },
         ],
         networksAdvanced: [{ name: args.network }],
         // nginx's worker_rlimit_nofile needs a hard limit at least as high (no CAP_SYS_RESOURCE).
-        ulimits: [{ name: "nofile", soft: plan.edge.nofile, hard: plan.edge.nofile }],
+        ulimits: [{ name: "nofile", soft: edge.nofile, hard: edge.nofile }],
         volumes: args.volumes ?? [],
         healthcheck: {
           tests: [
@@ -70,7 +81,7 @@ export class Edge extends pulumi.ComponentResource {
         waitTimeout: 60,
         restart: "unless-stopped",
         destroyGraceSeconds: 10,
-        labels: labels(plan, "edge", { "throat.upstreams": upstreams }),
+        labels: labels(args.stack, "edge", { "throat.upstreams": upstreams }),
       },
       // The published ports and the fixed name belong to one container at a time.
       { parent: this, dependsOn: workers, deleteBeforeReplace: true },

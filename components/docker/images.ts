@@ -5,8 +5,15 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../projectRoot";
-import type { Plan } from "../plan";
+import type { Settings } from "../settings";
 import { imageRepository } from "./common";
+
+export interface ImagesArgs {
+  /** throat:image (a reference) or throat:appSource (a checkout to build). */
+  image: Settings["image"];
+  /** Prefixes the images' logical and repository names (the settings' namePrefix). */
+  namePrefix: string;
+}
 
 /**
  * What names one exact image. A reference with a registry or namespace (`ghcr.io/x/throat:1`,
@@ -24,9 +31,9 @@ export class Images extends pulumi.ComponentResource {
   /** The edge image's id. */
   readonly edge: pulumi.Output<string>;
 
-  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Images", name, {}, opts);
-    const s = args.plan.settings;
+    const s = args;
 
     let reference: pulumi.Output<string>;
     if ("ref" in s.image) {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import type { AdminTarget } from "../plan/admin";
 import type { TargetOutputs } from "../outputs";
+import { dockerNames } from "../plan/names";
 import { appEnv, THROAT_WORKDIR } from "./common";
 import { Database } from "./database";
 import { Edge } from "./edge";
@@ -26,28 +27,35 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const s = plan.settings;
     const parent = { parent: this };
 
-    const network = new StackNetwork(`${name}-network`, { plan }, parent).name;
-    const images = new Images(`${name}-images`, { plan }, parent);
-    const appSecrets = new AppSecrets(`${name}-secrets`, { plan }, parent);
+    // The plan's Docker names: each tier gets the ones its children carry.
+    const names = dockerNames(s, plan.workers);
+    const stack = s.stack;
+
+    const network = new StackNetwork(`${name}-network`, { networkName: names.network, stack }, parent).name;
+    const images = new Images(`${name}-images`, { image: s.image, namePrefix: s.namePrefix }, parent);
+    const appSecrets = new AppSecrets(`${name}-secrets`, { secrets: s.secrets, namePrefix: s.namePrefix }, parent);
     const database = new Database(`${name}-database`, { plan, network }, parent);
-    const redis = new Redis(`${name}-redis`, { plan, network }, parent);
+    const redis = new Redis(`${name}-redis`, { containerName: names.redis, stack, network }, parent);
     const secrets = {
       databasePassword: database.password,
       secretKey: appSecrets.secretKey,
       mailPassword: appSecrets.mailPassword,
     };
     const redisEndpoint = { redisHost: redis.host, redisPort: redis.port };
-    const userFiles = new UserFiles(`${name}-user-files`, { plan }, parent);
+    const userFiles = new UserFiles(`${name}-user-files`, { storage: plan.storage, stack }, parent);
 
     const migration = new Migration(
       `${name}-migration`,
       {
-        plan,
+        containerName: names.migration,
+        stack,
+        migration: plan.migration,
+        configFiles: plan.app.configFiles,
         image: images.throat,
         network,
         volumes: userFiles.appMounts,
         env: appEnv(
-          plan,
+          plan.app,
           { databaseHost: database.direct.host, databasePort: database.direct.port, ...redisEndpoint },
           secrets,
         ),
@@ -58,12 +66,16 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const workers = new Workers(
       `${name}-workers`,
       {
-        plan,
+        workers: plan.workers,
+        configFiles: plan.app.configFiles,
+        alias: names.alias,
+        stack,
+        maxPercent: s.deploy.maxPercent,
         image: images.throat,
         network,
         volumes: userFiles.appMounts,
         env: appEnv(
-          plan,
+          plan.app,
           { databaseHost: database.forApp.host, databasePort: database.forApp.port, ...redisEndpoint },
           secrets,
         ),
@@ -73,7 +85,17 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     );
     new Edge(
       `${name}-edge`,
-      { plan, image: images.edge, network, workers: workers.containers, volumes: userFiles.edgeMounts },
+      {
+        containerName: names.edge,
+        stack,
+        tls: s,
+        ports: s.edge,
+        edge: plan.edge,
+        image: images.edge,
+        network,
+        workers: workers.containers,
+        volumes: userFiles.edgeMounts,
+      },
       parent,
     );
 

@@ -16,37 +16,45 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
-import { dockerNames } from "../plan/names";
+import type { AppConfig } from "../plan/appConfig";
 import { labels, THROAT_WORKDIR } from "./common";
+
+export interface MigrationArgs {
+  /** The one-off's Docker name (`dockerNames().migration`). */
+  containerName: string;
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  /** Throat's migration command and the configuration it applies. */
+  migration: Plan["migration"];
+  /** The plan's config files: the one named `migration.configName` is uploaded. */
+  configFiles: AppConfig["configFiles"];
+  image: pulumi.Input<string>;
+  network: pulumi.Input<string>;
+  volumes?: docker.types.input.ContainerVolume[];
+  env: pulumi.Input<string>[];
+  dependsOn: pulumi.Resource[];
+}
 
 export class Migration extends pulumi.ComponentResource {
   readonly container: docker.Container;
 
   constructor(
     name: string,
-    args: {
-      plan: Plan;
-      image: pulumi.Output<string>;
-      network: pulumi.Output<string>;
-      volumes?: docker.types.input.ContainerVolume[];
-      env: pulumi.Input<string>[];
-      dependsOn: pulumi.Resource[];
-    },
+    args: MigrationArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:Migration", name, {}, opts);
-    const { plan } = args;
-    const names = dockerNames(plan.settings, plan.workers);
-    const config = Object.values(plan.app.configFiles).find((f) => f.name === plan.migration.configName);
-    if (!config) throw new Error(`migration: the plan has no config file named ${plan.migration.configName}`);
+    const { migration, containerName } = args;
+    const config = Object.values(args.configFiles).find((f) => f.name === migration.configName);
+    if (!config) throw new Error(`migration: the plan has no config file named ${migration.configName}`);
 
     this.container = new docker.Container(
-      names.migration,
+      containerName,
       {
-        name: names.migration,
+        name: containerName,
         image: args.image,
-        command: plan.migration.argv,
-        envs: [...args.env, `CONFIG_NAME=${plan.migration.configName}`],
+        command: migration.argv,
+        envs: [...args.env, `CONFIG_NAME=${migration.configName}`],
         uploads: [
           // plan.migration.argv copies it over the root config itself (MIGRATION_ARGV).
           { file: `${THROAT_WORKDIR}/${config.path}`, content: config.text },
@@ -57,7 +65,7 @@ export class Migration extends pulumi.ComponentResource {
         attach: true,
         mustRun: false,
         restart: "no",
-        labels: labels(plan, "migration"),
+        labels: labels(args.stack, "migration"),
       },
       // The old, exited container holds the fixed name: remove it before the rerun.
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: true },

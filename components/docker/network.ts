@@ -3,22 +3,26 @@
 // publishes a port except the edge.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan";
-import { dockerNames } from "../plan/names";
+
+export interface StackNetworkArgs {
+  /** The network's Docker name (plan/names.ts `dockerNames().network`). */
+  networkName: string;
+  /** The settings' stack name, for the throat.stack label. */
+  stack: string;
+}
 
 export class StackNetwork extends pulumi.ComponentResource {
   /** The network's name, as containers' `networksAdvanced` want it. */
   readonly name: pulumi.Output<string>;
 
-  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: StackNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Network", name, {}, opts);
-    const { plan } = args;
     const network = new docker.Network(
-      dockerNames(plan.settings, plan.workers).network,
+      args.networkName,
       {
-        name: dockerNames(plan.settings, plan.workers).network,
+        name: args.networkName,
         driver: "bridge",
-        labels: [{ label: "throat.stack", value: plan.settings.stack }],
+        labels: [{ label: "throat.stack", value: args.stack }],
       },
       // Docker refuses a second network of the same name, and a network with containers on it
       // cannot be removed: a replacement goes first, its containers with it.

@@ -93,7 +93,7 @@ export class PgBouncer extends pulumi.ComponentResource {
         waitTimeout: 60,
         restart: "unless-stopped",
         destroyGraceSeconds: 10,
-        labels: labels(plan, "pgbouncer"),
+        labels: labels(plan.settings.stack, "pgbouncer"),
       },
       // Two PgBouncers at once would open twice the server connections the budget allows.
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: true },

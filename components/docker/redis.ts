@@ -2,9 +2,15 @@
 // by container name on the stack network; it publishes no port.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan";
-import { dockerNames } from "../plan/names";
 import { labels, REDIS_PORT } from "./common";
+
+export interface RedisArgs {
+  /** The container's Docker name, also its host name on the network (`dockerNames().redis`). */
+  containerName: string;
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  network: pulumi.Input<string>;
+}
 
 export class Redis extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -13,21 +19,20 @@ export class Redis extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { plan: Plan; network: pulumi.Output<string> },
+    args: RedisArgs,
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("throat:docker:Redis", name, {}, opts);
-    const { plan, network } = args;
-    const names = dockerNames(plan.settings, plan.workers);
+    const { containerName, network } = args;
     const image = new docker.RemoteImage(
-      `${names.redis}-image`,
+      `${containerName}-image`,
       { name: "redis:7", keepLocally: true },
       { parent: this },
     );
     this.container = new docker.Container(
-      names.redis,
+      containerName,
       {
-        name: names.redis,
+        name: containerName,
         image: image.imageId,
         networksAdvanced: [{ name: network }],
         healthcheck: { tests: ["CMD", "redis-cli", "ping"], interval: "5s", timeout: "3s", retries: 5 },
@@ -35,12 +40,12 @@ export class Redis extends pulumi.ComponentResource {
         waitTimeout: 60,
         restart: "unless-stopped",
         destroyGraceSeconds: 10,
-        labels: labels(plan, "redis"),
+        labels: labels(args.stack, "redis"),
       },
       // A fixed name cannot exist twice.
       { parent: this, deleteBeforeReplace: true },
     );
-    this.host = names.redis;
+    this.host = containerName;
     this.port = String(REDIS_PORT);
     this.registerOutputs({ name: this.container.name });
   }

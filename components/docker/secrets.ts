@@ -2,23 +2,30 @@
 // that stays stable across updates (sessions survive a deploy). Either way a Pulumi secret.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Plan } from "../plan";
+import type { Settings } from "../settings";
+
+export interface AppSecretsArgs {
+  /** Which secrets the operator set in the stack config (throat:secretKey, throat:mailPassword). */
+  secrets: Pick<Settings["secrets"], "secretKey" | "mailPassword">;
+  /** Prefixes the random key's name (the settings' namePrefix). */
+  namePrefix: string;
+}
 
 export class AppSecrets extends pulumi.ComponentResource {
   readonly secretKey: pulumi.Output<string>;
   /** The SMTP password (throat:mailPassword), only when it is set. */
   readonly mailPassword?: pulumi.Output<string>;
 
-  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:AppSecrets", name, {}, opts);
-    const s = args.plan.settings;
-    this.secretKey = s.secrets.secretKey
+    const { secrets } = args;
+    this.secretKey = secrets.secretKey
       ? new pulumi.Config("throat").requireSecret("secretKey")
       : pulumi.secret(
-          new random.RandomPassword(`${s.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this })
+          new random.RandomPassword(`${args.namePrefix}-secret-key`, { length: 64, special: false }, { parent: this })
             .result,
         );
-    if (s.secrets.mailPassword) this.mailPassword = new pulumi.Config("throat").requireSecret("mailPassword");
+    if (secrets.mailPassword) this.mailPassword = new pulumi.Config("throat").requireSecret("mailPassword");
     this.registerOutputs({});
   }
 }

@@ -3,7 +3,7 @@
 // is always Secure: without TLS a browser keeps it only on localhost and logins fail.
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import type { Plan } from "../plan";
+import type { Settings } from "../settings";
 
 export interface TlsMaterial {
   certificatePem: pulumi.Input<string>;
@@ -11,8 +11,12 @@ export interface TlsMaterial {
   privateKeyPem: pulumi.Output<string>;
 }
 
-export function edgeTls(plan: Plan, parent: pulumi.Resource): TlsMaterial {
-  const s = plan.settings;
+/** What the certificate depends on: the site name, the name prefix, whether throat:tlsKey is set. */
+export type EdgeTlsSettings = Pick<Settings, "siteName" | "namePrefix"> & {
+  secrets: Pick<Settings["secrets"], "tlsKey">;
+};
+
+export function edgeTls(s: EdgeTlsSettings, parent: pulumi.Resource): TlsMaterial {
   if (s.secrets.tlsKey) {
     const config = new pulumi.Config("throat");
     return { certificatePem: config.require("tlsCertificate"), privateKeyPem: config.requireSecret("tlsKey") };

@@ -8,8 +8,15 @@
 // from the provider when removed from the program", Pulumi resource options docs).
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan";
 import { EDGE_PATHS } from "../plan/names";
+import type { StoragePlan } from "../plan/storage";
+
+export interface UserFilesArgs {
+  /** The plan's volumes and whether `pulumi destroy` keeps them. */
+  storage: Pick<StoragePlan, "volumes" | "retainOnDelete">;
+  /** The settings' stack name, for the throat.stack label. */
+  stack: string;
+}
 
 export class UserFiles extends pulumi.ComponentResource {
   readonly volumes: docker.Volume[];
@@ -18,10 +25,9 @@ export class UserFiles extends pulumi.ComponentResource {
   /** For the edge: the same volumes, read-only, where its /static/ location looks. */
   readonly edgeMounts: docker.types.input.ContainerVolume[];
 
-  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: UserFilesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:UserFiles", name, {}, opts);
-    const { plan } = args;
-    const { storage } = plan;
+    const { storage } = args;
     this.volumes = storage.volumes.map(
       (v) =>
         // Fixed name, as the database's volume: a replaced volume would hand its files to
@@ -31,7 +37,7 @@ export class UserFiles extends pulumi.ComponentResource {
           {
             name: v.name,
             labels: [
-              { label: "throat.stack", value: plan.settings.stack },
+              { label: "throat.stack", value: args.stack },
               { label: "throat.files", value: v.kind },
             ],
           },

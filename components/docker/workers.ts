@@ -15,11 +15,31 @@
 //   answers HTTP.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Plan } from "../plan";
-import { dockerNames } from "../plan/names";
+import type { AppConfig } from "../plan/appConfig";
 import type { WorkerService } from "../plan/workers";
 import { DOCKER_CONNECTIONS_LABEL } from "../../policy/contract";
-import { envList, labels, THROAT_WORKDIR } from "./common";
+import { DockerNames, envList, labels, THROAT_WORKDIR } from "./common";
+
+export interface WorkersArgs {
+  /** The plan's worker kinds: one container per replica up to `replicas.max`. */
+  workers: WorkerService[];
+  /** Each kind's config.yaml (the plan's app config files). */
+  configFiles: AppConfig["configFiles"];
+  /** A replica's network alias, which is also its logical name (`dockerNames().alias`). */
+  alias: DockerNames["alias"];
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  /** throat:deploy.maxPercent: at 200 a replacement starts before the old container stops. */
+  maxPercent: number;
+  image: pulumi.Input<string>;
+  network: pulumi.Input<string>;
+  /** The user-file volumes every Throat container mounts (UserFiles.appMounts). */
+  volumes?: docker.types.input.ContainerVolume[];
+  /** The app environment every kind shares (endpoints resolved, secrets as secrets). */
+  env: pulumi.Input<string>[];
+  /** Resolves once the migration succeeded (Migration.dependencies): a failed one registers no worker. */
+  dependsOn: pulumi.Input<pulumi.Resource[]>;
+}
 
 /** Healthy when gunicorn answers HTTP with anything below 500 (Throat has no health route). */
 export function workerHealthcheck(port: number): docker.types.input.ContainerHealthcheck {
@@ -36,38 +56,16 @@ export function workerHealthcheck(port: number): docker.types.input.ContainerHea
 export class Workers extends pulumi.ComponentResource {
   readonly containers: docker.Container[] = [];
 
-  constructor(
-    name: string,
-    args: {
-      plan: Plan;
-      image: pulumi.Output<string>;
-      network: pulumi.Output<string>;
-      /** The user-file volumes every Throat container mounts (UserFiles.appMounts). */
-      volumes?: docker.types.input.ContainerVolume[];
-      /** The app environment every kind shares (endpoints resolved, secrets as secrets). */
-      env: pulumi.Input<string>[];
-      /** Resolves once the migration succeeded (Migration.dependencies): a failed one registers no worker. */
-      dependsOn: pulumi.Output<pulumi.Resource[]>;
-    },
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: WorkersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Workers", name, {}, opts);
-    const { plan } = args;
-    const names = dockerNames(plan.settings, plan.workers);
-    for (const w of plan.workers) {
-      for (let i = 0; i < w.replicas.max; i++)
-        this.containers.push(this.replica(plan, w, names.alias(w.kind, i), args));
+    for (const w of args.workers) {
+      for (let i = 0; i < w.replicas.max; i++) this.containers.push(this.replica(w, args.alias(w.kind, i), args));
     }
     this.registerOutputs({ containers: this.containers.map((c) => c.name) });
   }
 
-  private replica(
-    plan: Plan,
-    w: WorkerService,
-    alias: string,
-    args: ConstructorParameters<typeof Workers>[1],
-  ): docker.Container {
-    const config = plan.app.configFiles[w.kind];
+  private replica(w: WorkerService, alias: string, args: WorkersArgs): docker.Container {
+    const config = args.configFiles[w.kind];
     return new docker.Container(
       alias,
       {
@@ -85,12 +83,12 @@ export class Workers extends pulumi.ComponentResource {
         // gunicorn finishes in-flight requests on SIGTERM; the provider would SIGKILL without it.
         destroyGraceSeconds: 30,
         // The connections this container opens at most, for the budget policy (policy/budget.ts).
-        labels: labels(plan, "worker", {
+        labels: labels(args.stack, "worker", {
           "throat.worker": w.kind,
           [DOCKER_CONNECTIONS_LABEL]: String(w.connectionsPerReplica),
         }),
       },
-      { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: plan.settings.deploy.maxPercent < 200 },
+      { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: args.maxPercent < 200 },
     );
   }
 }
