@@ -35,11 +35,7 @@ export interface EdgeArgs {
 export class Edge extends pulumi.ComponentResource {
   readonly container: docker.Container;
 
-  constructor(
-    name: string,
-    args: EdgeArgs,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Edge", name, {}, opts);
     const { workers, edge, ports } = args;
     const certificate = edgeTls(args.tls, this);

@@ -38,11 +38,7 @@ export interface MigrationArgs {
 export class Migration extends pulumi.ComponentResource {
   readonly container: docker.Container;
 
-  constructor(
-    name: string,
-    args: MigrationArgs,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Migration", name, {}, opts);
     const { migration, containerName } = args;
     const config = Object.values(args.configFiles).find((f) => f.name === migration.configName);

@@ -17,11 +17,7 @@ export class Redis extends pulumi.ComponentResource {
   readonly host: string;
   readonly port: string;
 
-  constructor(
-    name: string,
-    args: RedisArgs,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Redis", name, {}, opts);
     const { containerName, network } = args;
     const image = new docker.RemoteImage(
