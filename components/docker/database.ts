@@ -5,11 +5,24 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Plan } from "../plan";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
-import { dockerNames } from "../plan/names";
-import { DatabaseEndpoint, labels, POSTGRES_PORT } from "./common";
+import type { ConnectionBudget } from "../plan/budget";
+import { DatabaseEndpoint, DockerNames, labels, POSTGRES_PORT } from "./common";
 import { PgBouncer } from "./pgbouncer";
+
+export interface DatabaseArgs {
+  /** The plan's Docker names of PostgreSQL, its volume and PgBouncer (`dockerNames()`). */
+  names: Pick<DockerNames, "postgres" | "postgresVolume" | "pgbouncer">;
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  /** Prefixes PgBouncer's image repository name (the settings' namePrefix). */
+  namePrefix: string;
+  /** throat:database.engineVersion: the official image's tag. */
+  engineVersion: string;
+  /** The budget's database side and, when PgBouncer is on, its side. */
+  budget: Pick<ConnectionBudget, "database" | "pgbouncer">;
+  network: pulumi.Input<string>;
+}
 
 export class Database extends pulumi.ComponentResource {
   /** The `throat` role's password: a secret. */
@@ -23,15 +36,10 @@ export class Database extends pulumi.ComponentResource {
   /** The containers the app's containers must wait for. */
   readonly appDependencies: pulumi.Resource[];
 
-  constructor(
-    name: string,
-    args: { plan: Plan; network: pulumi.Output<string> },
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Database", name, {}, opts);
-    const { plan, network } = args;
-    const names = dockerNames(plan.settings, plan.workers);
-    const budget = plan.budget.database;
+    const { names, network } = args;
+    const budget = args.budget.database;
 
     // Letters and digits only: the password also lands in PgBouncer's quoted userlist.
     const password = new random.RandomPassword(
@@ -44,14 +52,14 @@ export class Database extends pulumi.ComponentResource {
     const image = new docker.RemoteImage(
       `${names.postgres}-image`,
       // keepLocally: other stacks on the host may run the same official image.
-      { name: `postgres:${plan.settings.database.engineVersion}`, keepLocally: true },
+      { name: `postgres:${args.engineVersion}`, keepLocally: true },
       { parent: this },
     );
     // Fixed name: Docker would hand a "new" volume of the same name the old one's data, then the
     // old one's deletion would remove it. Its inputs never change; replacing it loses the data.
     const volume = new docker.Volume(
       names.postgresVolume,
-      { name: names.postgresVolume, labels: [{ label: "throat.stack", value: plan.settings.stack }] },
+      { name: names.postgresVolume, labels: [{ label: "throat.stack", value: args.stack }] },
       { parent: this, deleteBeforeReplace: true },
     );
 
@@ -90,17 +98,26 @@ export class Database extends pulumi.ComponentResource {
         // Without it the provider removes a running container with SIGKILL; a clean
         // shutdown spares crash recovery on the next start.
         destroyGraceSeconds: 60,
-        labels: labels(plan.settings.stack, "database"),
+        labels: labels(args.stack, "database"),
       },
       // One server per volume and a fixed name: the old one must be gone before the new starts.
       { parent: this, deleteBeforeReplace: true },
     );
 
     this.direct = { host: names.postgres, port: String(POSTGRES_PORT) };
-    if (plan.budget.pgbouncer) {
+    if (args.budget.pgbouncer) {
       this.pgbouncer = new PgBouncer(
         `${name}-pgbouncer`,
-        { plan, network, password: this.password, upstream: this.direct, dependsOn: [this.postgres] },
+        {
+          containerName: names.pgbouncer,
+          stack: args.stack,
+          namePrefix: args.namePrefix,
+          budget: args.budget.pgbouncer,
+          network,
+          password: this.password,
+          upstream: this.direct,
+          dependsOn: [this.postgres],
+        },
         { parent: this },
       );
       this.forApp = this.pgbouncer.endpoint;

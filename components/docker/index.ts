@@ -34,7 +34,18 @@ export class DockerStack extends pulumi.ComponentResource implements TargetOutpu
     const network = new StackNetwork(`${name}-network`, { networkName: names.network, stack }, parent).name;
     const images = new Images(`${name}-images`, { image: s.image, namePrefix: s.namePrefix }, parent);
     const appSecrets = new AppSecrets(`${name}-secrets`, { secrets: s.secrets, namePrefix: s.namePrefix }, parent);
-    const database = new Database(`${name}-database`, { plan, network }, parent);
+    const database = new Database(
+      `${name}-database`,
+      {
+        names,
+        stack,
+        namePrefix: s.namePrefix,
+        engineVersion: s.database.engineVersion,
+        budget: plan.budget,
+        network,
+      },
+      parent,
+    );
     const redis = new Redis(`${name}-redis`, { containerName: names.redis, stack, network }, parent);
     const secrets = {
       databasePassword: database.password,

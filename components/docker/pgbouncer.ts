@@ -5,9 +5,8 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../projectRoot";
-import type { Plan } from "../plan";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
-import { dockerNames } from "../plan/names";
+import type { ConnectionBudget } from "../plan/budget";
 import { DatabaseEndpoint, imageRepository, labels, PGBOUNCER_PORT } from "./common";
 
 const CONFIG_DIR = "/etc/pgbouncer";
@@ -32,32 +31,34 @@ export function pgbouncerIni(upstream: DatabaseEndpoint, poolSize: number, maxCl
   ].join("\n");
 }
 
+export interface PgBouncerArgs {
+  /** The container's Docker name, also its host name on the network (`dockerNames().pgbouncer`). */
+  containerName: string;
+  /** The settings' stack name, for the labels. */
+  stack: string;
+  /** Prefixes the image's repository name (the settings' namePrefix). */
+  namePrefix: string;
+  /** The budget's PgBouncer side: pool size and client limit. */
+  budget: NonNullable<ConnectionBudget["pgbouncer"]>;
+  network: pulumi.Input<string>;
+  /** The `throat` role's password, a secret: it lands in the userlist. */
+  password: pulumi.Input<string>;
+  upstream: DatabaseEndpoint;
+  dependsOn: pulumi.Resource[];
+}
+
 export class PgBouncer extends pulumi.ComponentResource {
   readonly container: docker.Container;
   readonly endpoint: DatabaseEndpoint;
 
-  constructor(
-    name: string,
-    args: {
-      plan: Plan;
-      network: pulumi.Output<string>;
-      password: pulumi.Output<string>;
-      upstream: DatabaseEndpoint;
-      dependsOn: pulumi.Resource[];
-    },
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
+  constructor(name: string, args: PgBouncerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:PgBouncer", name, {}, opts);
-    const { plan, network, password, upstream } = args;
-    const budget = plan.budget.pgbouncer;
-    if (!budget)
-      throw new Error("PgBouncer: the plan has no pgbouncer budget (throat:database.pgbouncer.enabled is false)");
-    const names = dockerNames(plan.settings, plan.workers);
+    const { network, password, upstream, budget, containerName } = args;
 
     const image = new docker.Image(
-      `${names.pgbouncer}-image`,
+      `${containerName}-image`,
       {
-        imageName: `${imageRepository(plan.settings.namePrefix, "pgbouncer")}:bookworm`,
+        imageName: `${imageRepository(args.namePrefix, "pgbouncer")}:bookworm`,
         build: { context: path.join(PROJECT_ROOT, "components", "docker", "pgbouncer") },
         skipPush: true,
       },
@@ -65,9 +66,9 @@ export class PgBouncer extends pulumi.ComponentResource {
     );
 
     this.container = new docker.Container(
-      names.pgbouncer,
+      containerName,
       {
-        name: names.pgbouncer,
+        name: containerName,
         image: image.repoDigest,
         uploads: [
           {
@@ -93,12 +94,12 @@ export class PgBouncer extends pulumi.ComponentResource {
         waitTimeout: 60,
         restart: "unless-stopped",
         destroyGraceSeconds: 10,
-        labels: labels(plan.settings.stack, "pgbouncer"),
+        labels: labels(args.stack, "pgbouncer"),
       },
       // Two PgBouncers at once would open twice the server connections the budget allows.
       { parent: this, dependsOn: args.dependsOn, deleteBeforeReplace: true },
     );
-    this.endpoint = { host: names.pgbouncer, port: String(PGBOUNCER_PORT) };
+    this.endpoint = { host: containerName, port: String(PGBOUNCER_PORT) };
     this.registerOutputs({ endpoint: `${this.endpoint.host}:${this.endpoint.port}` });
   }
 }
