@@ -9,11 +9,11 @@ import { ProgramRun, RecordedResource, runProgram } from "../../scripts/lib/mock
 import { readStackConfig } from "../../scripts/lib/stackFile";
 
 /** The `test` stack's plan, with `config` (keys without `throat:`) over Pulumi.test.yaml. */
-export function testPlan(config: Record<string, unknown> = {}): Plan {
+export function testPlan(config: Record<string, unknown> = {}, secretKeys: string[] = []): Plan {
   const file = readStackConfig(PROJECT_ROOT, "test");
   const raw = { ...file.config };
   for (const [k, v] of Object.entries(config)) raw[`throat:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
-  return planFromConfig("test", raw, file.secretKeys);
+  return planFromConfig("test", raw, [...file.secretKeys, ...secretKeys]);
 }
 
 export const namesOf = (plan: Plan) => dockerNames(plan.settings, plan.workers);
