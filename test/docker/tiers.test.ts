@@ -2,7 +2,6 @@
 // the migration one-off, the database with and without PgBouncer, Redis, the network, the
 // user-file volumes and the app secrets.
 import * as docker from "@pulumi/docker";
-import type * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../../components/plan";
 import { THROAT_WORKDIR } from "../../components/docker/common";
 import { Database } from "../../components/docker/database";
@@ -139,7 +138,7 @@ describe("Redis, the network, the user files, the app secrets", () => {
 
   test("user files: one fixed-name volume per planned kind, kept on destroy only when asked", async () => {
     for (const retainOnDelete of [false, true]) {
-      let mounts: pulumi.Input<string>[] = [];
+      let mounts: unknown[] = [];
       const run = await buildAlone(() => {
         const files = new UserFiles("files", {
           storage: { volumes: plan.storage.volumes, retainOnDelete },
