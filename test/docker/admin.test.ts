@@ -2,12 +2,13 @@
 // join the stack's network. The labels it filters on are the ones the workers carry.
 import { ofType, runStack } from "../support/runStack";
 import { T } from "../../policy/types";
+import { stackNames } from "./support";
 
 test("the admin output names the stack's network and the sync workers' labels", async () => {
   const run = await runStack("test-me");
   expect(run.outputs.admin).toEqual({
     profile: "test",
-    network: "throat-test-me-net",
+    network: stackNames("test-me").network,
     workerLabels: { "throat.stack": "test-me", "throat.worker": "sync" },
     workdir: "/throat",
   });
@@ -22,7 +23,7 @@ test("the admin output names the stack's network and the sync workers' labels", 
       (w.inputs.labels as Array<{ label: string; value: string }>).map((l) => [l.label, l.value]),
     );
     expect(labels).toMatchObject({ "throat.stack": "test-me", "throat.worker": "sync" });
-    expect((w.inputs.networksAdvanced as Array<{ name: string }>)[0]!.name).toBe("throat-test-me-net");
+    expect((w.inputs.networksAdvanced as Array<{ name: string }>)[0]!.name).toBe(stackNames("test-me").network);
   }
   expect(run.secretOutputs).toEqual([]);
 }, 60_000);

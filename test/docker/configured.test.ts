@@ -5,13 +5,14 @@ import { PROJECT_ROOT } from "../../components/load";
 import { EDGE_PATHS } from "../../components/plan/names";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { named, runStack } from "../support/runStack";
-import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
+import { containers, envOf, isSecretValue, labelOf, stackNames, uploadsOf } from "./support";
 import { T } from "../../policy/types";
 
 const CERT = "-----BEGIN CERTIFICATE-----\noperator-cert\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\noperator-key\n-----END PRIVATE KEY-----\n";
 const SECRET_KEY = "operator-secret-key-0123456789";
 let run: ProgramRun;
+const own = stackNames("test-own");
 
 beforeAll(async () => {
   run = await runStack(
@@ -30,12 +31,12 @@ beforeAll(async () => {
 test("no self-signed certificate and no random secret key are made", () => {
   expect(run.resources.filter((r) => r.type.startsWith("tls:"))).toEqual([]);
   expect(run.resources.filter((r) => r.type === T.randomPassword).map((r) => r.name)).toEqual([
-    "throat-test-own-postgres-password",
+    `${own.postgres}-password`,
   ]);
 });
 
 test("the edge serves the operator's certificate, and the key only as a secret", () => {
-  const edge = named(run, "throat-test-own-edge");
+  const edge = named(run, own.edge);
   expect(uploadsOf(edge)[EDGE_PATHS.tls.certificatePath]?.content).toBe(CERT);
   expect(uploadsOf(edge)[EDGE_PATHS.tls.keyPath]?.content).toBe(KEY);
   const key = (named(run, edge.name).rawInputs.uploads as { file: string; content: unknown }[]).find(
@@ -57,15 +58,15 @@ test("APP_SECRET_KEY is the configured secret, passed as a secret", () => {
 });
 
 test("the Throat image is built from the checkout without a push, and the edge is built from it", () => {
-  const throat = named(run, "throat-test-own-throat-image");
+  const throat = named(run, `${own.prefix}-throat-image`);
   expect(throat.type).toBe(T.image);
   expect(throat.inputs).toMatchObject({
-    imageName: "throat-test-own-throat:latest",
+    imageName: `${own.prefix}-throat:latest`,
     skipPush: true,
     build: { context: `${PROJECT_ROOT}/test/fixtures/throat-checkout` },
   });
-  const edge = named(run, "throat-test-own-edge-image");
-  expect(edge.inputs).toMatchObject({ build: { args: { THROAT_IMAGE: "throat-test-own-throat:latest" } } });
+  const edge = named(run, `${own.prefix}-edge-image`);
+  expect(edge.inputs).toMatchObject({ build: { args: { THROAT_IMAGE: `${own.prefix}-throat:latest` } } });
   const workerImage = containers(run).find((c) => labelOf(c, "throat.tier") === "worker")!.inputs.image;
   expect((edge.inputs.build as { args: Record<string, string> }).args.THROAT_IMAGE_ID).toBe(workerImage);
 });

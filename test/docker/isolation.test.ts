@@ -5,7 +5,7 @@
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { physicalName } from "../../scripts/lib/rules/docker";
 import { runStack } from "../support/runStack";
-import { containers } from "./support";
+import { containers, stackNames } from "./support";
 import { T } from "../../policy/types";
 
 const globalNames = (run: ProgramRun) =>
@@ -35,12 +35,12 @@ test("containers, networks, volumes and built images have disjoint names", () =>
   const a = [...globalNames(alice), ...imageNames(alice)];
   const b = [...globalNames(bob), ...imageNames(bob)];
   expect(a.filter((n) => b.includes(n))).toEqual([]);
-  expect(a.some((n) => n.startsWith("Volume throat-test-alice-"))).toBe(true);
+  expect(a.some((n) => n.startsWith(`Volume ${stackNames("test-alice").prefix}-`))).toBe(true);
 });
 
 test("each stack's containers join only its own network", () => {
-  expect([...networksUsed(alice)]).toEqual(["throat-test-alice-net"]);
-  expect([...networksUsed(bob)]).toEqual(["throat-test-bob-net"]);
+  expect([...networksUsed(alice)]).toEqual([stackNames("test-alice").network]);
+  expect([...networksUsed(bob)]).toEqual([stackNames("test-bob").network]);
 });
 
 test("published ports differ", () => {

@@ -4,6 +4,9 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
+import { stackNames } from "./support";
+
+const names = stackNames("test");
 
 let result: { status: number | null; stdout: string; stderr: string };
 beforeAll(() => {
@@ -19,8 +22,8 @@ const reached = () => result.stdout.split("\n").filter(Boolean);
 
 test("the program fails with an error naming the migration, its exit code and how to rerun it", () => {
   expect(result.status).not.toBe(0);
-  expect(result.stderr).toMatch(/Migration container throat-test-migrate exited with code 1/);
-  expect(result.stderr).toMatch(/docker logs throat-test-migrate/);
+  expect(result.stderr).toContain(`Migration container ${names.migration} exited with code 1`);
+  expect(result.stderr).toContain(`docker logs ${names.migration}`);
   expect(result.stderr).toMatch(/pulumi up --replace 'urn:pulumi:test::throat::/);
 });
 
@@ -28,9 +31,5 @@ test("the migration ran after the database and Redis; no worker and no edge reac
   // The program got as far as the worker tier: the workers are missing because of the gate.
   expect(reached()).toContain("throat:docker:Workers throat-workers");
   const containers = reached().filter((l) => l.startsWith("docker:index/container:Container "));
-  expect(containers.map((l) => l.split(" ")[1]).sort()).toEqual([
-    "throat-test-migrate",
-    "throat-test-postgres",
-    "throat-test-redis",
-  ]);
+  expect(containers.map((l) => l.split(" ")[1]).sort()).toEqual([names.migration, names.postgres, names.redis]);
 });

@@ -63,7 +63,7 @@ describe("refusals", () => {
       /not a valid image reference/,
     );
     expect(() => host.check(REMOTE_IMAGE, "r", { name: "Postgres:16" })).toThrow(/not a valid image reference/);
-    host.check(IMAGE, "ok", { imageName: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/throat-prod-app:latest" });
+    host.check(IMAGE, "ok", { imageName: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/some-app:latest" });
     host.check(REMOTE_IMAGE, "ok", { name: "postgres:16" });
   });
 

@@ -81,10 +81,10 @@ describe("resources per tier", () => {
   });
 
   test("images: the configured Throat reference, kept locally, and the edge built from nginx/ on top of it", () => {
-    const throat = named(run, "throat-test-throat-image");
+    const throat = named(run, `${plan.settings.namePrefix}-throat-image`);
     expect(throat.type).toBe("docker:index/remoteImage:RemoteImage");
     expect(throat.inputs).toMatchObject({ name: "throat:latest", keepLocally: true });
-    const edge = named(run, "throat-test-edge-image");
+    const edge = named(run, `${plan.settings.namePrefix}-edge-image`);
     expect(edge.type).toBe("docker:index/image:Image");
     expect(edge.inputs).toMatchObject({
       skipPush: true,
@@ -118,11 +118,11 @@ describe("resources per tier", () => {
     expect(childrenOf("throat:docker:Edge")).toEqual(
       [
         `docker:index/container:Container ${names.edge}`,
-        "tls:index/privateKey:PrivateKey throat-test-tls-key",
-        "tls:index/selfSignedCert:SelfSignedCert throat-test-tls-cert",
+        `tls:index/privateKey:PrivateKey ${plan.settings.namePrefix}-tls-key`,
+        `tls:index/selfSignedCert:SelfSignedCert ${plan.settings.namePrefix}-tls-cert`,
       ].sort(),
     );
-    expect(named(run, "throat-test-tls-cert").inputs).toMatchObject({
+    expect(named(run, `${plan.settings.namePrefix}-tls-cert`).inputs).toMatchObject({
       subject: { commonName: plan.settings.siteName },
       dnsNames: [plan.settings.siteName],
     });
