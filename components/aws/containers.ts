@@ -3,6 +3,7 @@
 // non-secret values (endpoints, the image's launch variables), `secrets` takes only Secrets
 // Manager ARNs, and a name in both is refused.
 import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
 import type { Plan } from "../plan";
 import { Endpoints, resolveEnv } from "../plan/appConfig";
 import type { SecretArns } from "./secrets";
@@ -61,6 +62,38 @@ export function containerDefinitions(spec: ContainerSpec): pulumi.Output<string>
       };
       return JSON.stringify([definition]);
     });
+}
+
+/** What differs between the stack's Fargate tasks (workers, the migration, the static tier). */
+export interface FargateTaskArgs {
+  cpu: number;
+  memory: number;
+  executionRoleArn: pulumi.Input<string>;
+  taskRoleArn?: pulumi.Input<string>;
+  container: ContainerSpec;
+}
+
+/** Every task of the stack: Fargate, awsvpc, Linux on x86 (the Throat image's platform), one container. */
+export function fargateTaskDefinition(
+  name: string,
+  args: FargateTaskArgs,
+  opts: pulumi.CustomResourceOptions,
+): ecs.TaskDefinition {
+  return new ecs.TaskDefinition(
+    name,
+    {
+      family: name,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: args.executionRoleArn,
+      ...("taskRoleArn" in args ? { taskRoleArn: args.taskRoleArn } : {}),
+      containerDefinitions: containerDefinitions(args.container),
+    },
+    opts,
+  );
 }
 
 /** The app's environment with the deploy-time endpoints filled in (plan.app.env). */

@@ -19,13 +19,12 @@
 //   running, the function reports it, and the next run waits for it before starting another.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type { Plan } from "../plan";
 import { tierLogs } from "./cluster";
-import { containerDefinitions } from "./containers";
+import { fargateTaskDefinition } from "./containers";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
 import { lambdaArchive } from "./lambdaArchive";
 import type { MigrationEvent } from "./migrationRunner";
@@ -60,18 +59,14 @@ export class Migration extends pulumi.ComponentResource {
     if (!sync) throw new Error(`plan.migration.configName ${migration.configName} names no worker service`);
     const logs = tierLogs(settings, "migrate", args.executionRole, this);
 
-    const taskDefinition = new ecs.TaskDefinition(
+    const taskDefinition = fargateTaskDefinition(
       `${prefix}-migrate`,
       {
-        family: `${prefix}-migrate`,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(sync.cpu),
-        memory: String(sync.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        cpu: sync.cpu,
+        memory: sync.memory,
         executionRoleArn: args.executionRole.arn,
         taskRoleArn: args.taskRole?.arn,
-        containerDefinitions: containerDefinitions({
+        container: {
           name: CONTAINER,
           image: args.image,
           environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, CONFIG_NAME: migration.configName })),
@@ -79,7 +74,7 @@ export class Migration extends pulumi.ComponentResource {
           command: migration.argv,
           logGroup: logs.group.name,
           region: args.region,
-        }),
+        },
       },
       { parent: this },
     );

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import { EDGE_PATHS, STATIC_FALLBACK } from "../plan/names";
 import { logGroupWithGrant, TierLogArgs } from "./cluster";
-import { containerDefinitions } from "./containers";
+import { fargateTaskDefinition } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
 import type { AppTaskArgs, TaskNetwork } from "./workers";
 
@@ -76,26 +76,22 @@ export class StaticTier extends pulumi.ComponentResource {
     const logs = logGroupWithGrant(name, args.logs, args.executionRole, this);
     const port = EDGE_PATHS.httpPort;
     const staticTasks = args.tasks;
-    const taskDefinition = new ecs.TaskDefinition(
+    const taskDefinition = fargateTaskDefinition(
       name,
       {
-        family: name,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(STATIC_CPU),
-        memory: String(STATIC_MEMORY),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        cpu: STATIC_CPU,
+        memory: STATIC_MEMORY,
         executionRoleArn: args.executionRole.arn,
-        // No container health check: the ALB checks NGINX_HEALTH_PATH (plan/drain.ts), and the entrypoint refuses to
-        // start nginx on a configuration `nginx -t` rejects.
-        containerDefinitions: containerDefinitions({
+        // No container health check: the ALB checks NGINX_HEALTH_PATH (plan/drain.ts), and the
+        // entrypoint refuses to start nginx on a configuration `nginx -t` rejects.
+        container: {
           name: "nginx",
           image: args.image,
           environment: pulumi.output(args.filesHost).apply((host) => nginxEnvironment(fillHost(args.nginxFiles, host))),
           port,
           logGroup: logs.group.name,
           region: args.region,
-        }),
+        },
       },
       { parent: this },
     );

@@ -8,7 +8,7 @@ import type { WorkerService as PlannedWorker } from "../plan/workers";
 import { WORKER_DRAIN_SECONDS } from "../plan/drain";
 import { ECS_TAGS } from "../../policy/contract";
 import { logGroupWithGrant, TierLogArgs } from "./cluster";
-import { containerDefinitions } from "./containers";
+import { fargateTaskDefinition } from "./containers";
 import { minimumHealthyPercent } from "./deployment";
 
 /** Average CPU the autoscaled services aim for: room for a burst while new tasks start (~1 min). */
@@ -66,18 +66,14 @@ export class WorkerService extends pulumi.ComponentResource {
     const w = args.worker;
     const logs = logGroupWithGrant(name, args.logs, args.executionRole, this);
 
-    this.taskDefinition = new ecs.TaskDefinition(
+    this.taskDefinition = fargateTaskDefinition(
       name,
       {
-        family: name,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: String(w.cpu),
-        memory: String(w.memory),
-        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        cpu: w.cpu,
+        memory: w.memory,
         executionRoleArn: args.executionRole.arn,
         taskRoleArn: args.taskRole?.arn,
-        containerDefinitions: containerDefinitions({
+        container: {
           name: w.kind,
           image: args.image,
           environment: pulumi.output(args.appEnv).apply((env) => ({ ...env, ...w.launchEnv })),
@@ -99,7 +95,7 @@ export class WorkerService extends pulumi.ComponentResource {
           },
           stopTimeout: STOP_TIMEOUT[w.kind],
           nofile: w.nofile,
-        }),
+        },
       },
       { parent: this },
     );

@@ -285,26 +285,22 @@ test("test: refused without a Docker engine or a running worker", async () => {
 // The real AWS CLI validates a request against the ECS API model before it looks for
 // credentials: with none configured, a well-formed RunTask input reaches "Unable to locate
 // credentials", a malformed one stops at "Parameter validation failed". No network is used.
-const awsCli = spawnSync("aws", ["--version"]).status === 0;
-(awsCli ? test : test.skip)(
-  "the real AWS CLI accepts the RunTask input (parameter validation against the ECS model)",
-  () => {
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: "/nonexistent",
-      AWS_CONFIG_FILE: "/dev/null",
-      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-      AWS_EC2_METADATA_DISABLED: "true",
-    };
-    const run = (input: unknown) =>
-      spawnSync("aws", ["ecs", "run-task", "--region", "eu-west-1", "--cli-input-json", JSON.stringify(input)], {
-        env,
-        encoding: "utf8",
-        timeout: 60_000,
-      }).stderr;
-    expect(run(runTaskInput(prod, ["admin", "add", "alice"]))).toMatch(/Unable to locate credentials/);
-    // The check has teeth: a misspelt key is refused.
-    expect(run({ ...runTaskInput(prod, ["recount"]), startedby: "x" })).toMatch(/Parameter validation failed/);
-  },
-  120_000,
-);
+// scripts/debian-packages.txt installs the CLI, so this never skips.
+test("the real AWS CLI accepts the RunTask input (parameter validation against the ECS model)", () => {
+  const env = {
+    PATH: process.env.PATH ?? "",
+    HOME: "/nonexistent",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  const run = (input: unknown) =>
+    spawnSync("aws", ["ecs", "run-task", "--region", "eu-west-1", "--cli-input-json", JSON.stringify(input)], {
+      env,
+      encoding: "utf8",
+      timeout: 60_000,
+    }).stderr;
+  expect(run(runTaskInput(prod, ["admin", "add", "alice"]))).toMatch(/Unable to locate credentials/);
+  // The check has teeth: a misspelt key is refused.
+  expect(run({ ...runTaskInput(prod, ["recount"]), startedby: "x" })).toMatch(/Parameter validation failed/);
+}, 120_000);
