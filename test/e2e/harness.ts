@@ -298,14 +298,15 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     log: (name) => readFileSync(group.get(name).logFile, "utf8"),
     kill: (name, signal) => group.kill(name, { signal }),
     // As `pulumi up` replaces them: new containers (new roots, same volumes) first, then the
-    // edge (its label carries the worker ids), then the old containers go.
+    // edge (its label carries the worker ids), then the old containers go, all at once (the
+    // engine deletes replaced resources in parallel).
     replaceWorkers: async () => {
       generation++;
       const old = workers;
       workers = await startWorkers(`.${generation}`);
       await group.kill("nginx");
       edge = await startEdgeNow();
-      for (const w of old) await group.kill(w.name);
+      await Promise.all(old.map((w) => group.kill(w.name)));
       harness.workers = workers;
       harness.nginx = edge.nginx;
       harness.nginxFiles = edge.files;

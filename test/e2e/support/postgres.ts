@@ -118,7 +118,7 @@ export async function startPostgres(group: ProcessGroup, options: PostgresOption
   const args = ["-D", dataDir, "-p", String(port), "-k", socketDir];
   for (const [key, value] of Object.entries(settings)) args.push("-c", `${key}=${value}`);
   // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for clients.
-  group.spawn(name, join(bin, "postgres"), args, { user: PG_USER, stopSignal: "SIGINT" });
+  group.spawn(name, join(bin, "postgres"), args, { user: PG_USER, stopSignal: "SIGINT", backing: true });
 
   const psql = (sql: string, opts: { database?: string } = {}) =>
     runCommand(
@@ -321,7 +321,7 @@ export async function startPgbouncer(
   const { uid, gid } = await osUser(PG_USER);
   chownSync(authFile, uid, gid);
   chownSync(iniFile, uid, gid);
-  group.spawn(name, "pgbouncer", [iniFile], { user: PG_USER, stopSignal: "SIGINT" });
+  group.spawn(name, "pgbouncer", [iniFile], { user: PG_USER, stopSignal: "SIGINT", backing: true });
   await group.untilReady(name, waitForPort(port, 30_000));
   return {
     name,

@@ -118,6 +118,8 @@ export interface SpawnOptions {
   user?: string;
   /** First signal stopAll()/kill() send; PostgreSQL wants SIGINT (fast shutdown). */
   stopSignal?: NodeJS.Signals;
+  /** A server others depend on (PostgreSQL, PgBouncer, Redis): stopAll() stops it after the rest. */
+  backing?: boolean;
 }
 
 export interface ManagedProcess {
@@ -130,6 +132,7 @@ export interface ManagedProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   hasExited(): boolean;
   stopSignal: NodeJS.Signals;
+  backing: boolean;
 }
 
 // Groups with live processes; the exit hook kills them if a test run ends
@@ -210,6 +213,7 @@ export class ProcessGroup {
       exited,
       hasExited: () => done,
       stopSignal: options.stopSignal ?? "SIGTERM",
+      backing: options.backing ?? false,
     };
     this.procs.set(name, proc);
     liveGroups.add(this);
@@ -277,10 +281,15 @@ export class ProcessGroup {
     await this.waitGone(tree, proc, options.timeoutMs ?? 10_000);
   }
 
-  /** Stop every process, newest first (app servers before their database), then remove the temp dir. */
+  /**
+   * Stop every process, then remove the temp dir: the app servers and nginx first, all at once
+   * (each waits only for its own graceful stop), then the backing servers they used.
+   */
   async stopAll(options: { timeoutMs?: number; removeDir?: boolean } = {}): Promise<void> {
-    for (const name of [...this.procs.keys()].reverse()) {
-      await this.kill(name, { timeoutMs: options.timeoutMs });
+    const procs = [...this.procs.values()];
+    for (const backing of [false, true]) {
+      const layer = procs.filter((p) => p.backing === backing);
+      await Promise.all(layer.map((p) => this.kill(p.name, { timeoutMs: options.timeoutMs })));
     }
     liveGroups.delete(this);
     // E2E_KEEP_TMP=1 keeps logs and data dirs for a post-mortem.

@@ -34,7 +34,7 @@ export async function startRedis(group: ProcessGroup, options: { name?: string }
       "--daemonize",
       "no",
     ],
-    { cwd: dir },
+    { cwd: dir, backing: true },
   );
   await group.untilReady(name, waitForPort(port, 30_000));
   return {
