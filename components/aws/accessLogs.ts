@@ -9,24 +9,36 @@ import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getServiceAccountOutput } from "@pulumi/aws/elb/getServiceAccount";
-import type { Settings } from "../settings";
 
 /** Key prefix of the ALB's log objects (ELB adds AWSLogs/<account>/ after it). */
 export const ACCESS_LOG_PREFIX = "alb";
+
+/** The access-log store named `name`; the stack names it `<namePrefix>-access-logs`. */
+export interface AccessLogsArgs {
+  /**
+   * The logical name of the bucket and of its policy, encryption, ownership and lifecycle
+   * resources; the stack gives `<namePrefix>-alb-logs`, the name they had before the component
+   * took narrow args (it is not derived from `name`). The bucket is auto-named, so its physical
+   * name is this plus Pulumi's random suffix.
+   */
+  bucketLogicalName: string;
+  /** throat:aws.accessLogDays: the lifecycle rule deletes a log object this many days old. */
+  expirationDays: number;
+}
 
 export class AccessLogs extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   /** The ALB must be configured only once the policy lets ELB write (it test-writes at once). */
   readonly ready: pulumi.Resource[];
 
-  constructor(name: string, args: { settings: Settings }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: AccessLogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AccessLogs", name, {}, opts);
-    const prefix = args.settings.namePrefix;
+    const logical = args.bucketLogicalName;
     const parent = { parent: this };
     // Auto-named: bucket names are global. Not forceDestroy: logs are evidence, deleted by age only.
-    const bucket = new s3.Bucket(`${prefix}-alb-logs`, {}, parent);
+    const bucket = new s3.Bucket(logical, {}, parent);
     const block = new s3.BucketPublicAccessBlock(
-      `${prefix}-alb-logs`,
+      logical,
       {
         bucket: bucket.id,
         blockPublicAcls: true,
@@ -37,7 +49,7 @@ export class AccessLogs extends pulumi.ComponentResource {
       parent,
     );
     const encryption = new s3.BucketServerSideEncryptionConfiguration(
-      `${prefix}-alb-logs`,
+      logical,
       {
         bucket: bucket.id,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
@@ -45,12 +57,12 @@ export class AccessLogs extends pulumi.ComponentResource {
       parent,
     );
     new s3.BucketOwnershipControls(
-      `${prefix}-alb-logs`,
+      logical,
       { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
       parent,
     );
     new s3.BucketLifecycleConfiguration(
-      `${prefix}-alb-logs`,
+      logical,
       {
         bucket: bucket.id,
         rules: [
@@ -58,7 +70,7 @@ export class AccessLogs extends pulumi.ComponentResource {
             id: "expire-access-logs",
             status: "Enabled",
             filter: {},
-            expiration: { days: args.settings.aws.accessLogDays },
+            expiration: { days: args.expirationDays },
           },
         ],
       },
@@ -68,7 +80,7 @@ export class AccessLogs extends pulumi.ComponentResource {
     const elbAccount = getServiceAccountOutput({}, parent).arn;
     const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
     const policy = new s3.BucketPolicy(
-      `${prefix}-alb-logs`,
+      logical,
       {
         bucket: bucket.id,
         policy: pulumi.jsonStringify({

@@ -12,11 +12,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as sns from "@pulumi/aws/sns";
-import type { Plan } from "../plan";
-import type { ServiceTier } from "../plan/alarms";
+import type { AlarmPlan, ServiceTier } from "../plan/alarms";
+import type { Settings } from "../settings";
 
+/**
+ * The alarms named `name` (the stack: `<namePrefix>-alarms`): the SNS topic is `name` (its
+ * physical name too), the email subscription `<name>-email`.
+ */
 export interface AlarmsArgs {
-  plan: Plan;
+  /**
+   * settings.namePrefix: each alarm's `<namePrefix>-<id>` logical and physical name, and the
+   * dashboard's (`<namePrefix>-dashboard`, dashboard name `<namePrefix>`), as they were before the
+   * component took narrow args (they cannot be derived from `name`).
+   */
+  namePrefix: string;
+  /** plan.alarms: what to watch, with thresholds. */
+  alarms: AlarmPlan;
+  /** What the alarm descriptions explain the thresholds with (the plan's numbers, the settings). */
+  context: {
+    /** throat:alerts: the percentages the thresholds were computed from. */
+    alerts: Pick<Settings["alerts"], "databaseConnectionsPercent" | "freeStoragePercent">;
+    /** plan.budget.server.peak: the connections the budget counts at its peak. */
+    budgetPeak: number;
+    /** plan.budget.database.maxConnections. */
+    maxConnections: number;
+    /** throat:database.allocatedStorage (GiB). */
+    allocatedStorage: number;
+  };
   region: pulumi.Input<string>;
   /** RDS DBInstanceIdentifier. */
   databaseId: pulumi.Input<string>;
@@ -47,17 +69,13 @@ export class Alarms extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Alarms", name, {}, opts);
-    const { plan } = args;
-    const a = plan.alarms;
-    const prefix = plan.settings.namePrefix;
+    const a = args.alarms;
+    const { alerts, budgetPeak, maxConnections, allocatedStorage } = args.context;
+    const prefix = args.namePrefix;
     const parent = { parent: this };
-    const topic = new sns.Topic(`${prefix}-alarms`, { name: `${prefix}-alarms` }, parent);
+    const topic = new sns.Topic(name, { name }, parent);
     if (a.email)
-      new sns.TopicSubscription(
-        `${prefix}-alarms-email`,
-        { topic: topic.arn, protocol: "email", endpoint: a.email },
-        parent,
-      );
+      new sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: a.email }, parent);
     const actions = { alarmActions: [topic.arn], okActions: [topic.arn] };
 
     // One alarm on one metric. `when` is the comparison (">=", ">", "<") with the threshold.
@@ -139,20 +157,20 @@ export class Alarms extends pulumi.ComponentResource {
       statistic: MetricSpec["statistic"],
       dimensions: Dimensions,
     ): MetricSpec => ({ namespace, metricName, statistic, dimensions });
-    const settings = plan.settings;
 
     const db = { DBInstanceIdentifier: args.databaseId };
     simple(
       "db-connections",
-      `PostgreSQL connections at ${settings.alerts.databaseConnectionsPercent}% of the budget's peak of ${plan.budget.server.peak}` +
-        ` (max_connections ${plan.budget.database.maxConnections}): something holds more connections than the plan counted`,
+      `PostgreSQL connections at ${alerts.databaseConnectionsPercent}% of the budget's peak of ${budgetPeak}` +
+        ` (max_connections ${maxConnections}): something holds more connections than the plan counted`,
       metric("AWS/RDS", "DatabaseConnections", "Maximum", db),
       ">=",
       a.databaseConnections,
     );
     simple(
       "db-free-storage",
-      `PostgreSQL free storage below ${settings.alerts.freeStoragePercent}% of ${settings.database.allocatedStorage} GiB: raise throat:database.allocatedStorage`,
+      `PostgreSQL free storage below ${alerts.freeStoragePercent}% of ${allocatedStorage} GiB:` +
+        ` raise throat:database.allocatedStorage`,
       metric("AWS/RDS", "FreeStorageSpace", "Minimum", db),
       "<",
       a.freeStorageBytes,

@@ -4,8 +4,7 @@
 // and one for the static tier, all of `ip` type (Fargate tasks register by their ENI address).
 import * as pulumi from "@pulumi/pulumi";
 import * as lb from "@pulumi/aws/lb";
-import type { Plan } from "../plan";
-import { EDGE_PATHS } from "../plan/names";
+import type { AlbRule } from "../plan/alb";
 import { WORKER_HEALTH_PATH } from "../plan/health";
 import { NGINX_HEALTH_PATH, STATIC_DRAIN_SECONDS, WORKER_DRAIN_SECONDS } from "../plan/drain";
 import { loadBalancerName, targetGroupName, TierKind } from "./names";
@@ -31,13 +30,23 @@ const SOCKETIO_STICKINESS = 86400;
 /** TLS 1.2 and 1.3 only, forward secrecy (ELB security policies). */
 const SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
+/** The edge named `name`; the stack names it `<namePrefix>-edge`. */
 export interface EdgeArgs {
-  plan: Plan;
+  /**
+   * settings.namePrefix: the ALB's name, and the `<namePrefix>-alb`, `-http`, `-https`,
+   * `-<rule>` and target group logical names they had before the component took narrow args
+   * (naming them from `name` would change their URNs; target groups are named by names.ts).
+   */
+  namePrefix: string;
+  /** plan.edge.albRules: the HTTPS listener's path rules (its default action: the sync workers). */
+  rules: AlbRule[];
+  /** Each tier's port: the workers' (plan.workers) and the static tier's (EDGE_PATHS.httpPort). */
+  ports: Record<TierKind, number>;
   vpcId: pulumi.Input<string>;
   subnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
-  /** The listener's certificate when the stack makes it (throat:dns.zoneId); else throat:edge.certificateArn. */
-  certificateArn?: pulumi.Input<string>;
+  /** The HTTPS listener's: the one the stack makes (throat:dns.zoneId), or throat:edge.certificateArn. */
+  certificateArn: pulumi.Input<string>;
   /** Access logs: the bucket, and what must exist before the ALB writes to it. */
   accessLogs?: { bucket: pulumi.Input<string>; prefix: string; ready: pulumi.Resource[] };
 }
@@ -54,12 +63,8 @@ export class Edge extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Edge", name, {}, opts);
-    const { plan } = args;
-    const prefix = plan.settings.namePrefix;
-    const rules = plan.edge.albRules;
-    if (!rules) throw new Error("the AWS target needs plan.edge.albRules (edge kind alb)");
-    const certificateArn = args.certificateArn ?? plan.settings.edge.certificateArn;
-    if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn or throat:dns.zoneId");
+    const { rules, ports, certificateArn } = args;
+    const prefix = args.namePrefix;
 
     const alb = new lb.LoadBalancer(
       `${prefix}-alb`,
@@ -80,10 +85,6 @@ export class Edge extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.accessLogs?.ready ?? [] },
     );
 
-    const ports: Record<TierKind, number> = Object.fromEntries([
-      ...plan.workers.map((w) => [w.kind, w.port]),
-      ["static", EDGE_PATHS.httpPort],
-    ]) as Record<TierKind, number>;
     const targetGroup = (kind: TierKind) =>
       new lb.TargetGroup(
         targetGroupName(prefix, kind),

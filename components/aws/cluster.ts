@@ -3,13 +3,11 @@
 // Two roles, so each reads only what it needs: the app's (worker services and the migration)
 // reads exactly the app's secrets; the static tier's reads none. The tasks themselves get no
 // role at all: Throat calls no AWS API (local storage), so a task holds no AWS credentials.
-// Each tier grants its role write access to its own log group (tierLogs below).
+// Each tier grants its role write access to its own log group (logGroupWithGrant below).
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import type { Settings } from "../settings";
-import { logGroupName, TierKind } from "./names";
 
 export interface ClusterArgs {
   /**
@@ -76,21 +74,6 @@ export class Cluster extends pulumi.ComponentResource {
     this.staticExecutionRole = role("static", pull(args.repositoryArn));
     this.registerOutputs({ clusterArn: this.cluster.arn });
   }
-}
-
-/**
- * A tier's log group, with write access for the execution role its tasks run under. Start the
- * tasks after `grant`: a task that cannot create its log stream fails to start.
- */
-export function tierLogs(
-  settings: Settings,
-  tier: TierKind | "migrate",
-  executionRole: { id: pulumi.Input<string> },
-  parent: pulumi.Resource,
-) {
-  const prefix = settings.namePrefix;
-  const logs = { groupName: logGroupName(prefix, tier), retentionDays: settings.aws.logRetentionDays };
-  return logGroupWithGrant(`${prefix}-${tier}`, logs, executionRole, parent);
 }
 
 /** Where a tier logs: the CloudWatch group's name and how long it keeps events. */

@@ -7,17 +7,30 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import * as ecr from "@pulumi/aws/ecr";
-import type { Plan } from "../plan";
+import type { Settings } from "../settings";
 import { PROJECT_ROOT } from "../projectRoot";
-import { renderAppImageContext, writeContext } from "./appImageContext";
+import { writeContext } from "./appImageContext";
 
 /** Fargate's default platform (the task definitions pin X86_64 too). */
 export const IMAGE_PLATFORM = "linux/amd64";
 /** Where the generated app image context is written, relative to the project (gitignored). */
 export const BUILD_DIR = ".build";
 
+/** The images named `name`; the stack names it `<namePrefix>-images`. */
 export interface ImagesArgs {
-  plan: Plan;
+  /**
+   * settings.namePrefix: the ECR repository's name, and the `<namePrefix>`, `<namePrefix>-app`,
+   * ... logical names the repository and the builds had before the component took narrow args
+   * (naming them from `name` would change their URNs).
+   */
+  namePrefix: string;
+  /** throat:image (`ref`) or throat:appSource (`source`): where the Throat image comes from. */
+  image: Settings["image"];
+  /**
+   * The app image's build context: `dir` relative to the project (the stack gives
+   * `<BUILD_DIR>/<stack>/app-image`) and its files (appImageContext.ts renderAppImageContext).
+   */
+  appImageContext: { dir: string; files: Record<string, string> };
 }
 
 export class Images extends pulumi.ComponentResource {
@@ -29,8 +42,7 @@ export class Images extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Images", name, {}, opts);
-    const { settings } = args.plan;
-    const prefix = settings.namePrefix;
+    const prefix = args.namePrefix;
     const parent = { parent: this };
 
     const repo = new ecr.Repository(
@@ -83,12 +95,12 @@ export class Images extends pulumi.ComponentResource {
       ).repoDigest;
 
     const throat: pulumi.Output<string> =
-      "source" in settings.image
-        ? build(`${prefix}-throat`, "throat", settings.image.source, {})
-        : pulumi.output(settings.image.ref);
+      "source" in args.image
+        ? build(`${prefix}-throat`, "throat", args.image.source, {})
+        : pulumi.output(args.image.ref);
 
-    const contextDir = path.join(BUILD_DIR, settings.stack, "app-image");
-    writeContext(path.join(PROJECT_ROOT, contextDir), renderAppImageContext(args.plan));
+    const contextDir = args.appImageContext.dir;
+    writeContext(path.join(PROJECT_ROOT, contextDir), args.appImageContext.files);
     this.app = build(`${prefix}-app`, "app", contextDir, { THROAT_IMAGE: throat });
     this.edge = build(`${prefix}-edge`, "edge", "nginx", { THROAT_IMAGE: throat });
     this.repositoryArn = repo.arn;

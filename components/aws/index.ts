@@ -2,6 +2,7 @@
 //   network, security groups -> database, Redis, secrets, images -> ALB (target groups,
 //   listeners, rules) -> cluster -> migration (one-off task) -> worker services, static tier
 // Every decision comes from the plan; these components only place it on AWS.
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { Plan } from "../plan";
@@ -12,13 +13,14 @@ import type { TargetOutputs } from "../outputs";
 import { AccessLogs, ACCESS_LOG_PREFIX } from "./accessLogs";
 import { Edge } from "./alb";
 import { Alarms } from "./alarms";
+import { renderAppImageContext } from "./appImageContext";
 import { SiteCertificate, SiteRecords } from "./dns";
 import { Cluster } from "./cluster";
 import { appEnvironment, appSecrets } from "./containers";
 import { Database } from "./database";
-import { Images } from "./images";
+import { BUILD_DIR, Images } from "./images";
 import { Migration } from "./migration";
-import { logGroupName } from "./names";
+import { logGroupName, TierKind } from "./names";
 import { Network } from "./network";
 import { Redis } from "./redis";
 import { RolloutCheck } from "./rolloutCheck";
@@ -45,7 +47,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const child = { parent: this };
     const region = getRegionOutput({}, child).region;
 
-    const network = new Network(`${prefix}-network`, { settings }, child);
+    const network = new Network(`${prefix}-network`, { namePrefix: prefix, aws: settings.aws }, child);
     const groups = new SecurityGroups(
       `${prefix}-security-groups`,
       {
@@ -88,20 +90,44 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       secretKey: appSecretStore.secretKeyArn,
     };
     if (appSecretStore.mailPasswordArn) secretArns.mailPassword = appSecretStore.mailPasswordArn;
-    const images = new Images(`${prefix}-images`, { plan }, child);
+    const images = new Images(
+      `${prefix}-images`,
+      {
+        namePrefix: prefix,
+        image: settings.image,
+        appImageContext: { dir: path.join(BUILD_DIR, settings.stack, "app-image"), files: renderAppImageContext(plan) },
+      },
+      child,
+    );
     const zoneId = settings.dns.zoneId;
     const certificate = zoneId
       ? new SiteCertificate(`${prefix}-certificate`, { prefix, siteName: settings.siteName, zoneId }, child)
       : undefined;
-    const accessLogs = new AccessLogs(`${prefix}-access-logs`, { settings }, child);
+    const accessLogs = new AccessLogs(
+      `${prefix}-access-logs`,
+      { bucketLogicalName: `${prefix}-alb-logs`, expirationDays: settings.aws.accessLogDays },
+      child,
+    );
+    // Both guards narrow types: the plan makes albRules for edge kind alb (prod's), and the
+    // settings refuse a prod stack with neither certificate source (settings/certificate.ts).
+    const albRules = plan.edge.albRules;
+    if (!albRules) throw new Error("the AWS target needs plan.edge.albRules (edge kind alb)");
+    const certificateArn = certificate?.arn ?? settings.edge.certificateArn;
+    if (!certificateArn) throw new Error("the AWS target needs throat:edge.certificateArn or throat:dns.zoneId");
+    const ports = Object.fromEntries([
+      ...plan.workers.map((w) => [w.kind, w.port]),
+      ["static", EDGE_PATHS.httpPort],
+    ]) as Record<TierKind, number>;
     const edge = new Edge(
       `${prefix}-edge`,
       {
-        plan,
+        namePrefix: prefix,
+        rules: albRules,
+        ports,
         vpcId: network.vpcId,
         subnetIds: network.publicSubnetIds,
         securityGroupId: groups.alb.id,
-        certificateArn: certificate?.arn,
+        certificateArn,
         accessLogs: { bucket: accessLogs.bucketName, prefix: ACCESS_LOG_PREFIX, ready: accessLogs.ready },
       },
       child,
@@ -121,7 +147,12 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       child,
     );
 
-    const files = new UserFiles(`${prefix}-user-files`, { plan }, child);
+    if (!plan.storage.s3) throw new Error("UserFiles (AWS): the plan has no S3 storage");
+    const files = new UserFiles(
+      `${prefix}-user-files`,
+      { namePrefix: prefix, stack: settings.stack, s3: plan.storage.s3, retainOnDelete: plan.storage.retainOnDelete },
+      child,
+    );
     const storage = { bucket: files.bucket.bucket, filesHost: files.filesHost };
     const appEnv = appEnvironment(
       plan,
@@ -129,10 +160,17 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       storage,
     );
     const secrets = appSecrets(plan, secretArns);
+    // The migration runs with the sync workers' configuration (plan.migration.configName): their size too.
+    const migrationWorker = plan.workers.find((w) => w.configName === plan.migration.configName);
+    if (!migrationWorker)
+      throw new Error(`plan.migration.configName ${plan.migration.configName} names no worker service`);
     const migration = new Migration(
       `${prefix}-migration`,
       {
-        plan,
+        family: `${prefix}-migrate`,
+        migration: plan.migration,
+        size: migrationWorker,
+        logs: { groupName: logGroupName(prefix, "migrate"), retentionDays: settings.aws.logRetentionDays },
         cluster: cluster.cluster,
         executionRole: cluster.appExecutionRole,
         taskRole: files.migrationTaskRole,
@@ -192,7 +230,8 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     const rollout = new RolloutCheck(
       `${prefix}-rollout`,
       {
-        settings,
+        servicePrefix: prefix,
+        logRetentionDays: settings.aws.logRetentionDays,
         cluster: cluster.cluster,
         passRoles: [cluster.appExecutionRole.arn, cluster.staticExecutionRole.arn],
       },
@@ -209,7 +248,14 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
     new Alarms(
       `${prefix}-alarms`,
       {
-        plan,
+        namePrefix: prefix,
+        alarms: plan.alarms,
+        context: {
+          alerts: settings.alerts,
+          budgetPeak: plan.budget.server.peak,
+          maxConnections: plan.budget.database.maxConnections,
+          allocatedStorage: settings.database.allocatedStorage,
+        },
         region,
         databaseId: database.identifier,
         redisGroupId: redis.groupId,

@@ -23,7 +23,8 @@ import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type { Plan } from "../plan";
-import { tierLogs } from "./cluster";
+import type { WorkerService as PlannedWorker } from "../plan/workers";
+import { logGroupWithGrant, TierLogArgs } from "./cluster";
 import { fargateTaskDefinition } from "./containers";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
 import { lambdaArchive } from "./lambdaArchive";
@@ -33,8 +34,24 @@ import type { AppTaskArgs } from "./workers";
 const CONTAINER = "migrate";
 const STARTED_BY = "throat-migration";
 
+/** The migration named `name`; the stack names it `<namePrefix>-migration`. */
 export interface MigrationArgs extends AppTaskArgs {
-  plan: Plan;
+  /**
+   * The task definition family (`npm run throat` runs commands with it), the runner function's
+   * name, and the logical name of the task definition, the log group and its grant
+   * (`<family>-logs`), the runner (`<family>-runner`) and the Invocation; the stack gives
+   * `<namePrefix>-migrate`, the names they had before the component took narrow args.
+   */
+  family: string;
+  /** plan.migration: the command and the configuration (CONFIG_NAME) it runs with. */
+  migration: Plan["migration"];
+  /** The task's size: the worker service whose configuration it runs (plan.migration.configName). */
+  size: Pick<PlannedWorker, "cpu" | "memory">;
+  /**
+   * The task's log group (names.ts logGroupName) and throat:aws.logRetentionDays, which the
+   * runner function's own log group keeps too.
+   */
+  logs: TierLogArgs;
   region: pulumi.Input<string>;
   /** The database, Redis and the NAT routes: the task needs them all. */
   dependsOn: pulumi.Input<pulumi.Resource>[];
@@ -52,18 +69,14 @@ export class Migration extends pulumi.ComponentResource {
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Migration", name, {}, opts);
-    const { settings, migration } = args.plan;
-    const prefix = settings.namePrefix;
-    // The migration runs with the sync workers' configuration (plan.migration.configName): their size too.
-    const sync = args.plan.workers.find((w) => w.configName === migration.configName);
-    if (!sync) throw new Error(`plan.migration.configName ${migration.configName} names no worker service`);
-    const logs = tierLogs(settings, "migrate", args.executionRole, this);
+    const { migration, family } = args;
+    const logs = logGroupWithGrant(family, args.logs, args.executionRole, this);
 
     const taskDefinition = fargateTaskDefinition(
-      `${prefix}-migrate`,
+      family,
       {
-        cpu: sync.cpu,
-        memory: sync.memory,
+        cpu: args.size.cpu,
+        memory: args.size.memory,
         executionRoleArn: args.executionRole.arn,
         taskRoleArn: args.taskRole?.arn,
         container: {
@@ -79,14 +92,14 @@ export class Migration extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const functionName = `${prefix}-migrate`;
+    const functionName = family;
     const functionLogs = new cloudwatch.LogGroup(
-      `${prefix}-migrate-runner`,
-      { name: `/aws/lambda/${functionName}`, retentionInDays: settings.aws.logRetentionDays },
+      `${family}-runner`,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logs.retentionDays },
       { parent: this },
     );
     const role = new iam.Role(
-      `${prefix}-migrate-runner`,
+      `${family}-runner`,
       {
         description: "Throat migration runner (Lambda): runs and watches the migration task",
         assumeRolePolicy: JSON.stringify({
@@ -98,7 +111,7 @@ export class Migration extends pulumi.ComponentResource {
     );
     const taskArns = args.cluster.arn.apply((arn) => arn.replace(":cluster/", ":task/") + "/*");
     const policy = new iam.RolePolicy(
-      `${prefix}-migrate-runner`,
+      `${family}-runner`,
       {
         role: role.id,
         policy: pulumi.jsonStringify({
@@ -134,7 +147,7 @@ export class Migration extends pulumi.ComponentResource {
       { parent: this },
     );
     const runner = new lambda.Function(
-      `${prefix}-migrate`,
+      family,
       {
         name: functionName,
         description: "Throat: runs the database migration task and fails unless it succeeds",
@@ -160,7 +173,7 @@ export class Migration extends pulumi.ComponentResource {
       .apply(([cluster, taskDefinitionArn, subnets, securityGroup, logGroup]) => ({
         cluster,
         taskDefinition: taskDefinitionArn,
-        family: `${prefix}-migrate`,
+        family,
         container: CONTAINER,
         subnets,
         securityGroups: [securityGroup],
@@ -168,7 +181,7 @@ export class Migration extends pulumi.ComponentResource {
         logGroup,
       }));
     this.done = new lambda.Invocation(
-      `${prefix}-migrate`,
+      family,
       {
         functionName: runner.name,
         // The task definition ARN carries its revision: a new revision changes the input, which
@@ -178,7 +191,7 @@ export class Migration extends pulumi.ComponentResource {
       { parent: this, dependsOn: [...args.dependsOn, logs.grant] },
     );
     this.functionName = runner.name;
-    this.family = `${prefix}-migrate`;
+    this.family = family;
     this.logGroupName = logs.group.name;
     this.registerOutputs({});
   }

@@ -9,8 +9,22 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
 import type { Settings } from "../settings";
 import { Endpoints } from "./endpoints";
 
+/** The network named `name`; the stack names it `<namePrefix>-network`. */
 export interface NetworkArgs {
-  settings: Settings;
+  /**
+   * settings.namePrefix: the VPC, subnets, route tables, NAT gateways and endpoints keep the
+   * `<namePrefix>-vpc`, `<namePrefix>-public-a`, ... logical names and Name tags they had before
+   * the component took narrow args (naming them from `name` would change every URN of the tier).
+   */
+  namePrefix: string;
+  /**
+   * throat:aws: an existing VPC and its subnets (vpcId, publicSubnetIds, privateSubnetIds), or
+   * the zones, NAT gateways and endpoints of the VPC the stack makes.
+   */
+  aws: Pick<
+    Settings["aws"],
+    "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "availabilityZones" | "natGateways" | "vpcEndpoints"
+  >;
 }
 
 const VPC_CIDR = "10.0.0.0/16";
@@ -31,7 +45,7 @@ export class Network extends pulumi.ComponentResource {
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:Network", name, {}, opts);
-    const { aws, namePrefix: prefix } = args.settings;
+    const { aws, namePrefix: prefix } = args;
     // Subnets without their VPC are refused before this runs (components/settings/index.ts).
     if (aws.vpcId && aws.publicSubnetIds && aws.privateSubnetIds) {
       this.vpcId = pulumi.output(aws.vpcId);

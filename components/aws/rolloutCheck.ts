@@ -21,13 +21,22 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import type { Settings } from "../settings";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
 import { lambdaArchive } from "./lambdaArchive";
 import type { RolloutEvent } from "./rolloutCheckRunner";
 
+/**
+ * The rollout check named `name` (the stack: `<namePrefix>-rollout`); its function, role, policy
+ * and log group are `<name>-check`, the function's name too.
+ */
 export interface RolloutCheckArgs {
-  settings: Settings;
+  /**
+   * The services it may describe and restart: those of `cluster` named `<servicePrefix>-...`
+   * (the stack gives settings.namePrefix, which every service's name starts with).
+   */
+  servicePrefix: string;
+  /** throat:aws.logRetentionDays: how long the function's log group keeps events. */
+  logRetentionDays: number;
   cluster: ecs.Cluster;
   /** The roles the services' tasks run with (UpdateService passes them on). */
   passRoles: pulumi.Input<string>[];
@@ -39,16 +48,15 @@ export class RolloutCheck extends pulumi.ComponentResource {
 
   constructor(name: string, args: RolloutCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:RolloutCheck", name, {}, opts);
-    const prefix = args.settings.namePrefix;
     this.cluster = args.cluster;
-    const functionName = `${prefix}-rollout-check`;
+    const functionName = `${name}-check`;
     const logs = new cloudwatch.LogGroup(
-      `${prefix}-rollout-check`,
-      { name: `/aws/lambda/${functionName}`, retentionInDays: args.settings.aws.logRetentionDays },
+      functionName,
+      { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays },
       { parent: this },
     );
     const role = new iam.Role(
-      `${prefix}-rollout-check`,
+      functionName,
       {
         description: "Throat rollout check (Lambda): reads the services' deployments, restarts a rolled-back one",
         assumeRolePolicy: JSON.stringify({
@@ -58,9 +66,9 @@ export class RolloutCheck extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const services = args.cluster.name.apply((cluster) => `arn:aws:ecs:*:*:service/${cluster}/${prefix}-*`);
+    const services = args.cluster.name.apply((cluster) => `arn:aws:ecs:*:*:service/${cluster}/${args.servicePrefix}-*`);
     const policy = new iam.RolePolicy(
-      `${prefix}-rollout-check`,
+      functionName,
       {
         role: role.id,
         policy: pulumi.jsonStringify({
@@ -84,7 +92,7 @@ export class RolloutCheck extends pulumi.ComponentResource {
       { parent: this },
     );
     this.runner = new lambda.Function(
-      `${prefix}-rollout-check`,
+      functionName,
       {
         name: functionName,
         description: "Throat: fails unless a service runs the task definition the deploy asked for",

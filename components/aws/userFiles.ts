@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as iam from "@pulumi/aws/iam";
-import type { Plan } from "../plan";
+import type { StoragePlan } from "../plan/storage";
 
 const TASK_TRUST = {
   Version: "2012-10-17",
@@ -27,6 +27,22 @@ export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 export const CORS_AND_SECURITY_HEADERS = "e61eb60c-9c35-4d20-a928-2b84e02af89c";
 const ORIGIN_ID = "files";
 
+/** The user-file store named `name`; the stack names it `<namePrefix>-user-files`. */
+export interface UserFilesArgs {
+  /**
+   * settings.namePrefix: the bucket's name prefix, the OAC's name, and the `<namePrefix>-files`,
+   * `<namePrefix>-app-task`, `<namePrefix>-migrate-task` logical names they had before the
+   * component took narrow args (naming them from `name` would change their URNs).
+   */
+  namePrefix: string;
+  /** stack: the `throat:stack` tag and the distribution's comment. */
+  stack: string;
+  /** plan.storage.s3: the bucket's layout and what each task role may do in it. */
+  s3: NonNullable<StoragePlan["s3"]>;
+  /** plan.storage.retainOnDelete: `pulumi destroy` keeps the bucket and everything in it. */
+  retainOnDelete: boolean;
+}
+
 export class UserFiles extends pulumi.ComponentResource {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
@@ -39,13 +55,11 @@ export class UserFiles extends pulumi.ComponentResource {
   /** The migration task: publishes the release's assets under static/ (PutObject only). */
   readonly migrationTaskRole: iam.Role;
 
-  constructor(name: string, args: { plan: Plan }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: UserFilesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:UserFiles", name, {}, opts);
-    const { plan } = args;
-    const { storage, settings } = plan;
-    if (!storage.s3) throw new Error("UserFiles (AWS): the plan has no S3 storage");
-    const { prefixes } = storage.s3;
-    const prefix = settings.namePrefix;
+    const { s3: access, retainOnDelete, stack } = args;
+    const { prefixes } = access;
+    const prefix = args.namePrefix;
     const child = { parent: this };
 
     // Bucket names are lower case (3-63 characters); the prefix leaves Pulumi room for its suffix.
@@ -58,13 +72,13 @@ export class UserFiles extends pulumi.ComponentResource {
       {
         bucketPrefix,
         // Without retainOnDelete, destroy must be able to empty a versioned bucket.
-        forceDestroy: !storage.retainOnDelete,
-        tags: { "throat:stack": settings.stack },
+        forceDestroy: !retainOnDelete,
+        tags: { "throat:stack": stack },
       },
-      { parent: this, retainOnDelete: storage.retainOnDelete },
+      { parent: this, retainOnDelete: retainOnDelete },
     );
     const bucket = this.bucket.id;
-    const keep = { parent: this, retainOnDelete: storage.retainOnDelete };
+    const keep = { parent: this, retainOnDelete: retainOnDelete };
     new s3.BucketServerSideEncryptionConfiguration(
       `${prefix}-files`,
       {
@@ -106,7 +120,7 @@ export class UserFiles extends pulumi.ComponentResource {
       `${prefix}-files`,
       {
         enabled: true,
-        comment: `Throat ${settings.stack}: user files and every release's static assets`,
+        comment: `Throat ${stack}: user files and every release's static assets`,
         origins: [
           { originId: ORIGIN_ID, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id },
         ],
@@ -123,7 +137,7 @@ export class UserFiles extends pulumi.ComponentResource {
         httpVersion: "http2and3",
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate: { cloudfrontDefaultCertificate: true },
-        tags: { "throat:stack": settings.stack },
+        tags: { "throat:stack": stack },
       },
       child,
     );
@@ -181,16 +195,16 @@ export class UserFiles extends pulumi.ComponentResource {
     // Uploads sit at the bucket root (plan/storage.ts), so the grant covers every key and an
     // explicit deny (which wins over any allow) keeps every release's assets out of reach.
     this.appTaskRole = taskRole("app", [
-      { Effect: "Allow", Action: storage.s3.appActions, Resource: objects(prefixes.uploads, prefixes.thumbnails) },
+      { Effect: "Allow", Action: access.appActions, Resource: objects(prefixes.uploads, prefixes.thumbnails) },
       {
         Sid: "ReleaseAssetsAreTheMigrations",
         Effect: "Deny",
-        Action: storage.s3.appActions,
+        Action: access.appActions,
         Resource: objects(prefixes.assets),
       },
     ]);
     this.migrationTaskRole = taskRole("migrate", [
-      { Effect: "Allow", Action: storage.s3.assetActions, Resource: objects(prefixes.assets) },
+      { Effect: "Allow", Action: access.assetActions, Resource: objects(prefixes.assets) },
     ]);
     this.registerOutputs({ bucket: this.bucket.bucket, url: this.url });
   }
