@@ -24,6 +24,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
 import { lambdaArchive } from "./lambdaArchive";
 import type { RolloutEvent } from "./rolloutCheckRunner";
+import type { AppTaskArgs } from "./workers";
 
 /**
  * The rollout check named `name` (the stack: `<namePrefix>-rollout`); its function, role, policy
@@ -37,14 +38,15 @@ export interface RolloutCheckArgs {
   servicePrefix: string;
   /** throat:aws.logRetentionDays: how long the function's log group keeps events. */
   logRetentionDays: number;
-  cluster: ecs.Cluster;
+  /** The ECS cluster the services run in (an ecs.Cluster fits). */
+  cluster: AppTaskArgs["cluster"];
   /** The roles the services' tasks run with (UpdateService passes them on). */
   passRoles: pulumi.Input<string>[];
 }
 
 export class RolloutCheck extends pulumi.ComponentResource {
   private readonly runner: lambda.Function;
-  private readonly cluster: ecs.Cluster;
+  private readonly cluster: AppTaskArgs["cluster"];
 
   constructor(name: string, args: RolloutCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:RolloutCheck", name, {}, opts);
@@ -66,7 +68,9 @@ export class RolloutCheck extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const services = args.cluster.name.apply((cluster) => `arn:aws:ecs:*:*:service/${cluster}/${args.servicePrefix}-*`);
+    const services = pulumi
+      .output(args.cluster.name)
+      .apply((cluster) => `arn:aws:ecs:*:*:service/${cluster}/${args.servicePrefix}-*`);
     const policy = new iam.RolePolicy(
       functionName,
       {
