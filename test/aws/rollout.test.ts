@@ -7,19 +7,21 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
-import { RUN_TIMEOUT, runProd, T } from "./support";
+import { PREFIX, RUN_TIMEOUT, runProd, T } from "./support";
 
 let run: ProgramRun;
 beforeAll(async () => {
   run = await runProd();
 }, RUN_TIMEOUT);
 
+/** The sync service's name, and its task definition family. */
+const SYNC = `${PREFIX}-sync`;
 const taskDefArn = (family: string, revision: number) =>
   `arn:aws:ecs:eu-west-1:123456789012:task-definition/${family}:${revision}`;
 /** DescribeServices after the circuit breaker rolled the sync service back to revision 0. */
 const rolledBack = {
-  deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn("throat-prod-sync", 0), rolloutState: "COMPLETED" }],
-  events: [{ message: "(service throat-prod-sync) (deployment ecs-svc/1) deployment failed: tasks failed to start." }],
+  deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn(SYNC, 0), rolloutState: "COMPLETED" }],
+  events: [{ message: `(service ${SYNC}) (deployment ecs-svc/1) deployment failed: tasks failed to start.` }],
 };
 
 test("every service, the static tier too, gets a check that runs after its update and again for each new revision", () => {
@@ -53,11 +55,14 @@ function up(ecsServices: Record<string, unknown>) {
 }
 
 test("`pulumi up` fails when the circuit breaker rolled a service back, naming the service and what runs", () => {
-  const result = up({ "throat-prod-sync": rolledBack });
+  const result = up({ [SYNC]: rolledBack });
   expect(result.status).toBe(1);
   const message = result.stderr;
   expect(message).toMatch(
-    /service throat-prod-sync: the deploy rolled back \(deployment circuit breaker\); task definition \S+throat-prod-sync:0 runs, not \S+throat-prod-sync:1/,
+    new RegExp(
+      `service ${SYNC}: the deploy rolled back \\(deployment circuit breaker\\); ` +
+        `task definition \\S+${SYNC}:0 runs, not \\S+${SYNC}:1`,
+    ),
   );
   expect(message).toMatch(/deployment failed: tasks failed to start/);
   expect(message).toMatch(/run 'pulumi up' again/);
@@ -70,9 +75,9 @@ test("`pulumi up` fails when the circuit breaker rolled a service back, naming t
 describe("the function's module, against a fake ECS", () => {
   const event: RolloutEvent = {
     check: "rollout",
-    cluster: "arn:aws:ecs:eu-west-1:1:cluster/throat-prod",
-    service: "throat-prod-sync",
-    taskDefinition: taskDefArn("throat-prod-sync", 7),
+    cluster: `arn:aws:ecs:eu-west-1:1:cluster/${PREFIX}`,
+    service: SYNC,
+    taskDefinition: taskDefArn(SYNC, 7),
   };
   const command = (op: string) =>
     class {
@@ -96,13 +101,13 @@ describe("the function's module, against a fake ECS", () => {
     };
   };
   const primary = (revision: number, rolloutState: string) => ({
-    deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn("throat-prod-sync", revision), rolloutState }],
+    deployments: [{ status: "PRIMARY", taskDefinition: taskDefArn(SYNC, revision), rolloutState }],
   });
 
   it("waits while the rollout is in progress, and succeeds once it completes on the wanted revision", async () => {
     const fake = ecs([primary(7, "IN_PROGRESS"), primary(7, "IN_PROGRESS"), primary(7, "COMPLETED")]);
     await expect(makeHandler(fake, cmd, async () => {})(event, context)).resolves.toMatchObject({
-      service: "throat-prod-sync",
+      service: SYNC,
     });
     expect(fake.calls.map(([op]) => op)).toEqual(["DescribeServices", "DescribeServices", "DescribeServices"]);
   });
@@ -115,7 +120,7 @@ describe("the function's module, against a fake ECS", () => {
     expect(fake.calls[1]).toEqual([
       "UpdateService",
       expect.objectContaining({
-        service: "throat-prod-sync",
+        service: SYNC,
         taskDefinition: event.taskDefinition,
         forceNewDeployment: true,
       }),
