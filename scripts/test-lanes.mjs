@@ -10,7 +10,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const jest = join(root, "node_modules", ".bin", "jest");
 const lane = (project) =>
   new Promise((resolve) => {
-    const child = spawn(jest, ["--selectProjects", project, "--maxWorkers", "1", ...process.argv.slice(2)], {
+    const workers = project === "e2e" ? process.env.E2E_WORKERS ?? "1" : "1";
+    const child = spawn(jest, ["--selectProjects", project, "--maxWorkers", workers, ...process.argv.slice(2)], {
       cwd: root,
       stdio: "inherit",
     });

@@ -4,16 +4,54 @@
 // the compiler the project already has (typescript's transpileModule: no bundler, no build step).
 // The function gets one file, index.js, so its source may import only types: anything else would
 // be missing in Lambda, and is refused here.
-import { readFileSync } from "node:fs";
+// The compiler is 9 MB of JavaScript: it is loaded only when a source has changed since its last
+// transpile (kept in node_modules/.cache/throat/lambda/), not by every program run or mock test.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import * as ts from "typescript";
+import type * as Ts from "typescript";
+import { PROJECT_ROOT } from "../projectRoot";
 
 /** The modules Lambda's nodejs runtime provides. */
 const RUNTIME_MODULES = ["@aws-sdk/client-ecs"];
 
+/** Transpiled sources, one file per source version. */
+export const LAMBDA_CACHE_DIR = path.join(PROJECT_ROOT, "node_modules", ".cache", "throat", "lambda");
+const TS_VERSION = (JSON.parse(readFileSync(require.resolve("typescript/package.json"), "utf8")) as { version: string })
+  .version;
+
 /** The CommonJS Lambda runs for `sourceFile` (index.js, handler `index.handler`). */
 export function lambdaJavaScript(sourceFile: string): string {
-  const out = ts.transpileModule(readFileSync(sourceFile, "utf8"), {
+  const source = readFileSync(sourceFile, "utf8");
+  // Everything the output depends on: the compiler's version, the code below that calls it
+  // (its options and checks), the source.
+  const key = createHash("sha256")
+    .update(JSON.stringify([TS_VERSION, transpile.toString(), RUNTIME_MODULES, source]))
+    .digest("hex");
+  const cached = path.join(LAMBDA_CACHE_DIR, `${key}.js`);
+  try {
+    return readFileSync(cached, "utf8");
+  } catch {
+    // Not transpiled yet.
+  }
+  const js = transpile(sourceFile, source);
+  try {
+    mkdirSync(LAMBDA_CACHE_DIR, { recursive: true });
+    writeFileSync(`${cached}.${process.pid}.tmp`, js);
+    renameSync(`${cached}.${process.pid}.tmp`, cached);
+  } catch {
+    // A read-only tree: transpile again next time.
+  }
+  return js;
+}
+
+/** Transpiles and checks one source; throws what makes it unfit for Lambda. */
+function transpile(sourceFile: string, source: string): string {
+  // Loaded here, on a cache miss only (see the top of the file).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require("typescript") as typeof Ts;
+  const out = ts.transpileModule(source, {
     fileName: sourceFile,
     compilerOptions: {
       module: ts.ModuleKind.CommonJS,

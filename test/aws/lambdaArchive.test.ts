@@ -1,10 +1,10 @@
 // The Lambda functions' code is built from their TypeScript modules at program time
 // (components/aws/lambdaArchive.ts): what Lambda gets is one index.js exporting `handler`, so a
 // source that imports anything at run time but the SDK Lambda provides is refused up front.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { lambdaArchive, lambdaJavaScript } from "../../components/aws/lambdaArchive";
+import { LAMBDA_CACHE_DIR, lambdaArchive, lambdaJavaScript } from "../../components/aws/lambdaArchive";
 
 const source = (name: string) => path.join(__dirname, "../../components/aws", name);
 
@@ -36,5 +36,47 @@ describe("Lambda code as an archive", () => {
     const file = path.join(dir, "bad.ts");
     writeFileSync(file, 'import { LAMBDA_MAX_TIMEOUT } from "./limits";\nexport const t = LAMBDA_MAX_TIMEOUT;\n');
     expect(() => lambdaJavaScript(file)).toThrow(/imports \.\/limits at run time; Lambda gets index\.js alone/);
+  });
+});
+
+describe("the compiler is loaded only for a source that changed", () => {
+  /** lambdaJavaScript(file) in a fresh module registry in which loading the compiler throws. */
+  const withoutCompiler = (file: string): string => {
+    let js = "";
+    jest.isolateModules(() => {
+      jest.doMock("typescript", () => {
+        throw new Error("the compiler was loaded");
+      });
+      try {
+        const fresh = jest.requireActual<typeof import("../../components/aws/lambdaArchive")>(
+          "../../components/aws/lambdaArchive",
+        );
+        js = fresh.lambdaJavaScript(file);
+      } finally {
+        jest.dontMock("typescript");
+      }
+    });
+    return js;
+  };
+
+  it("a source transpiled before comes from the cache, byte for byte", () => {
+    const js = lambdaJavaScript(source("migrationRunner.ts"));
+    expect(withoutCompiler(source("migrationRunner.ts"))).toBe(js);
+  });
+
+  it("an edited source is transpiled again", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "throat-lambda-"));
+    const file = path.join(dir, "edited.ts");
+    writeFileSync(file, `export const handler = async (): Promise<number> => ${Date.now()};\n`);
+    mkdirSync(LAMBDA_CACHE_DIR, { recursive: true });
+    const before = new Set(readdirSync(LAMBDA_CACHE_DIR));
+    try {
+      expect(() => withoutCompiler(file)).toThrow("the compiler was loaded");
+      expect(lambdaJavaScript(file)).toContain("const handler = async () =>");
+      expect(withoutCompiler(file)).toBe(lambdaJavaScript(file));
+    } finally {
+      // This source is never seen again: leave the cache as it was.
+      for (const f of readdirSync(LAMBDA_CACHE_DIR)) if (!before.has(f)) rmSync(path.join(LAMBDA_CACHE_DIR, f));
+    }
   });
 });

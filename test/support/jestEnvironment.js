@@ -2,13 +2,14 @@
 // for every resource it registers (Resource.callsites, the resource's source position) and for
 // every promise it tracks (debuggablePromise). Under jest each read maps every frame through
 // the test files' source maps (@jest/source-map), which took 40-60% of a mocked stack run.
-// Those two stacks are only parsed for file:line:column (the mock monitor ignores them), so
-// they get V8's own format; every other stack, a failing test's included, is still mapped
-// onto the TypeScript source. Plain CommonJS, like jest.config.js: jest loads it as is.
+// Those two stacks are only parsed for file:line:column, which the mock monitor ignores, so
+// they get no frames at all (the SDK then sends no source position); every other stack, a
+// failing test's included, is still mapped onto the TypeScript source. Plain CommonJS, like
+// jest.config.js: jest loads it as is.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { TestEnvironment } = require("jest-environment-node");
 
-/** The SDK functions whose `new Error().stack` is read for positions only. */
+/** The SDK functions whose `new Error().stack` is read for positions only (a leak report at most). */
 const POSITION_ONLY = new Set(["callsites", "debuggablePromise"]);
 const UNMAPPED = Symbol("throat:unmappedPulumiStacks");
 
@@ -19,9 +20,7 @@ class ThroatTestEnvironment extends TestEnvironment {
     const mapped = Error.prepareStackTrace;
     if (typeof mapped !== "function" || mapped[UNMAPPED]) return;
     const formatter = (error, frames) =>
-      POSITION_ONLY.has(frames[0]?.getFunctionName())
-        ? `${error}\n${frames.map((frame) => `    at ${frame}`).join("\n")}`
-        : mapped(error, frames);
+      POSITION_ONLY.has(frames[0]?.getFunctionName()) ? String(error) : mapped(error, frames);
     formatter[UNMAPPED] = true;
     Error.prepareStackTrace = formatter;
   }
