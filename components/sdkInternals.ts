@@ -1,6 +1,6 @@
 // The one place that reaches into @pulumi/pulumi internals: functions the SDK exports from
 // `pulumi.runtime` without declaring them in its .d.ts, and the mock monitor's methods. An SDK
-// upgrade that removes or renames one breaks here, and test/plan/sdkInternals.test.ts names it
+// upgrade that removes or renames one breaks here, and test/plan/sdkInternals.spec.ts names it
 // with the SDK version, instead of a cast failing silently somewhere else.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

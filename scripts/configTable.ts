@@ -1,5 +1,5 @@
 // Writes README's configuration table from the schema (`npm run docs`); `--check` exits 1 when
-// README is out of date instead. The test in test/plan/configTable.test.ts runs the same check.
+// README is out of date instead. The test in test/plan/configTable.spec.ts runs the same check.
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { settingsSchema } from "../components/settings/schema";

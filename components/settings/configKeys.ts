@@ -10,7 +10,7 @@ export const PROJECT_NAMESPACE = "throat";
 /**
  * The configuration each provider package the project uses declares (its `config/vars.js`:
  * `__config.get("region")`, ...), for the installed versions (package.json); `@pulumi/random`
- * declares none. test/plan/configChecks.test.ts checks these lists against node_modules.
+ * declares none. test/plan/configChecks.spec.ts checks these lists against node_modules.
  */
 export const PROVIDER_CONFIG: Record<string, readonly string[]> = {
   aws: [

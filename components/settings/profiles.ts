@@ -1,6 +1,6 @@
 // Every setting, per profile: honoured by that profile's target, or refused there. A setting a
 // target would silently ignore is a mistake to report (an operator who sets a certificate ARN
-// on a test stack, or PgBouncer on prod, expects it used). test/plan/profiles.test.ts keeps this
+// on a test stack, or PgBouncer on prod, expects it used). test/plan/profiles.spec.ts keeps this
 // table equal to the schema's leaf keys, so a new key must take a side on both profiles.
 import type { Profile } from "./index";
 

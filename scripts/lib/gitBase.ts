@@ -36,8 +36,9 @@ export function basePlanAtRef(projectRoot: string, ref: string, stack: string): 
     if (!existsSync(path.join(root, "scripts/plan.ts")))
       throw new BaseError(`--diff ${ref}: that commit has no scripts/plan.ts to plan with`);
     symlinkSync(path.join(projectRoot, "node_modules"), path.join(root, "node_modules"), "dir");
-    const tsx = path.join(projectRoot, "node_modules/.bin/tsx");
-    const r = spawnSync(tsx, ["scripts/plan.ts", "--stack", stack, "--json"], {
+    // tsx as a loader in this node (`--import tsx`, found in the node_modules linked above):
+    // the tsx command would start a second node to do the same.
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", "--stack", stack, "--json"], {
       cwd: root,
       encoding: "utf8",
       timeout: 180_000,

@@ -1,5 +1,5 @@
 // README's "Common mistakes": the mistakes marked `readme` in mistakes.ts with the message the
-// offline plan gives each, generated so the list cannot drift (commonMistakes.test.ts checks
+// offline plan gives each, generated so the list cannot drift (commonMistakes.spec.ts checks
 // README; `npx tsx test/plan/commonMistakes.ts --write` rewrites the block).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,5 +1,5 @@
 // One unit test per class of mistake the settings refuse (issue: every bad stack config refused
-// up front, by the setting that is wrong). The offline-plan table (badStackFiles.test.ts) runs
+// up front, by the setting that is wrong). The offline-plan table (badStackFiles.spec.ts) runs
 // the same classes as whole stack files.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

@@ -12,7 +12,7 @@ const TRACKED = [
   "components/plan/names.ts",
   "components/plan/workers.ts",
   "scripts/lib/providerRules.ts",
-  "test/plan/alb.test.ts",
+  "test/plan/alb.spec.ts",
 ];
 
 describe("dead file references", () => {

@@ -100,7 +100,7 @@ test("the app tasks' execution role reads exactly the secrets they name; the sta
   const named = new Set(appTasks(generated).flatMap((td) => containers(td)[0]!.secrets.map((s) => s.valueFrom)));
   expect([app[0]!.Resource].flat().sort()).toEqual([...named].sort());
   expect(reads(`${PREFIX}-static-execution`)).toEqual([]);
-  // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.test.ts);
+  // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.spec.ts);
   // the static tier calls no AWS API and has none.
   const taskRole = (family: string) =>
     ofType(generated, T.taskDefinition).find((td) => td.inputs.family === family)!.inputs.taskRoleArn;

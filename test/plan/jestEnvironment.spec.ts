@@ -30,7 +30,7 @@ test("a stack read by a function named like the SDK's position reader has no fra
 
 test("any other stack is mapped onto the TypeScript source line", () => {
   const line = lineOf("marker: ordinary");
-  expect(ordinary().split("\n")[1]).toContain(`jestEnvironment.test.ts:${line}:`);
+  expect(ordinary().split("\n")[1]).toContain(`jestEnvironment.spec.ts:${line}:`);
 });
 
 test("the SDK still reads its positions through the functions the environment names", () => {

@@ -75,7 +75,7 @@ const SAMPLES: Record<string, Sample> = {
   "database.pgbouncer.poolSize": { value: 30 },
   "database.pgbouncer.maxClientConnections": { value: 200 },
   "deploy.maxPercent": { value: 150 },
-  // The edge each profile has (the other one is refused on it: settings.test.ts).
+  // The edge each profile has (the other one is refused on it: settings.spec.ts).
   "edge.kind": { value: "nginx", seen: (s) => s.edge.kind },
   "edge.outerProxies": { value: 1 },
   "edge.httpPort": { value: 9000 },
