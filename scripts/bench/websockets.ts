@@ -5,13 +5,17 @@
 //     server's pings (Engine.IO pings every 25 s) and none may drop;
 //   - a burst of database-touching events at the plan's stated capacity (pool x timeout x
 //     rate) must complete; twice that must fail only by the pool's timeout, and every client
-//     must still be connected after both.
+//     must still be connected after both;
+//   - then every client leaves at once: how long the worker stays busy with the disconnects
+//     and how long a new client waits meanwhile (issue 14: 18,805 at once took 58 s).
 // Standalone: `npx tsx scripts/bench/websockets.ts` prints JSON.
 import { burstEvents, DB_EVENTS_PER_SECOND_PER_CONNECTION } from "../../components/plan/capacity";
 import type { Harness } from "../../test/e2e/harness";
 import {
   closeAll,
   dbBurst,
+  massDisconnect,
+  type MassDisconnect,
   type BurstResult,
   openClients,
   perThousand,
@@ -50,6 +54,7 @@ export interface WebsocketBench {
   measuredEventsPerSecondPerConnection: number;
   planEventsPerSecondPerConnection: number;
   afterBursts: { dropped: number; roundTrips: number };
+  massDisconnect: MassDisconnect;
 }
 
 export async function benchWebsockets(h: Harness, options: { holdSeconds?: number } = {}): Promise<WebsocketBench> {
@@ -68,6 +73,7 @@ export async function benchWebsockets(h: Harness, options: { holdSeconds?: numbe
     const atCapacity = await dbBurst(held.clients, capacity, HOLD);
     const twiceCapacity = await dbBurst(held.clients, Math.min(2 * capacity, held.clients.length), HOLD);
     const afterBursts = await stillConnected(held.clients);
+    const leaving = await massDisconnect(h, held.clients);
     return {
       clientsPerProcess,
       poolSize: socketio.poolSize,
@@ -92,6 +98,7 @@ export async function benchWebsockets(h: Harness, options: { holdSeconds?: numbe
       ),
       planEventsPerSecondPerConnection: DB_EVENTS_PER_SECOND_PER_CONNECTION,
       afterBursts,
+      massDisconnect: leaving,
     };
   } finally {
     await closeAll(held.clients);

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const SPEC_SUFFIX = ".spec.ts";
 
-/** The specs of `dir`, sorted; THROAT_SPEC (comma-separated names, without the suffix) selects some. */
+/** The specs of `dir`, sorted; THROAT_SPEC (comma-separated names; unset or empty: all) selects some. */
 export function specFiles(dir: string, only = process.env.THROAT_SPEC): string[] {
   const all = readdirSync(dir)
     .filter((f) => f.endsWith(SPEC_SUFFIX))

@@ -145,3 +145,71 @@ export async function stillConnected(
 export async function closeAll(clients: SocketIoClient[]): Promise<void> {
   await Promise.all(clients.map((c) => c.close()));
 }
+
+/** CPU seconds a process has used so far (utime + stime in /proc/<pid>/stat; 0 if it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command (which may hold spaces): state is the 3rd, utime the 14th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+/** sysconf(_SC_CLK_TCK) on Linux. */
+const CLOCK_TICKS = 100;
+
+export interface MassDisconnect {
+  clients: number;
+  /** Seconds from the moment every client closed until the worker went idle again. */
+  busySeconds: number;
+  /** CPU seconds the socketio worker spent meanwhile. */
+  workerCpuSeconds: number;
+  /** Seconds until a client connecting right after them made a ping round trip. */
+  freshClientSeconds: number;
+}
+
+/**
+ * Every client leaves at once (a deploy's drain, a network blip): python-socketio handles each
+ * disconnect by walking its rooms, so the cost grows faster than the clients. Measures how long
+ * the socketio worker stays busy and how long a new visitor waits meanwhile.
+ */
+export async function massDisconnect(
+  h: Harness,
+  clients: SocketIoClient[],
+  options: { idleCpuPerSecond?: number; timeoutMs?: number } = {},
+): Promise<MassDisconnect> {
+  const idle = options.idleCpuPerSecond ?? 0.05;
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  const pids = h.workerPids(h.byKind("socketio")[0]!.name);
+  const cpu = () => pids.reduce((s, pid) => s + cpuSeconds(pid), 0);
+  const cpuBefore = cpu();
+  const started = Date.now();
+  await closeAll(clients);
+  const fresh = (async () => {
+    const c = await connectWebSocketIo(h.httpsUrl, options.timeoutMs ?? 180_000);
+    try {
+      await c.emit("ping", 0);
+      await c.waitFor("pong", options.timeoutMs ?? 180_000);
+      return (Date.now() - started) / 1000;
+    } finally {
+      await c.close();
+    }
+  })();
+  // Busy until one half-second passes with the worker using less than `idle` of a core.
+  let lastBusy = started;
+  for (let prev = cpu(); Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpu();
+    if (now - prev >= idle / 2) lastBusy = Date.now();
+    else if (Date.now() - lastBusy >= 1000) break;
+    prev = now;
+  }
+  return {
+    clients: clients.length,
+    busySeconds: Number(((lastBusy - started) / 1000).toFixed(1)),
+    workerCpuSeconds: Number((cpu() - cpuBefore).toFixed(1)),
+    freshClientSeconds: Number((await fresh).toFixed(2)),
+  };
+}
