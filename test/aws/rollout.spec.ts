@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import type { ProgramRun } from "../../scripts/lib/mockRuntime";
 import { ofType } from "../support/runStack";
+import { TSX_NODE, tsxArgs } from "../support/tsx";
 import { PREFIX, RUN_TIMEOUT, runProd, T } from "./support";
 
 let run: ProgramRun;
@@ -46,8 +47,7 @@ test("every service, the static tier too, gets a check that runs after its updat
 
 /** `pulumi up` of prod, in its own process, with ECS answering `ecsServices` after the update. */
 function up(ecsServices: Record<string, unknown>) {
-  const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-  return spawnSync(tsx, [path.join(__dirname, "rolledBack.program.ts"), JSON.stringify(ecsServices)], {
+  return spawnSync(TSX_NODE, tsxArgs(path.join(__dirname, "rolledBack.program.ts"), JSON.stringify(ecsServices)), {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     timeout: 60_000,

@@ -5,13 +5,13 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import { stackNames } from "./support";
+import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 const names = stackNames("test");
 
 let result: { status: number | null; stdout: string; stderr: string };
 beforeAll(() => {
-  const tsx = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
-  result = spawnSync(tsx, [path.join(__dirname, "failedMigration.program.ts")], {
+  result = spawnSync(TSX_NODE, tsxArgs(path.join(__dirname, "failedMigration.program.ts")), {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     timeout: 60_000,

@@ -41,7 +41,7 @@ describe("the nginx edge during a worker replacement", () => {
   let h: Harness;
   const holes: { address: string; stop(): void }[] = [];
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) holes.push(await blackhole());
+    holes.push(...(await Promise.all([blackhole(), blackhole(), blackhole()])));
     const [sync, gevent, socketio] = holes.map((x) => x.address);
     const dead: Record<WorkerKind, string[]> = { sync: [sync!], gevent: [gevent!], socketio: [socketio!] };
     h = await startHarness(p, { deadUpstreams: dead });

@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
 import { settingsSchema } from "../../components/settings/schema";
 import { readStackConfig, SECRET_PLACEHOLDER } from "../../scripts/lib/stackFile";
+import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 describe("stack files read offline", () => {
   it("turn secure: values into placeholders marked secret, never decrypted", () => {
@@ -50,13 +51,12 @@ describe("Pulumi.yaml declares the config the schema knows", () => {
 });
 
 describe("npm run plan", () => {
-  const tsx = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
   const run = (...args: string[]) =>
-    spawnSync(tsx, ["scripts/plan.ts", ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+    spawnSync(TSX_NODE, tsxArgs("scripts/plan.ts", ...args), { cwd: PROJECT_ROOT, encoding: "utf8" });
 
   it("prints one JSON document for a test-<name> stack without a file", () => {
     const doc = JSON.parse(
-      execFileSync(tsx, ["scripts/plan.ts", "--stack", "test-ci-probe", "--json"], {
+      execFileSync(TSX_NODE, tsxArgs("scripts/plan.ts", "--stack", "test-ci-probe", "--json"), {
         cwd: PROJECT_ROOT,
         encoding: "utf8",
       }),

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { PROJECT_ROOT } from "../../components/load";
 import { commentMarker } from "../../scripts/lib/diffRender";
+import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 jest.setTimeout(120_000);
 
@@ -31,7 +32,7 @@ const git = (...args: string[]) =>
     { cwd: repo, encoding: "utf8" },
   );
 const plan = (...args: string[]) =>
-  spawnSync(path.join(PROJECT_ROOT, "node_modules/.bin/tsx"), ["scripts/plan.ts", "--stack", "test", ...args], {
+  spawnSync(TSX_NODE, tsxArgs("scripts/plan.ts", "--stack", "test", ...args), {
     cwd: repo,
     encoding: "utf8",
   });
@@ -87,8 +88,8 @@ it("exits 1 with a clear message for a ref that predates the plan document, or n
 });
 
 it("a plan document larger than a pipe's buffer reaches the reader whole (a shell pipe, as CI reads it)", () => {
-  const tsx = path.join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const r = spawnSync("sh", ["-c", `"${tsx}" scripts/plan.ts --stack prod --json | cat`], {
+  const command = [TSX_NODE, ...tsxArgs("scripts/plan.ts", "--stack", "prod", "--json")].join(" ");
+  const r = spawnSync("sh", ["-c", `${command} | cat`], {
     cwd: PROJECT_ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
