@@ -118,6 +118,15 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** A worker container's root, made before its process starts. */
+interface PreparedWorker {
+  kind: WorkerKind;
+  name: string;
+  c: RegisteredContainer;
+  root: ContainerRoot;
+  workdir: string;
+}
+
 export async function startHarness(plan: Plan, options: HarnessOptions = {}): Promise<Harness> {
   if (plan.edge.kind !== "nginx") {
     // The prod edge is an ALB (its rules are checked in test/plan); only nginx can run here.
@@ -148,6 +157,42 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
       all[i - 1] === "-c" ? [arg.split("=") as [string, string]] : [],
     ),
   );
+  // The stack's private network by name. A container's env value naming anything else is a
+  // wiring mistake: it fails here, as does a config upload CONFIG_NAME does not find, before
+  // any server starts (the servers' loopback addresses are filled in once they run).
+  const names = {
+    postgres: `${pgContainer.name}:${POSTGRES_PORT}`,
+    redis: `${stack.one("redis").name}:${REDIS_PORT}`,
+    pgbouncer: plan.budget.pgbouncer ? `${stack.one("pgbouncer").name}:${PGBOUNCER_PORT}` : undefined,
+  };
+  const notYetStarted = { host: "", port: 0 };
+  const planned = new Map(Object.values(names).flatMap((n) => (n ? [[n, notYetStarted] as const] : [])));
+  const migration = stack.byTier("migration")[0];
+  for (const c of [...(migration ? [migration] : []), ...stack.byTier("worker")]) onThisMachine(c, planned);
+  const volumes = new VolumeStore(group.subdir("volumes"));
+  let generation = 0;
+  const throatRoot = (c: RegisteredContainer) =>
+    containerRoot(
+      group.subdir(`root-${c.name}-${generation}`),
+      { [THROAT_WORKDIR]: appDir },
+      c.files,
+      c.mounts,
+      volumes,
+    );
+  // Every worker container's root, new ones for each replacement.
+  const prepareWorkers = (suffix: string): PreparedWorker[] =>
+    plan.workers.flatMap((service) => {
+      const registered = stack.byTier("worker").filter((c) => c.kind === service.kind);
+      const count = options.replicas?.[service.kind] ?? registered.length;
+      return registered.slice(0, count).map((c, i) => {
+        const root = throatRoot(c);
+        const workdir = root.host(THROAT_WORKDIR);
+        applyConfigName(workdir, c.env.CONFIG_NAME);
+        return { kind: service.kind, name: `${service.kind}-${i}${suffix}`, c, root, workdir };
+      });
+    });
+  const firstWorkers = prepareWorkers("");
+
   const [postgres, redis] = await Promise.all([
     startPostgres(group, {
       maxConnections: Number(pgSettings.max_connections ?? plan.budget.database.maxConnections),
@@ -171,27 +216,15 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
 
   // The stack's private network: container name and port -> the server started here.
   const network = new Map<string, { host: string; port: number }>([
-    [`${pgContainer.name}:${POSTGRES_PORT}`, postgres],
-    [`${stack.one("redis").name}:${REDIS_PORT}`, redis],
+    [names.postgres, postgres],
+    [names.redis, redis],
   ]);
-  if (pgbouncer) network.set(`${stack.one("pgbouncer").name}:${PGBOUNCER_PORT}`, pgbouncer);
+  if (pgbouncer && names.pgbouncer) network.set(names.pgbouncer, pgbouncer);
   const env = (c: RegisteredContainer) => ({
     ...onThisMachine(c, network),
     ...(options.pythonPath ? { PYTHONPATH: options.pythonPath } : {}),
     ...(options.extraEnv ?? {}),
   });
-  const volumes = new VolumeStore(group.subdir("volumes"));
-  let generation = 0;
-  const throatRoot = (c: RegisteredContainer) =>
-    containerRoot(
-      group.subdir(`root-${c.name}-${generation}`),
-      { [THROAT_WORKDIR]: appDir },
-      c.files,
-      c.mounts,
-      volumes,
-    );
-
-  const migration = stack.byTier("migration")[0];
   if (migration && (options.migrate ?? existsSync(join(appDir, "throat.py")))) {
     const root = throatRoot(migration);
     const [program, ...args] = migration.command ?? [];
@@ -205,45 +238,36 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     });
   }
 
-  const startWorkers = async (suffix: string): Promise<WorkerProcess[]> => {
-    // Every container's root first: a wiring mistake fails before any process starts.
-    const prepared = plan.workers.flatMap((service) => {
-      const registered = stack.byTier("worker").filter((c) => c.kind === service.kind);
-      const count = options.replicas?.[service.kind] ?? registered.length;
-      return registered.slice(0, count).map((c, i) => {
-        const root = throatRoot(c);
-        const workdir = root.host(THROAT_WORKDIR);
-        applyConfigName(workdir, c.env.CONFIG_NAME);
-        return { kind: service.kind, name: `${service.kind}-${i}${suffix}`, c, root, workdir, processEnv: env(c) };
-      });
-    });
+  const startWorkers = async (prepared: PreparedWorker[]): Promise<WorkerProcess[]> => {
     // allSettled: a failed boot must not leave the others' promises unobserved.
     const results = await Promise.allSettled(
-      prepared.map(({ kind, name, c, root, workdir, processEnv }) =>
-        startGunicorn(group, {
-          name,
-          argv: imageCommand(c.env),
-          env: processEnv,
-          appDir,
-          wsgiModule,
-          runDir: workdir,
-          timeoutMs: bootTimeoutMs,
-        }).then((server): WorkerProcess => ({
-          kind,
-          name,
-          server,
-          hostPort: `127.0.0.1:${server.port}`,
-          aliases: c.aliases,
-          root: root.root,
-          env: processEnv,
-        })),
-      ),
+      prepared
+        .map((w) => ({ ...w, processEnv: env(w.c) }))
+        .map(({ kind, name, c, root, workdir, processEnv }) =>
+          startGunicorn(group, {
+            name,
+            argv: imageCommand(c.env),
+            env: processEnv,
+            appDir,
+            wsgiModule,
+            runDir: workdir,
+            timeoutMs: bootTimeoutMs,
+          }).then((server): WorkerProcess => ({
+            kind,
+            name,
+            server,
+            hostPort: `127.0.0.1:${server.port}`,
+            aliases: c.aliases,
+            root: root.root,
+            env: processEnv,
+          })),
+        ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     return results.map((r) => (r as PromiseFulfilledResult<WorkerProcess>).value);
   };
-  let workers = await startWorkers("");
+  let workers = await startWorkers(firstWorkers);
 
   const ports = { http: await freePort(), https: await freePort() };
   const edgeContainer = stack.one("edge");
@@ -303,7 +327,7 @@ async function start(plan: Plan, options: HarnessOptions, group: ProcessGroup): 
     replaceWorkers: async () => {
       generation++;
       const old = workers;
-      workers = await startWorkers(`.${generation}`);
+      workers = await startWorkers(prepareWorkers(`.${generation}`));
       await group.kill("nginx");
       edge = await startEdgeNow();
       await Promise.all(old.map((w) => group.kill(w.name)));

@@ -1,5 +1,6 @@
 // The harness starts what the Docker target registers, so a mistake between the plan and the
-// target fails the start, naming what is wrong (a plan read alone would have run fine).
+// target fails the start, naming what is wrong (a plan read alone would have run fine), before
+// any server runs: the failure lists no process log.
 import { plan } from "../support/settings";
 import { startHarness } from "./harness";
 import { SLOW } from "./lib/standin";
@@ -10,9 +11,11 @@ test(
     const p = plan("test-wiring");
     // The database host filled with Redis's endpoint: the target would wire the app to Redis.
     p.app.env.DATABASE_HOST = "{{redisHost}}";
-    await expect(startHarness(p, { label: "test-wiring" })).rejects.toThrow(
+    const started = startHarness(p, { label: "test-wiring" });
+    await expect(started).rejects.toThrow(
       /DATABASE_HOST:DATABASE_PORT is throat-test-wiring-redis:5432, which is no container of the stack's network/,
     );
+    await expect(started).rejects.toMatchObject({ message: expect.not.stringContaining("----- postgres") });
   },
   2 * SLOW,
 );
@@ -22,9 +25,11 @@ test(
   async () => {
     const p = plan("test-wiring");
     p.app.configFiles.gevent.path = "configs/elsewhere/config.yaml";
-    await expect(startHarness(p, { label: "test-wiring" })).rejects.toThrow(
+    const started = startHarness(p, { label: "test-wiring" });
+    await expect(started).rejects.toThrow(
       /CONFIG_NAME=test-wiring-gevent: the container has no configs\/test-wiring-gevent\//,
     );
+    await expect(started).rejects.toMatchObject({ message: expect.not.stringContaining("----- postgres") });
   },
   2 * SLOW,
 );
