@@ -1,18 +1,16 @@
-// `npm test`: the whole suite on two lanes at once, which keeps both cores busy.
-// - checks and unit: tsc, then eslint and prettier (all three incremental, their caches in
-//   node_modules/.cache/throat/), then the unit project (pure plan and mock tests) on one jest
-//   worker;
+// `npm test`: the whole suite on three lanes at once, which keeps both cores busy:
+// - checks: `npm run typecheck`, then `npm run lint` (tsc, eslint and prettier, all incremental,
+//   their caches in node_modules/.cache/throat/);
+// - unit: the unit project (pure plan and mock tests) on one jest worker;
 // - e2e: the e2e project (real servers on loopback) on two jest workers: its files mostly wait
 //   on servers, so two share a core (E2E_WORKERS=1: one at a time, to rule load out).
-// A failed check skips the unit tests (the e2e lane runs to its end: stopping it midway could
-// leave its servers behind); the exit code is 1 if anything failed. Extra arguments go to both
-// jest runs.
+// Every lane runs to its end (stopping the e2e lane midway could leave its servers behind); the
+// exit code is 1 if any of them failed. Extra arguments go to both jest runs.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const bin = (name) => join(root, "node_modules", ".bin", name);
 const jestArgs = process.argv.slice(2);
 const E2E_WORKERS = process.env.E2E_WORKERS ?? "2";
 
@@ -22,20 +20,18 @@ const run = (command, args) =>
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 const jest = (project, workers) =>
-  run(bin("jest"), ["--selectProjects", project, "--maxWorkers", workers, ...jestArgs]);
+  run(join(root, "node_modules", ".bin", "jest"), ["--selectProjects", project, "--maxWorkers", workers, ...jestArgs]);
 
-/** package.json's own check scripts, so each command is written once. */
-const CHECKS = ["typecheck", "lint"];
-
-async function checksThenUnit() {
-  for (const script of CHECKS) {
+/** package.json's own check scripts, so each command is written once; the first failure ends the lane. */
+async function checks() {
+  for (const script of ["typecheck", "lint"]) {
     if ((await run("npm", ["run", "-s", script])) !== 0) {
-      process.stderr.write(`\nnpm test: \`npm run ${script}\` failed; the unit tests did not run.\n`);
+      process.stderr.write(`\nnpm test: \`npm run ${script}\` failed.\n`);
       return 1;
     }
   }
-  return jest("unit", "1");
+  return 0;
 }
 
-const codes = await Promise.all([checksThenUnit(), jest("e2e", E2E_WORKERS)]);
+const codes = await Promise.all([checks(), jest("unit", "1"), jest("e2e", E2E_WORKERS)]);
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);
