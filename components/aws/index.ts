@@ -160,16 +160,11 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       storage,
     );
     const secrets = appSecrets(plan, secretArns);
-    // The migration runs with the sync workers' configuration (plan.migration.configName): their size too.
-    const migrationWorker = plan.workers.find((w) => w.configName === plan.migration.configName);
-    if (!migrationWorker)
-      throw new Error(`plan.migration.configName ${plan.migration.configName} names no worker service`);
     const migration = new Migration(
       `${prefix}-migration`,
       {
         family: `${prefix}-migrate`,
         migration: plan.migration,
-        size: migrationWorker,
         logs: { groupName: logGroupName(prefix, "migrate"), retentionDays: settings.aws.logRetentionDays },
         cluster: cluster.cluster,
         executionRole: cluster.appExecutionRole,

@@ -23,7 +23,6 @@ import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type { Plan } from "../plan";
-import type { WorkerService as PlannedWorker } from "../plan/workers";
 import { logGroupWithGrant, TierLogArgs } from "./cluster";
 import { fargateTaskDefinition } from "./containers";
 import { LAMBDA_MAX_TIMEOUT } from "./limits";
@@ -43,10 +42,8 @@ export interface MigrationArgs extends AppTaskArgs {
    * `<namePrefix>-migrate`, the names they had before the component took narrow args.
    */
   family: string;
-  /** plan.migration: the command and the configuration (CONFIG_NAME) it runs with. */
+  /** plan.migration: the command, the configuration (CONFIG_NAME) and the task size it runs with. */
   migration: Plan["migration"];
-  /** The task's size: the worker service whose configuration it runs (plan.migration.configName). */
-  size: Pick<PlannedWorker, "cpu" | "memory">;
   /**
    * The task's log group (names.ts logGroupName) and throat:aws.logRetentionDays, which the
    * runner function's own log group keeps too.
@@ -75,8 +72,8 @@ export class Migration extends pulumi.ComponentResource {
     const taskDefinition = fargateTaskDefinition(
       family,
       {
-        cpu: args.size.cpu,
-        memory: args.size.memory,
+        cpu: args.migration.cpu,
+        memory: args.migration.memory,
         executionRoleArn: args.executionRole.arn,
         taskRoleArn: args.taskRole?.arn,
         container: {

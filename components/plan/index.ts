@@ -40,8 +40,11 @@ export interface Plan {
   alarms: AlarmPlan;
   /** User files (uploads, thumbnails) and, on prod, every release's static assets. */
   storage: StoragePlan;
-  /** The migration one-off: the sync workers' configuration, Throat's migration command. */
-  migration: { argv: string[]; configName: string };
+  /**
+   * The migration one-off: Throat's migration command, run with the sync workers'
+   * configuration (CONFIG_NAME) and, on prod, their task size.
+   */
+  migration: { argv: string[]; configName: string; cpu: number; memory: number };
   edge: {
     kind: "nginx" | "alb";
     uploadMaxSize: number;
@@ -97,6 +100,8 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
   const appProblems = throatAppProblems(settings.app);
   if (appProblems.length) throw new PlanError("throat:app", appProblems.join("\n"));
   const proxies = planProxies(settings);
+  const syncWorker = workers.find((w) => w.kind === "sync");
+  if (!syncWorker) throw new PlanError("throat:workers", "no sync workers planned (the migration runs as one)");
   const app = planAppConfig(settings, workers, proxies);
   const albRules = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
   return {
@@ -115,6 +120,8 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     migration: {
       argv: settings.profile === "prod" ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV,
       configName: app.configFiles.sync.name,
+      cpu: syncWorker.cpu,
+      memory: syncWorker.memory,
     },
     edge: {
       kind: settings.edge.kind,

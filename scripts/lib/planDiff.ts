@@ -48,7 +48,7 @@ export interface PlanDoc {
   config?: Record<string, unknown>;
   deploy?: { maxPercent: number };
   workers: DocWorker[];
-  migration?: { argv: string[]; configName: string };
+  migration?: { argv: string[]; configName: string; cpu?: number; memory?: number };
   budget: {
     database: { maxConnections: number; reservedConnections: number };
     server: DocBudgetSide;

@@ -478,7 +478,12 @@ describe("Migration built alone", () => {
   const FAMILY = "blue-db-migrate";
   const EXECUTION_ROLE = "arn:aws:iam::123456789012:role/blue-exec";
   const TASK_ROLE = "arn:aws:iam::123456789012:role/blue-migrator";
-  const migration = { argv: ["/bin/sh", "-c", "exec migrate-now"], configName: "blue-sync" };
+  const migration = {
+    argv: ["/bin/sh", "-c", "exec migrate-now"],
+    configName: "blue-sync",
+    cpu: 512,
+    memory: 1024,
+  };
   let run: ProgramRun;
   let upstreamUrn: string;
   beforeAll(async () => {
@@ -487,7 +492,6 @@ describe("Migration built alone", () => {
       new Migration(NAME, {
         family: FAMILY,
         migration,
-        size: { cpu: 512, memory: 1024 },
         logs: { groupName: "/ecs/blue/schema", retentionDays: 14 },
         cluster: { arn: pulumi.output("arn:aws:ecs:eu-west-1:123456789012:cluster/blue"), name: "blue" },
         executionRole: { arn: EXECUTION_ROLE, id: "blue-exec" },

@@ -88,3 +88,10 @@ describe("worker services (deploy.md, docs/throat-contract.md)", () => {
     expect(checkWorker(twoWorkers)).toEqual([expect.stringMatching(/exactly one gunicorn worker \(-w 1\), got -w 2/)]);
   });
 });
+
+test("the migration runs with the sync workers' configuration and, on prod, their task size", () => {
+  const p = plan("prod", { workers: { sync: { cpu: 1024, memory: 4096 } } });
+  const sync = p.workers.find((w) => w.kind === "sync")!;
+  expect(p.migration).toMatchObject({ configName: p.app.configFiles.sync.name, cpu: 1024, memory: 4096 });
+  expect([sync.cpu, sync.memory]).toEqual([1024, 4096]);
+});
