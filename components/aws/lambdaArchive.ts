@@ -12,6 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Ts from "typescript";
 import { PROJECT_ROOT } from "../projectRoot";
+import { LAMBDA_MAX_TIMEOUT } from "./limits";
 
 /** The modules Lambda's nodejs runtime provides. */
 const RUNTIME_MODULES = ["@aws-sdk/client-ecs"];
@@ -75,4 +76,19 @@ function transpile(sourceFile: string, source: string): string {
 /** The function's code: index.js, transpiled from `sourceFile`. */
 export function lambdaArchive(sourceFile: string): pulumi.asset.AssetArchive {
   return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(lambdaJavaScript(sourceFile)) });
+}
+
+/**
+ * What every one of the stack's runner functions shares: `sourceFile` as index.js on the
+ * runtime its JavaScript targets, the longest timeout Lambda allows (a runner waits on ECS), and
+ * the smallest memory (it only polls).
+ */
+export function runnerFunctionArgs(sourceFile: string) {
+  return {
+    runtime: "nodejs22.x",
+    handler: "index.handler",
+    code: lambdaArchive(sourceFile),
+    timeout: LAMBDA_MAX_TIMEOUT,
+    memorySize: 128,
+  };
 }

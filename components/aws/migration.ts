@@ -25,8 +25,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type { Plan } from "../plan";
 import { logGroupWithGrant, TierLogArgs } from "./cluster";
 import { fargateTaskDefinition } from "./containers";
-import { LAMBDA_MAX_TIMEOUT } from "./limits";
-import { lambdaArchive } from "./lambdaArchive";
+import { runnerFunctionArgs } from "./lambdaArchive";
 import type { MigrationEvent } from "./migrationRunner";
 import type { AppTaskArgs } from "./workers";
 
@@ -148,12 +147,8 @@ export class Migration extends pulumi.ComponentResource {
       {
         name: functionName,
         description: "Throat: runs the database migration task and fails unless it succeeds",
-        runtime: "nodejs22.x",
-        handler: "index.handler",
-        code: lambdaArchive(path.join(__dirname, "migrationRunner.ts")),
+        ...runnerFunctionArgs(path.join(__dirname, "migrationRunner.ts")),
         role: role.arn,
-        timeout: LAMBDA_MAX_TIMEOUT,
-        memorySize: 128,
         loggingConfig: { logFormat: "Text", logGroup: functionLogs.name },
       },
       { parent: this, dependsOn: [policy] },

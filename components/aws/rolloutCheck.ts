@@ -21,8 +21,7 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as lambda from "@pulumi/aws/lambda";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import { LAMBDA_MAX_TIMEOUT } from "./limits";
-import { lambdaArchive } from "./lambdaArchive";
+import { runnerFunctionArgs } from "./lambdaArchive";
 import type { RolloutEvent } from "./rolloutCheckRunner";
 import type { AppTaskArgs } from "./workers";
 
@@ -100,12 +99,8 @@ export class RolloutCheck extends pulumi.ComponentResource {
       {
         name: functionName,
         description: "Throat: fails unless a service runs the task definition the deploy asked for",
-        runtime: "nodejs22.x",
-        handler: "index.handler",
-        code: lambdaArchive(path.join(__dirname, "rolloutCheckRunner.ts")),
+        ...runnerFunctionArgs(path.join(__dirname, "rolloutCheckRunner.ts")),
         role: role.arn,
-        timeout: LAMBDA_MAX_TIMEOUT,
-        memorySize: 128,
         loggingConfig: { logFormat: "Text", logGroup: logs.name },
       },
       { parent: this, dependsOn: [policy] },
