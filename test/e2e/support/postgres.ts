@@ -146,29 +146,26 @@ export async function startPostgres(group: ProcessGroup, options: PostgresOption
   // SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for clients.
   group.spawn(name, join(bin, "postgres"), args, { user: PG_USER, stopSignal: "SIGINT", backing: true });
 
+  // psql as the superuser over the private socket, unaligned tuples only, no ~/.psqlrc.
+  const superuser = (database = "postgres") => [
+    "-X",
+    "-q",
+    "-A",
+    "-t",
+    "-h",
+    socketDir,
+    "-p",
+    String(port),
+    "-U",
+    PG_USER,
+    "-d",
+    database,
+  ];
   const psql = (sql: string, opts: { database?: string } = {}) =>
-    runCommand(
-      join(bin, "psql"),
-      [
-        "-X",
-        "-q",
-        "-A",
-        "-t",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-h",
-        socketDir,
-        "-p",
-        String(port),
-        "-U",
-        PG_USER,
-        "-d",
-        opts.database ?? "postgres",
-        "-f",
-        "-",
-      ],
-      { user: PG_USER, input: sql },
-    );
+    runCommand(join(bin, "psql"), [...superuser(opts.database), "-v", "ON_ERROR_STOP=1", "-f", "-"], {
+      user: PG_USER,
+      input: sql,
+    });
 
   await group.untilReady(name, waitForPort(port, 60_000));
   // The port opens before recovery ends ("the database system is starting up").
@@ -194,30 +191,9 @@ export async function startPostgres(group: ProcessGroup, options: PostgresOption
     countConnections: async (filter) => Number((await psql(countSql(filter))).trim()),
     watchConnections: (opts = {}) =>
       watchConnections(
-        spawn(
-          "runuser",
-          [
-            "-u",
-            PG_USER,
-            "--",
-            join(bin, "psql"),
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-h",
-            socketDir,
-            "-p",
-            String(port),
-            "-U",
-            PG_USER,
-            "-d",
-            "postgres",
-          ],
-          {
-            stdio: ["pipe", "pipe", "pipe"],
-          },
-        ),
+        spawn("runuser", ["-u", PG_USER, "--", join(bin, "psql"), ...superuser()], {
+          stdio: ["pipe", "pipe", "pipe"],
+        }),
         countSql(opts),
         opts.intervalMs ?? 50,
       ),
