@@ -1,8 +1,8 @@
 // npm run plan -- --stack <name> [--json]
 // npm run plan -- --stack <name> --diff <git ref> | --base <plan.json> [--json | --markdown] [--warn-left 10%]
 // The offline preview: the real program under Pulumi's mock runtime, with the stack's own
-// config file. No Pulumi CLI, no cloud or Docker credentials. (The work is in lib/planCli.ts.)
-import { planCli } from "./lib/planCli";
+// config file. No Pulumi CLI, no cloud or Docker credentials. (The work is in plan/cli.ts.)
+import { planCli } from "./plan/cli";
 
 // Exit once stdout is flushed: on a pipe, exiting at once cuts a large document at 64 KiB.
 planCli(process.argv.slice(2)).then(

@@ -1,9 +1,9 @@
 // npm run throat -- --stack <name> <throat.py arguments>
 // Runs a Throat CLI command (`admin add <user>`, `default add <sub>`, `recount ...`) against the
 // deployed stack and exits with its exit code: prod, a one-off ECS task of the migration's task
-// definition; test, a one-off container on the stack's Docker network. See scripts/lib/admin/.
+// definition; test, a one-off container on the stack's Docker network. See scripts/admin/.
 import { spawn } from "node:child_process";
-import { AdminError, Exec, runAdmin, stackTarget } from "./lib/admin/run";
+import { AdminError, Exec, runAdmin, stackTarget } from "./admin/run";
 
 const exec: Exec = {
   run: (cmd, args, opts = {}) =>

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../components/load";
 import { parseSettings } from "../components/settings";
-import { commentMarker } from "../scripts/lib/diffRender";
+import { commentMarker } from "../scripts/diff/render";
 
 const dir = path.join(PROJECT_ROOT, ".github/workflows");
 const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));

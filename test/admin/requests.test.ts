@@ -2,8 +2,8 @@
 // against a fake CLI that answers as aws / docker / pulumi would.
 import { spawnSync } from "node:child_process";
 import { ADMIN_SCRIPT, adminArgv, AdminTarget } from "../../components/plan/admin";
-import { AdminError, Exec, ExecResult, runAdmin, stackTarget } from "../../scripts/lib/admin/run";
-import { createOneOff, exitOf, logStreamName, runTaskInput } from "../../scripts/lib/admin/requests";
+import { AdminError, Exec, ExecResult, runAdmin, stackTarget } from "../../scripts/admin/run";
+import { createOneOff, exitOf, logStreamName, runTaskInput } from "../../scripts/admin/requests";
 
 const prod: Extract<AdminTarget, { profile: "prod" }> = {
   profile: "prod",

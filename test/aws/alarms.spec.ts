@@ -1,6 +1,6 @@
 // The prod alarms, read back from what the stack registers: each threshold is the plan's (the
 // DatabaseConnections one from the connection budget), on the metric AWS publishes.
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { one, prodPlan, RUN_TIMEOUT, runProd, PREFIX } from "./support";
 import { T } from "../../policy/types";

@@ -7,7 +7,7 @@ import { albDestination } from "../../components/plan/alb";
 import { destinationOfRoute, parseRouteList, samplePath } from "../../components/plan/routes";
 import type { Destination } from "../../components/plan/routes";
 import { ASYNC_KEEPALIVE } from "../../components/plan/workers";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { dependenciesOfType, prodPlan, routeListText, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

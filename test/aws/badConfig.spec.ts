@@ -2,7 +2,7 @@
 // a message that names the config key to change: end to end, through the real program. The
 // settings and the plan check it, so a refused run leaves nothing pending that could disturb
 // the next run in this process (the mock runtime is process-global).
-import { ProgramFailure } from "../../scripts/lib/mockRuntime";
+import { ProgramFailure } from "../../scripts/offline/mockRuntime";
 import { errorOf, PROD_REQUIRED, settings } from "../support/settings";
 import { RUN_TIMEOUT, runProd } from "./support";
 

@@ -1,7 +1,7 @@
 // RDS PostgreSQL: the parameter group's family matches the engine and sets the plan's
 // max_connections (a static parameter); the instance is encrypted, backed up, private, and
 // protected three ways. Redis: the configured node type, private, encrypted at rest.
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
 import { containers, envOf, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";

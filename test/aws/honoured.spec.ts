@@ -1,6 +1,6 @@
 // The prod-only settings are honoured by the AWS target: each non-default value reaches the
 // resource AWS reads it from (profiles.ts says they work on prod; this run shows it).
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T } from "./support";
 

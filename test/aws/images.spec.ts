@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { containers, dependenciesOfType, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

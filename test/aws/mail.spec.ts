@@ -2,7 +2,7 @@
 // the task definitions' `secrets` (never `environment`, never config.yaml in the image), the
 // execution role may read it, and the workers' security group opens SMTP egress to the
 // configured port only, only when mail is set.
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
 import { containers, envOf, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";

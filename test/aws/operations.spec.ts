@@ -1,6 +1,6 @@
 // Living with the prod stack, read back from what it registers: access logs, log exports,
 // Redis snapshots, DNS and the cost options (NAT gateways, VPC endpoints, sizes).
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { StackConfigError } from "../../components/load";
 import { one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";

@@ -4,9 +4,9 @@
 // ends `pulumi up`, which an in-process run cannot show. Prints the failure on stderr, exits 1.
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
-import { loadProgram, runProgram } from "../../scripts/lib/mockRuntime";
+import { loadProgram, runProgram } from "../../scripts/offline/mockRuntime";
 import type { MockWorld } from "../../scripts/lib/rules/world";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 
 const fail = (e: unknown) => {
   process.stderr.write(`${(e as Error).message}\n`);

@@ -5,7 +5,7 @@ import { makeHandler, RolloutCommands, RolloutEvent } from "../../components/aws
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { TSX_NODE, tsxArgs } from "../support/tsx";
 import { PREFIX, RUN_TIMEOUT, runProd, T } from "./support";

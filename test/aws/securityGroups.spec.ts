@@ -1,7 +1,7 @@
 // Security groups admit exactly the flows the design allows, and each tier sits behind its group.
 // The flows are read off the registered rule resources; a group is known by its id (the mock
 // runtime's ids are `<logical name>-id`).
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

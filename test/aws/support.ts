@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT, planFromConfig } from "../../components/load";
 import type { Plan } from "../../components/plan";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { ofType, runStack } from "../support/runStack";
-import type { MockWorld } from "../../scripts/lib/providerRules";
+import type { MockWorld } from "../../scripts/offline/providerRules";
 
 /** A full prod run takes ~3 s: give beforeAll room. */
 export const RUN_TIMEOUT = 60_000;

@@ -1,6 +1,6 @@
 // The prod stack registers every tier, each a throat:aws component under AwsStack, with the
 // resources that tier needs, all named from settings.namePrefix.
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { autoName } from "../../scripts/lib/rules/aws";
 import { byUrn, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";

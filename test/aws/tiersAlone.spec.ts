@@ -23,7 +23,7 @@ import { NGINX_FILE_ENV, StaticTier } from "../../components/aws/staticTier";
 import { UserFiles } from "../../components/aws/userFiles";
 import { EDGE_PATHS, STATIC_FALLBACK } from "../../components/plan/names";
 import { PROJECT_ROOT } from "../../components/projectRoot";
-import { ProgramRun, RecordedResource, runProgram } from "../../scripts/lib/mockRuntime";
+import { ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
 import { ACCOUNT, autoName } from "../../scripts/lib/rules/aws";
 import { containers, envOf, one, prodPlan, RUN_TIMEOUT, T } from "./support";
 

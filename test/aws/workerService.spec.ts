@@ -7,7 +7,7 @@ import type { WorkerService as PlannedWorker } from "../../components/plan/worke
 import { WORKER_DRAIN_SECONDS } from "../../components/plan/drain";
 import { CPU_TARGET, WorkerService, WorkerServiceArgs } from "../../components/aws/workers";
 import { ECS_TAGS } from "../../policy/contract";
-import { ProgramRun, RecordedResource, runProgram } from "../../scripts/lib/mockRuntime";
+import { ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
 import { containers, envOf, one, prodPlan, RUN_TIMEOUT, T } from "./support";
 

@@ -2,7 +2,7 @@
 // its task size, replicas and deploy surge; they wait for the migration; the static tier runs
 // the plan's nginx files.
 import { resolveEnv } from "../../components/plan/appConfig";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { state } from "../../scripts/lib/rules/aws";
 import { ofType } from "../support/runStack";
 import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";

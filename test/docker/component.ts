@@ -1,12 +1,12 @@
-// Builds Docker components alone under the project's mocks (scripts/lib/mockRuntime.ts, with
+// Builds Docker components alone under the project's mocks (scripts/offline/mockRuntime.ts, with
 // the provider rules), the way a component test builds one awsx component: no stack program, no
 // other tier. Slices come from the `test` stack's own plan, so the inputs are realistic.
 import * as pulumi from "@pulumi/pulumi";
 import { planFromConfig, PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { dockerNames } from "../../components/plan/names";
-import { ProgramRun, RecordedResource, runProgram } from "../../scripts/lib/mockRuntime";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 
 /** The `test` stack's plan, with `config` (keys without `throat:`) over Pulumi.test.yaml. */
 export function testPlan(config: Record<string, unknown> = {}, secretKeys: string[] = []): Plan {

@@ -3,7 +3,7 @@
 // Throat image is built locally, never pushed.
 import { PROJECT_ROOT } from "../../components/load";
 import { EDGE_PATHS } from "../../components/plan/names";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, stackNames, uploadsOf } from "./support";
 import { T } from "../../policy/types";

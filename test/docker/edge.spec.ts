@@ -4,7 +4,7 @@ import * as docker from "@pulumi/docker";
 import type { Plan } from "../../components/plan";
 import { Edge, EdgeArgs } from "../../components/docker/edge";
 import { EDGE_PATHS } from "../../components/plan/names";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { T } from "../../policy/types";
 import { buildAlone, childrenOf, namesOf, testPlan } from "./component";
 import { isSecretValue, labelOf, uploadsOf } from "./support";

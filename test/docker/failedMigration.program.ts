@@ -6,9 +6,9 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../../components/load";
-import { loadProgram } from "../../scripts/lib/mockRuntime";
-import { checkResource, mockState } from "../../scripts/lib/providerRules";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { loadProgram } from "../../scripts/offline/mockRuntime";
+import { checkResource, mockState } from "../../scripts/offline/providerRules";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 
 const reached: string[] = [];
 process.on("exit", () => process.stdout.write(`${reached.join("\n")}\n`));

@@ -2,7 +2,7 @@
 // volumes, images, published ports) must differ, or the second `pulumi up` fails or, worse,
 // shares the first stack's database. Runs both programs one after the other in this file:
 // each runStack call installs fresh mocks.
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { physicalName } from "../../scripts/lib/rules/docker";
 import { runStack } from "../support/runStack";
 import { containers, stackNames } from "./support";

@@ -2,7 +2,7 @@
 // container (and the migration's) holds the operator's Throat settings and the mail section,
 // and the SMTP password reaches the containers only as a Pulumi secret env entry.
 import { parse } from "yaml";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
 

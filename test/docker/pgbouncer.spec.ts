@@ -3,7 +3,7 @@
 import { planFromConfig, PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { dockerNames } from "../../components/plan/names";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
 

@@ -1,6 +1,6 @@
 // A prod-only setting on a test stack is a mistake to report, not to ignore: the program stops
 // with an error naming the key before it registers a single resource.
-import { ProgramFailure } from "../../scripts/lib/mockRuntime";
+import { ProgramFailure } from "../../scripts/offline/mockRuntime";
 import { runStack } from "../support/runStack";
 import { T } from "../../policy/types";
 

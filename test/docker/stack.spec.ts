@@ -6,9 +6,9 @@ import { planFromConfig, PROJECT_ROOT } from "../../components/load";
 import type { Plan } from "../../components/plan";
 import { resolveEnv } from "../../components/plan/appConfig";
 import { dockerNames, EDGE_PATHS } from "../../components/plan/names";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
-import { mockState } from "../../scripts/lib/providerRules";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
+import { mockState } from "../../scripts/offline/providerRules";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { named, runStack } from "../support/runStack";
 import { containers, envOf, isSecretValue, labelOf, uploadsOf } from "./support";
 

@@ -1,10 +1,10 @@
 // Shared by the Docker target's tests: reading containers' env, labels and uploads.
 import { planFromConfig } from "../../components/load";
 import { dockerNames } from "../../components/plan/names";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { T } from "../../policy/types";
 
-export { isSecretValue } from "../../scripts/lib/secrets";
+export { isSecretValue } from "../../scripts/offline/secrets";
 
 export const CONTAINER = T.container;
 

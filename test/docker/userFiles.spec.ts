@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import type { Plan } from "../../components/plan";
 import { dockerNames, EDGE_PATHS } from "../../components/plan/names";
 import { LOCAL_FOLDERS } from "../../components/plan/storage";
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { VOLUME } from "../../scripts/lib/rules/docker";
 import { named, ofType, runStack } from "../support/runStack";
 import { plan as planOf } from "../support/settings";

@@ -6,7 +6,7 @@ import type { Plan } from "../../components/plan";
 import { THROAT_WORKDIR } from "../../components/docker/common";
 import { Workers, WorkersArgs } from "../../components/docker/workers";
 import { DOCKER_CONNECTIONS_LABEL } from "../../policy/contract";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { T } from "../../policy/types";
 import { buildAlone, childrenOf, namesOf, testPlan } from "./component";
 import { envOf, labelOf, uploadsOf } from "./support";

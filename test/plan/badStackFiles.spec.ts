@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { planFromConfig } from "../../components/load";
-import { planCli } from "../../scripts/lib/planCli";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { planCli } from "../../scripts/plan/cli";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { fileText, MISTAKES, PROD_BASE } from "./mistakes";
 
 const dir = mkdtempSync(path.join(tmpdir(), "throat-bad-stacks-"));

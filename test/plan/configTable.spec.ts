@@ -14,7 +14,7 @@ import {
   replaceTable,
   TABLE_END,
   TABLE_START,
-} from "../../scripts/lib/configTable";
+} from "../../scripts/docs/configTable";
 
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 const rows = configRows(settingsSchema, docComments(read("components/settings/schema.ts"), "settingsSchema"));

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
-import { deadReferences, referencesIn } from "../../scripts/lib/fileReferences";
+import { deadReferences, referencesIn } from "../../scripts/docs/fileReferences";
 
 const TRACKED = [
   "README.md",

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
 import { settingsSchema } from "../../components/settings/schema";
-import { readStackConfig, SECRET_PLACEHOLDER } from "../../scripts/lib/stackFile";
+import { readStackConfig, SECRET_PLACEHOLDER } from "../../scripts/offline/stackFile";
 import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 describe("stack files read offline", () => {

@@ -2,11 +2,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { stackConfigDigest } from "../../scripts/lib/configDigest";
-import { renderMarkdown, renderText, type DiffReport } from "../../scripts/lib/diffRender";
-import { planDocument } from "../../scripts/lib/planDocument";
-import { diffPlans, diffWarnings, parseWarnLeft, type DocResource, type PlanDoc } from "../../scripts/lib/planDiff";
-import { SECRET_KEY, secretDigest } from "../../scripts/lib/resourceInputs";
+import { stackConfigDigest } from "../../scripts/diff/configDigest";
+import { renderMarkdown, renderText, type DiffReport } from "../../scripts/diff/render";
+import { planDocument } from "../../scripts/plan/document";
+import { diffPlans, diffWarnings, parseWarnLeft, type DocResource, type PlanDoc } from "../../scripts/diff/planDiff";
+import { SECRET_KEY, secretDigest } from "../../scripts/offline/resourceInputs";
 import { plan, ROUTE_LIST } from "../support/settings";
 import { T } from "../../policy/types";
 

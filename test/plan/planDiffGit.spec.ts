@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
 import { PROJECT_ROOT } from "../../components/load";
-import { commentMarker } from "../../scripts/lib/diffRender";
+import { commentMarker } from "../../scripts/diff/render";
 import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 jest.setTimeout(120_000);

@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { planFromConfig, PROJECT_ROOT } from "../../components/load";
-import { commentMarker, renderMarkdown } from "../../scripts/lib/diffRender";
-import { diffPlans } from "../../scripts/lib/planDiff";
-import { planDocument } from "../../scripts/lib/planDocument";
-import { policyVerdict } from "../../scripts/lib/policyVerdict";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { commentMarker, renderMarkdown } from "../../scripts/diff/render";
+import { diffPlans } from "../../scripts/diff/planDiff";
+import { planDocument } from "../../scripts/plan/document";
+import { policyVerdict } from "../../scripts/diff/policyVerdict";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { runStack } from "../support/runStack";
 
 const sections = (markdown: string) => [

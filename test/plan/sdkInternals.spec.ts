@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { missingSdkInternals, mockMonitor, sdkVersion, secretConfigKeys } from "../../components/sdkInternals";
-import { runProgram } from "../../scripts/lib/mockRuntime";
+import { runProgram } from "../../scripts/offline/mockRuntime";
 
 const gone = (names: string[]) =>
   names.length ? `@pulumi/pulumi ${sdkVersion()} no longer has ${names.join(", ")}` : "";

@@ -2,7 +2,7 @@
 // pools while new ones start. The example: Pulumi.prod.yaml with socketio 2 -> 3.
 import { PROJECT_ROOT, planFromConfig } from "../../components/load";
 import { previousFromOutputs, rolloutPeak } from "../../components/plan/transition";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { stackOutputs } from "../../components/outputs";
 import { errorOf } from "../support/settings";
 

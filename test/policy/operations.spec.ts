@@ -1,6 +1,6 @@
 // prod-alarms and log-buckets-private-and-encrypted on the real prod program's resources, and on
 // the same resources with one mistake each.
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { logBucketsPrivateAndEncrypted, prodAlarms } from "../../policy/operations";
 import { runStack } from "../support/runStack";
 import { messages } from "./support";

@@ -1,6 +1,6 @@
 // The resources the real program registers, changed the way a mistake would change them: the
 // policies find each mistake on the real shapes (names, propertyDependencies, JSON, labels).
-import type { ProgramRun, RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { prodPlan } from "../aws/support";
 import { runStack } from "../support/runStack";
 import { messages, resource } from "./support";

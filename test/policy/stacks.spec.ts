@@ -1,6 +1,6 @@
 // The real program, under the mocks, for each profile: the policy pack finds nothing to refuse.
 // (Each violation the policies can report is shown on hand-made resources in the other files.)
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { runStack } from "../support/runStack";
 import { violations } from "./support";
 

@@ -1,7 +1,7 @@
 // s3-bucket-not-public: the real prod stack passes; each way of making its bucket public (or
 // leaving a door open) is refused, naming the bucket and the fix.
 import { privateBuckets } from "../../policy/storage";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 import { runStack } from "../support/runStack";
 import { messages, type Registered, resource } from "./support";
 import { T } from "../../policy/types";

@@ -10,7 +10,7 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { policies as allPolicies } from "../../policy/policies";
-import type { RecordedResource } from "../../scripts/lib/mockRuntime";
+import type { RecordedResource } from "../../scripts/offline/mockRuntime";
 
 /** What a policy needs of a registered resource. */
 export type Registered = Pick<

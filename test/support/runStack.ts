@@ -9,9 +9,9 @@
 // and runs against a given MockWorld are never shared.
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../../components/load";
-import { loadProgram, ProgramRun, RecordedResource, runProgram } from "../../scripts/lib/mockRuntime";
-import type { MockWorld } from "../../scripts/lib/providerRules";
-import { readStackConfig } from "../../scripts/lib/stackFile";
+import { loadProgram, ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
+import type { MockWorld } from "../../scripts/offline/providerRules";
+import { readStackConfig } from "../../scripts/offline/stackFile";
 import { cachedRun } from "./stackRunCache";
 
 export async function runStack(

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ProgramRun } from "../../scripts/lib/mockRuntime";
+import type { ProgramRun } from "../../scripts/offline/mockRuntime";
 
 /** Set by test/support/jestGlobalSetup.js. */
 export const CACHE_ENV = "THROAT_STACK_RUN_CACHE";

@@ -1,4 +1,4 @@
-// Provider rules for the mock runtime (see ../providerRules.ts): what AWS would answer (state:
+// Provider rules for the mock runtime (see ../../offline/providerRules.ts): what AWS would answer (state:
 // ARNs, ids, endpoints, invoke results) and what it would refuse (check), with AWS's documented
 // limits quoted. The mocks see one resource at a time, so the limits that span resources
 // (priorities on a listener, rules per load balancer, a parameter group's family against the

@@ -1,11 +1,11 @@
-// Provider rules for the mock runtime (see ../providerRules.ts): what the Docker engine and
+// Provider rules for the mock runtime (see ../../offline/providerRules.ts): what the Docker engine and
 // the pulumi-docker provider would answer, and what they would refuse at `pulumi up`.
 // Rules that span resources (a name or a port taken twice) are kept per program run: each
 // run installs a fresh mock monitor, which keys the run's state.
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { contextDigest } from "../resourceInputs";
-import { revealSecrets } from "../secrets";
+import { contextDigest } from "../../offline/resourceInputs";
+import { revealSecrets } from "../../offline/secrets";
 import * as pulumi from "@pulumi/pulumi";
 // The distribution reference grammar: one definition, quoted there; the settings check throat:image with it.
 import { IMAGE_REFERENCE } from "../../../components/settings/limits";

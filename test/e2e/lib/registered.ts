@@ -6,7 +6,7 @@
 // wrong host) fails a test.
 import type { Plan } from "../../../components/plan";
 import type { WorkerKind } from "../../../components/settings";
-import { runProgram, type RecordedResource } from "../../../scripts/lib/mockRuntime";
+import { runProgram, type RecordedResource } from "../../../scripts/offline/mockRuntime";
 
 const CONTAINER = "docker:index/container:Container";
 

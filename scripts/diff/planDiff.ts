@@ -6,8 +6,8 @@
 // and values that depend on a replaced resource as computed.
 import { destinationOfPath } from "../../components/plan/routes";
 import { rolloutPeak } from "../../components/plan/transition";
-import { NEW_OUTPUTS_ON_UPDATE, replacesOn, STATEFUL_TYPES } from "./replacements";
-import { COMPUTED, resourceId, SECRET_KEY } from "./resourceInputs";
+import { NEW_OUTPUTS_ON_UPDATE, replacesOn, STATEFUL_TYPES } from "../offline/replacements";
+import { COMPUTED, resourceId, SECRET_KEY } from "../offline/resourceInputs";
 
 // What the diff reads of a plan document. A base built at an older commit may lack the newer
 // fields (config, deploy, route table, resource inputs): those parts of the diff say less.

@@ -6,13 +6,13 @@ import { formatBudget } from "../../components/plan/budget";
 import { formatSocketioCapacity } from "../../components/plan/capacity";
 import { albPatternMatches } from "../../components/plan/alb";
 import { samplePath } from "../../components/plan/routes";
-import type { ProgramRun } from "./mockRuntime";
-import { documentResources } from "./resourceInputs";
+import type { ProgramRun } from "../offline/mockRuntime";
+import { documentResources } from "../offline/resourceInputs";
 import { routeEntries } from "./routeTable";
 
 export const REDACTED = "[secret]";
 
-/** `config`: the stack file's settings, secrets as digests (configDigest.ts). */
+/** `config`: the stack file's settings, secrets as digests (diff/configDigest.ts). */
 export function planDocument(plan: Plan, run?: ProgramRun, config: Record<string, unknown> = {}) {
   const s = plan.settings;
   return {

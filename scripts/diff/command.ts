@@ -3,9 +3,9 @@
 // reads (0 nothing changed, 2 something did, 1 an error), as `terraform plan -detailed-exitcode`.
 // A bad base or argument throws (BaseError, DiffArgumentError): plan.ts prints it, exit 1.
 import { readFileSync } from "node:fs";
-import { renderMarkdown, renderText, type DiffReport } from "./diffRender";
+import { renderMarkdown, renderText, type DiffReport } from "./render";
 import { BaseError, basePlanAtRef, parseBaseDocument } from "./gitBase";
-import type { RecordedResource } from "./mockRuntime";
+import type { RecordedResource } from "../offline/mockRuntime";
 import { DEFAULT_WARN_LEFT, diffPlans, parseWarnLeft, type PlanDoc } from "./planDiff";
 import { policyVerdict } from "./policyVerdict";
 

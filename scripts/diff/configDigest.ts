@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { SECRET_KEY, secretDigest } from "./resourceInputs";
+import { SECRET_KEY, secretDigest } from "../offline/resourceInputs";
 
 export function stackConfigDigest(projectRoot: string, stack: string): Record<string, unknown> {
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);

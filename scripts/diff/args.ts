@@ -1,6 +1,6 @@
 // The plan diff's command-line options (`--diff <ref> | --base <plan.json> [--json | --markdown]
-// [--warn-left 10%]`) and their checks, for planCli.ts.
-import type { DiffOptions } from "./diffCommand";
+// [--warn-left 10%]`) and their checks, for plan/cli.ts.
+import type { DiffOptions } from "./command";
 
 export const DIFF_OPTIONS = {
   diff: { type: "string" },

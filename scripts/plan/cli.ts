@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
 import { previousFromOutputs } from "../../components/plan/transition";
-import { DIFF_OPTIONS, diffRequest } from "./diffArgs";
-import { readStackConfig, StackFileError } from "./stackFile";
+import { DIFF_OPTIONS, diffRequest } from "../diff/args";
+import { readStackConfig, StackFileError } from "../offline/stackFile";
 
 export interface PlanCliResult {
   code: number;
@@ -50,7 +50,7 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const diff = diffRequest(values, stack, PROJECT_ROOT);
   if (typeof diff === "string") return refuse(diff);
   // The base first: a ref that cannot be planned fails before the current plan is paid for.
-  const base = diff ? (await import("./diffCommand")).loadBase(diff) : undefined;
+  const base = diff ? (await import("../diff/command")).loadBase(diff) : undefined;
   let plan;
   let stackConfig;
   try {
@@ -61,8 +61,8 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
     throw e;
   }
   // Loaded only now: a refusal never pays for the Pulumi SDK.
-  const { loadProgram, runProgram } = await import("./mockRuntime");
-  const { planDocument, planText } = await import("./planDocument");
+  const { loadProgram, runProgram } = await import("../offline/mockRuntime");
+  const { planDocument, planText } = await import("./document");
   const program = await loadProgram(path.join(PROJECT_ROOT, "index.ts"));
   const run = await runProgram({
     stack,
@@ -71,10 +71,10 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
     program,
     world: { previousOutputs },
   });
-  const { stackConfigDigest } = await import("./configDigest");
+  const { stackConfigDigest } = await import("../diff/configDigest");
   const document = () => planDocument(plan, run, stackConfigDigest(stackDir, stack));
   if (diff && base) {
-    const { runDiff } = await import("./diffCommand");
+    const { runDiff } = await import("../diff/command");
     const result = await runDiff(diff, base, document(), run.resources);
     return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
   }

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { settingsSchema } from "../components/settings/schema";
-import { configRows, docComments, renderTable, replaceTable } from "./lib/configTable";
+import { configRows, docComments, renderTable, replaceTable } from "./docs/configTable";
 
 const root = path.join(__dirname, "..");
 const readmePath = path.join(root, "README.md");

@@ -1,6 +1,6 @@
 // The exact requests `npm run throat` makes, as pure functions of the stack's `admin` output and
 // the throat.py arguments, so a test can check each one without AWS or Docker.
-import { adminArgv, AdminTarget } from "../../../components/plan/admin";
+import { adminArgv, AdminTarget } from "../../components/plan/admin";
 
 type ProdTarget = Extract<AdminTarget, { profile: "prod" }>;
 type TestTarget = Extract<AdminTarget, { profile: "test" }>;

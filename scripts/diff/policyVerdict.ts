@@ -4,8 +4,8 @@
 // No PolicyPack is constructed: that would start the policy engine's gRPC server.
 import { policies } from "../../policy/policies";
 import { violations } from "../../test/policy/support";
-import type { PolicyVerdict } from "./diffRender";
-import type { RecordedResource } from "./mockRuntime";
+import type { PolicyVerdict } from "./render";
+import type { RecordedResource } from "../offline/mockRuntime";
 
 export async function policyVerdict(resources: RecordedResource[]): Promise<PolicyVerdict> {
   const found = await violations(resources, policies);

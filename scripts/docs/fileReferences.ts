@@ -92,7 +92,7 @@ export function isProjectPath(word: string, folders: ReadonlySet<string>): boole
 /**
  * Whether `word`, written in `file`, names a tracked file: relative to `file` for `../`;
  * otherwise the path from the root, or from a folder the reader is in (`plan/workers.ts` in
- * components/, `lib/planDiff.ts` beside scripts/): some tracked file ends with it. A bare name
+ * components/, `diff/planDiff.ts` beside scripts/): some tracked file ends with it. A bare name
  * must be the name of a tracked file.
  */
 export function resolves(word: string, file: string, tracked: readonly string[]): boolean {

@@ -9,7 +9,7 @@
 // `pulumi stack output --show-secrets`: the stack outputs hold no secrets (and must not), and
 // the worker's environment is exactly what the app runs with now; the values go to Docker
 // through the docker CLI's environment, never its arguments.
-import type { AdminTarget } from "../../../components/plan/admin";
+import type { AdminTarget } from "../../components/plan/admin";
 import {
   copyConfigArgv,
   createOneOff,
