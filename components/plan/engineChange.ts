@@ -4,7 +4,7 @@
 // kept volume crash-loops. RDS upgrades in place (the AWS target allows the major upgrade) but
 // never downgrades. Either way the plan refuses before a resource changes, with the way through.
 import type { Settings } from "../settings";
-import { PlanError } from "./index";
+import { PlanError } from "./planError";
 import type { PreviousDeployment } from "./transition";
 
 const KEY = "throat:database.engineVersion";

@@ -14,6 +14,7 @@ import { dockerNames, EDGE_PATHS, STATIC_FALLBACK } from "./names";
 import { describeFargatePair } from "./fargate";
 import { checkTransition, planTransition, PreviousDeployment, TransitionBudget } from "./transition";
 import { checkEngineChange } from "./engineChange";
+import { PlanError } from "./planError";
 import {
   checkSocketioCapacity,
   nginxNofile,
@@ -22,6 +23,8 @@ import {
   SocketioCapacity,
 } from "./capacity";
 import { planStorage, StoragePlan, withAssetPublish } from "./storage";
+
+export { PlanError } from "./planError";
 
 export interface Plan {
   settings: Settings;
@@ -68,16 +71,6 @@ export const MIGRATION_ARGV = [
   "-c",
   'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply',
 ];
-
-export class PlanError extends Error {
-  constructor(
-    readonly key: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "PlanError";
-  }
-}
 
 export function buildPlan(settings: Settings, routeListText: string, previous?: PreviousDeployment): Plan {
   const routes = wrap("throat:routeList", () => parseRouteList(routeListText, settings.routeList));

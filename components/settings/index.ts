@@ -6,12 +6,12 @@ import { z } from "zod";
 import { certificateProblems } from "./certificate";
 import { checkValues } from "./checks";
 import { checkConfigKeys } from "./configKeys";
-import { checkProfileKeys } from "./profiles";
+import { checkProfileKeys, type Profile } from "./profiles";
 import { LOG_RETENTION_DAYS, RawSettings, secretKeys, settingsSchema } from "./schema";
 import { objectShape } from "./shape";
 import { closestWord } from "./words";
 
-export type Profile = "test" | "prod";
+export type { Profile } from "./profiles";
 export type WorkerKind = "sync" | "gevent" | "socketio";
 export const workerKinds: readonly WorkerKind[] = ["sync", "gevent", "socketio"];
 

@@ -2,7 +2,9 @@
 // target would silently ignore is a mistake to report (an operator who sets a certificate ARN
 // on a test stack, or PgBouncer on prod, expects it used). test/plan/profiles.spec.ts keeps this
 // table equal to the schema's leaf keys, so a new key must take a side on both profiles.
-import type { Profile } from "./index";
+
+/** The two deployment profiles: Docker on one host (test) and AWS (prod). */
+export type Profile = "test" | "prod";
 
 /** `true`: the profile's target uses it. A string: why the profile refuses it, and what to do instead. */
 type Support = true | string;

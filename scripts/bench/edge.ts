@@ -7,21 +7,12 @@
 // Standalone: `npx tsx scripts/bench/edge.ts` prints JSON. Bounded: wrk -d 5s, 4 connections.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Plan } from "../../components/plan";
-import { plan } from "../../test/support/settings";
 import { startHarness, type Harness } from "../../test/e2e/harness";
 import { httpRequest, runCommand } from "../../test/e2e/support";
+import { benchPlan } from "./benchPlan";
 import { benchWebsockets, type WebsocketBench } from "./websockets";
 
 const STATIC_FILE = "bench.bin";
-
-/**
- * One sync replica (2 processes), one gevent, one socketio holding the default 5,000 clients
- * with a pool of 10 and pool.timeout 10 s.
- */
-export function benchPlan(): Plan {
-  return plan("test-bench", { workers: { sync: { replicas: 1 }, socketio: { poolSize: 10 } }, pool: { timeout: 10 } });
-}
 
 export interface WrkResult {
   url: string;

@@ -107,7 +107,7 @@ export async function benchWebsockets(h: Harness, options: { holdSeconds?: numbe
 
 if (require.main === module) {
   void (async () => {
-    const { benchPlan } = await import("./edge");
+    const { benchPlan } = await import("./benchPlan");
     const { startHarness } = await import("../../test/e2e/harness");
     const h = await startHarness(benchPlan(), { label: "bench-ws" });
     try {

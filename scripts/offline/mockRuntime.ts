@@ -6,30 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockMonitor, waitForRPCs } from "../../components/sdkInternals";
 import { checkResource, mockState, MockWorld, setWorld } from "./providerRules";
+import type { ProgramRun, RecordedResource } from "./recorded";
 import { containsSecret, revealSecrets } from "./secrets";
 
-export interface RecordedResource {
-  type: string;
-  name: string;
-  urn: string;
-  parent: string;
-  /** URNs this resource depends on (dependsOn and inputs that are other resources' outputs). */
-  dependencies: string[];
-  inputs: Record<string, unknown>;
-  /** Input keys the program passed as Pulumi secrets. */
-  secretInputs: string[];
-  protect: boolean;
-  /** `pulumi destroy` (or a removal from the program) leaves the real resource in place. */
-  retainOnDelete: boolean;
-  deleteBeforeReplace: boolean;
-  /** The program set deleteBeforeReplace itself (true or false), overriding the provider's default. */
-  deleteBeforeReplaceDefined: boolean;
-  /** Per input property, the URNs its value came from (what a delete-before-replace cascades along). */
-  propertyDependencies: Record<string, string[]>;
-  /** Inputs as serialized for the engine: secrets still wrapped, so per-element secrecy shows. */
-  rawInputs: Record<string, unknown>;
-  custom: boolean;
-}
+export type { ProgramRun, RecordedResource } from "./recorded";
 
 /** The program failed (a provider rule refused a resource, or the program threw). */
 export class ProgramFailure extends Error {
@@ -41,13 +21,6 @@ export class ProgramFailure extends Error {
     super(message);
     this.name = "ProgramFailure";
   }
-}
-
-export interface ProgramRun {
-  resources: RecordedResource[];
-  outputs: Record<string, unknown>;
-  /** Stack outputs whose values are Pulumi secrets. */
-  secretOutputs: string[];
 }
 
 /**

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import type { RecordedResource } from "./mockRuntime";
+import type { RecordedResource } from "./recorded";
 import { isSecretValue, revealSecrets } from "./secrets";
 
 /** The key of a redacted secret: `{ "[secret]": "<digest>" }`. */
