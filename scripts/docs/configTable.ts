@@ -1,4 +1,4 @@
-// README's configuration table, generated from the zod schema the way terraform-docs generates a
+// The configuration table of docs/configuration.md, generated from the zod schema the way terraform-docs generates a
 // module's inputs: the keys and defaults from the schema itself (walked at run time, so a default
 // is the value zod applies), the text from each key's doc comment in schema.ts (read with the
 // TypeScript compiler API: zod keeps no comments at run time).
@@ -156,12 +156,12 @@ export function renderTable(rows: ConfigRow[]): string {
   ].join("\n");
 }
 
-/** `readme` with the text between the markers replaced by `table`; an error without markers. */
-export function replaceTable(readme: string, table: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${TABLE_START} ... ${TABLE_END} section`);
-  return readme.slice(0, start) + table + readme.slice(end + TABLE_END.length);
+/** `page` with the text between the markers replaced by `table`; an error without markers. */
+export function replaceTable(page: string, table: string): string {
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`the page has no ${TABLE_START} ... ${TABLE_END} section`);
+  return page.slice(0, start) + table + page.slice(end + TABLE_END.length);
 }
 
 /** A `Pulumi.yaml` config entry: what `pulumi config` shows for a key. */

@@ -114,15 +114,66 @@ export function projectFolders(tracked: readonly string[]): Set<string> {
   return folders;
 }
 
-/** Every reference in `files` (path -> text) that names no tracked file, as `file:line: word`. */
+/** The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, "")
+    .replace(/ /g, "-");
+}
+
+/** The anchors of a Markdown document's headings (outside code blocks). */
+export function headingAnchors(text: string): Set<string> {
+  const anchors = new Set<string>();
+  let fence = false;
+  for (const line of text.split("\n")) {
+    if (/^```/.test(line)) fence = !fence;
+    const m = !fence && /^#{1,6} (.+)$/.exec(line);
+    if (m) anchors.add(headingAnchor(m[1]!));
+  }
+  return anchors;
+}
+
+/** Markdown links `[text](target)` to this repository (not URLs), each with its line. */
+export function markdownLinks(text: string): FileReference[] {
+  const found: FileReference[] = [];
+  text.split("\n").forEach((lineText, i) => {
+    for (const m of lineText.matchAll(/\]\(([^)\s]+)\)/g))
+      if (!/^[a-z][a-z+.-]*:/i.test(m[1]!)) found.push({ path: m[1]!, line: i + 1 });
+  });
+  return found;
+}
+
+/**
+ * Whether a Markdown link in `file` leads somewhere: as a browser follows it, from the
+ * document's own folder (a docs/ page's `alarms.md` is docs/alarms.md, never a file of that name
+ * elsewhere), and to a heading of the target when it has an anchor and the target is in `files`.
+ */
+export function linkResolves(link: string, file: string, files: Record<string, string>, tracked: readonly string[]) {
+  const [target, anchor] = link.split("#", 2) as [string, string | undefined];
+  const resolved = target ? path.posix.normalize(path.posix.join(path.posix.dirname(file), target)) : file;
+  const isFolder = tracked.some((f) => f.startsWith(`${resolved.replace(/\/$/, "")}/`));
+  if (!tracked.includes(resolved) && !isFolder) return false;
+  const text = files[resolved];
+  return !anchor || text === undefined || !resolved.endsWith(".md") || headingAnchors(text).has(anchor);
+}
+
+/**
+ * Every reference in `files` (path -> text) that names no tracked file, as `file:line: word`;
+ * for Markdown also every link that leads nowhere (a missing file or heading).
+ */
 export function deadReferences(files: Record<string, string>, tracked: readonly string[]): string[] {
-  const dead: string[] = [];
+  const dead = new Set<string>();
   const folders = projectFolders(tracked);
   for (const [file, text] of Object.entries(files)) {
     for (const ref of referencesIn(file, text)) {
       if (!isProjectPath(ref.path, folders)) continue;
-      if (!resolves(ref.path, file, tracked)) dead.push(`${file}:${ref.line}: ${ref.path}`);
+      if (!resolves(ref.path, file, tracked)) dead.add(`${file}:${ref.line}: ${ref.path}`);
     }
+    if (!file.endsWith(".md")) continue;
+    for (const link of markdownLinks(text))
+      if (!linkResolves(link.path, file, files, tracked)) dead.add(`${file}:${link.line}: ${link.path}`);
   }
-  return dead;
+  return [...dead];
 }

@@ -1,6 +1,6 @@
-// README's "Common mistakes": the mistakes marked `readme` in mistakes.ts with the message the
+// docs/common-mistakes.md: the mistakes marked `readme` in mistakes.ts with the message the
 // offline plan gives each, generated so the list cannot drift (commonMistakes.spec.ts checks
-// README; `npx tsx test/plan/commonMistakes.ts --write` rewrites the block).
+// the page; `npx tsx test/plan/commonMistakes.ts --write` rewrites the block).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -46,18 +46,21 @@ export async function commonMistakesBlock(): Promise<string> {
   return [START, ...items, END].join("\n");
 }
 
-export function readmeBlock(readme: string): string | undefined {
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  return a < 0 || b < 0 ? undefined : readme.slice(a, b + END.length);
+/** The page where the list lives, from the project root. */
+export const PAGE = "docs/common-mistakes.md";
+
+export function markedBlock(page: string): string | undefined {
+  const a = page.indexOf(START);
+  const b = page.indexOf(END);
+  return a < 0 || b < 0 ? undefined : page.slice(a, b + END.length);
 }
 
 if (require.main === module && process.argv.includes("--write")) {
   void commonMistakesBlock().then((block) => {
-    const file = path.join(PROJECT_ROOT, "README.md");
-    const readme = readFileSync(file, "utf8");
-    const old = readmeBlock(readme);
-    if (!old) throw new Error("README.md has no common-mistakes markers");
-    writeFileSync(file, readme.replace(old, block));
+    const file = path.join(PROJECT_ROOT, PAGE);
+    const page = readFileSync(file, "utf8");
+    const old = markedBlock(page);
+    if (!old) throw new Error(`${PAGE} has no common-mistakes markers`);
+    writeFileSync(file, page.replace(old, block));
   });
 }

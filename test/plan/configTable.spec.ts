@@ -1,4 +1,4 @@
-// README's configuration table and Pulumi.yaml's declarations against the schema: the keys and
+// docs/configuration.md's table and Pulumi.yaml's declarations against the schema: the keys and
 // defaults have one home (components/settings/schema.ts), and these fail when a copy drifts.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -21,10 +21,10 @@ const rows = configRows(settingsSchema, docComments(read("components/settings/sc
 const declared = parse(read("Pulumi.yaml")).config;
 
 describe("the configuration table", () => {
-  it("in README is the one the schema generates (run `npm run docs` after changing the schema)", () => {
-    const readme = read("README.md");
-    expect(readme).toContain(TABLE_START);
-    expect(replaceTable(readme, renderTable(rows))).toBe(readme);
+  it("in docs/configuration.md is the one the schema generates (run `npm run docs` after changing the schema)", () => {
+    const page = read("docs/configuration.md");
+    expect(page).toContain(TABLE_START);
+    expect(replaceTable(page, renderTable(rows))).toBe(page);
   });
 
   it("has every key of the schema with its default and a doc comment", () => {
@@ -60,7 +60,7 @@ describe("the configuration table", () => {
     expect(table).toContain("| `inner.on` | `true` | On or off. |");
   });
 
-  it("refuses a README without the markers", () => {
+  it("refuses a page without the markers", () => {
     expect(() => replaceTable("# no table", renderTable(rows))).toThrow(TABLE_START);
     expect(renderTable(rows).endsWith(TABLE_END)).toBe(true);
   });

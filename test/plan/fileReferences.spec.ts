@@ -37,6 +37,20 @@ describe("dead file references", () => {
     expect(deadReferences(files, TRACKED)).toEqual(["scripts/lib/rules/aws.ts:1: ../rules.ts"]);
   });
 
+  it("follows a document's links from its own folder, to a heading that exists", () => {
+    const tracked = [...TRACKED, "docs/alarms.md", "docs/logs.md"];
+    const files = {
+      "README.md": "# Throat stack\n\n## Reviewing a change\n\nSee [alarms](docs/alarms.md#thresholds).\n",
+      "docs/alarms.md": "# Alarms\n\n## Thresholds\n\n[Back](../README.md#reviewing-a-change), [logs](logs.md).\n",
+      "docs/logs.md":
+        "# Logs\n\n[the review](README.md) [gone](../README.md#reviewing) [web](https://example.org/x.md)\n",
+    };
+    expect(deadReferences(files, tracked)).toEqual([
+      "docs/logs.md:3: README.md",
+      "docs/logs.md:3: ../README.md#reviewing",
+    ]);
+  });
+
   it("leaves other projects' files, commands, URLs and code strings alone", () => {
     const text = [
       "// deploy.md says so; flask_caching/__init__.py too; run `./throat.py route list`",

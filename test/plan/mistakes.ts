@@ -1,5 +1,5 @@
 // Stack files as operators get them wrong, each with the key (or stack name / file) its
-// refusal must name. Shared by the offline-plan table test and the README check.
+// refusal must name. Shared by the offline-plan table test and docs/common-mistakes.md's check.
 // The lists are in mistakes/, by what went wrong.
 import type { Mistake } from "./mistakes/shape";
 import { LOOK_RIGHT_AND_ARE_NOT, MUST_EXPLAIN } from "./mistakes/misleading";

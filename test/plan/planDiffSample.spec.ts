@@ -1,4 +1,4 @@
-// README's "Reviewing a change" shows a comment the tool made; this keeps its format the tool's:
+// docs/plan-diff-sample.md (linked from README's "Reviewing a change") shows a comment the tool made; this keeps its format the tool's:
 // the same change, diffed now, has the same sections in the same order.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -21,9 +21,9 @@ const sections = (markdown: string) => [
   ),
 ];
 
-it("the README's sample comment has the sections the tool writes for that change", async () => {
-  const readme = readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-  const sample = readme.split("## Reviewing a change")[1]!.split("````markdown\n")[1]!.split("\n````")[0]!;
+it("the sample comment has the sections the tool writes for that change", async () => {
+  const page = readFileSync(path.join(PROJECT_ROOT, "docs/plan-diff-sample.md"), "utf8");
+  const sample = page.split("````markdown\n")[1]!.split("\n````")[0]!;
   expect(sample.split("\n")[0]).toBe(commentMarker("prod"));
 
   const { config, secretKeys } = readStackConfig(PROJECT_ROOT, "prod");

@@ -9,7 +9,7 @@ export interface Mistake {
   file: string | Record<string, unknown>;
   /** What the message must contain: the key, the stack name or the file. */
   names: RegExp;
-  /** Listed in README's "Common mistakes" under this title. */
+  /** Listed in docs/common-mistakes.md under this title. */
   readme?: string;
 }
 
