@@ -760,6 +760,7 @@ describe("Database built alone", () => {
         maxConnections: 345,
         subnetIds: ["subnet-priv-a"],
         securityGroupId: "sg-db",
+        logRetentionDays: 30,
       });
     });
   }, RUN_TIMEOUT);
