@@ -34,8 +34,13 @@ export class AccessLogs extends pulumi.ComponentResource {
   constructor(name: string, args: AccessLogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:aws:AccessLogs", name, {}, opts);
     const logical = args.bucketLogicalName;
-    const parent = { parent: this };
-    // Auto-named: bucket names are global. Not forceDestroy: logs are evidence, deleted by age only.
+    // Kept by `pulumi destroy`, on purpose, with everything that keeps it private, encrypted and
+    // expiring: the bucket always holds logs (ELB writes a test object as soon as the load
+    // balancer is configured), and S3 deletes only an empty bucket (DeleteBucket: BucketNotEmpty,
+    // "The bucket you tried to delete is not empty"). Not forceDestroy: logs are evidence,
+    // deleted by age only; README "Destroy (AWS)" says how to remove the bucket by hand.
+    const parent = { parent: this, retainOnDelete: true };
+    // Auto-named: bucket names are global.
     const bucket = new s3.Bucket(logical, {}, parent);
     const block = new s3.BucketPublicAccessBlock(
       logical,
@@ -76,8 +81,8 @@ export class AccessLogs extends pulumi.ComponentResource {
       },
       parent,
     );
-    const account = getCallerIdentityOutput({}, parent).accountId;
-    const elbAccount = getServiceAccountOutput({}, parent).arn;
+    const account = getCallerIdentityOutput({}, { parent: this }).accountId;
+    const elbAccount = getServiceAccountOutput({}, { parent: this }).arn;
     const logObjects = pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${account}/*`;
     const policy = new s3.BucketPolicy(
       logical,
@@ -111,7 +116,7 @@ export class AccessLogs extends pulumi.ComponentResource {
           ],
         }),
       },
-      { parent: this, dependsOn: [block] },
+      { ...parent, dependsOn: [block] },
     );
     this.bucketName = bucket.bucket;
     this.ready = [policy, encryption];

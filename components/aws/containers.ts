@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
 import type { Plan } from "../plan";
 import { Endpoints, resolveEnv } from "../plan/appConfig";
-import type { SecretArns } from "./secrets";
+import type { SecretRefs } from "./secrets";
 
 export interface ContainerSpec {
   name: string;
   image: pulumi.Input<string>;
   environment: pulumi.Input<Record<string, string>>;
-  /** Environment variable -> Secrets Manager secret ARN. */
+  /** Environment variable -> Secrets Manager valueFrom (the secret's ARN, pinned to a version). */
   secrets?: Record<string, pulumi.Input<string>>;
   port?: number;
   entryPoint?: string[];
@@ -130,13 +130,13 @@ export function appEnvironment(
     });
 }
 
-/** The app's secrets as ECS wants them: plan.app.secretEnv (env var -> secret name) resolved to ARNs. */
-export function appSecrets(plan: Plan, arns: SecretArns): Record<string, pulumi.Output<string>> {
+/** The app's secrets as ECS wants them: plan.app.secretEnv (env var -> secret name) resolved to valueFrom. */
+export function appSecrets(plan: Plan, refs: SecretRefs): Record<string, pulumi.Output<string>> {
   return Object.fromEntries(
     Object.entries(plan.app.secretEnv).map(([envName, secret]) => {
-      const arn = arns[secret];
-      if (!arn) throw new Error(`${envName}: the plan needs the secret ${secret}, which the stack did not store`);
-      return [envName, arn];
+      const ref = refs[secret];
+      if (!ref) throw new Error(`${envName}: the plan needs the secret ${secret}, which the stack did not store`);
+      return [envName, ref.valueFrom];
     }),
   );
 }

@@ -4,12 +4,13 @@
 // delete it), deletionProtection (AWS refuses), and a final snapshot if it is deleted anyway.
 import * as pulumi from "@pulumi/pulumi";
 import * as rds from "@pulumi/aws/rds";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import type { Settings } from "../settings";
 import { postgresFamily } from "./limits";
 import { POSTGRES_PORT } from "./securityGroups";
-import { randomSecret, storedSecret } from "./secrets";
+import { randomSecret, SecretRef, storedSecret } from "./secrets";
 
 export interface DatabaseArgs {
   /**
@@ -24,6 +25,20 @@ export interface DatabaseArgs {
   maxConnections: number;
   subnetIds: pulumi.Input<string[]>;
   securityGroupId: pulumi.Input<string>;
+  /** throat:aws.logRetentionDays: PostgreSQL's log group keeps events as long as the tiers' do. */
+  logRetentionDays: number;
+}
+
+/** The log types the instance publishes to CloudWatch Logs. */
+const LOG_EXPORTS = ["postgresql"] as const;
+
+/**
+ * Where RDS publishes a log type: "Amazon RDS creates a log group ... /aws/rds/instance/<db
+ * instance identifier>/<log type>" when it first publishes (RDS User Guide, "Publishing
+ * PostgreSQL logs to Amazon CloudWatch Logs"), with CloudWatch's default retention, never expire.
+ */
+export function rdsLogGroupName(identifier: string, logType: string): string {
+  return `/aws/rds/instance/${identifier}/${logType}`;
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -32,7 +47,7 @@ export class Database extends pulumi.ComponentResource {
   readonly port: pulumi.Output<number>;
   /** host:port, for the stack outputs. */
   readonly endpoint: pulumi.Output<string>;
-  readonly passwordSecretArn: pulumi.Output<string>;
+  readonly passwordSecret: SecretRef;
   /** DBInstanceIdentifier (CloudWatch dimension, `aws rds` commands). */
   readonly identifier: pulumi.Output<string>;
 
@@ -69,17 +84,29 @@ export class Database extends pulumi.ComponentResource {
     const snapshotSuffix = new random.RandomId(`${prefix}-final-snapshot`, { byteLength: 4 }, { parent: this });
 
     const password = randomSecret(`${prefix}-db-password`, 40, this);
-    this.passwordSecretArn = storedSecret(
+    this.passwordSecret = storedSecret(
       `${prefix}-db-password`,
       "Throat: PostgreSQL password (DATABASE_PASSWORD)",
       password,
       this,
-    ).arn;
+    );
+
+    // The stack's own log groups, created before the instance publishes into them: RDS would
+    // otherwise create them itself, keeping events forever and outliving `pulumi destroy`.
+    const identifier = prefix;
+    const logGroups = LOG_EXPORTS.map(
+      (logType) =>
+        new cloudwatch.LogGroup(
+          `${prefix}-postgres-${logType}`,
+          { name: rdsLogGroupName(identifier, logType), retentionInDays: args.logRetentionDays },
+          { parent: this },
+        ),
+    );
 
     const instance = new rds.Instance(
       `${prefix}-postgres`,
       {
-        identifier: prefix,
+        identifier,
         engine: "postgres",
         engineVersion: db.engineVersion,
         instanceClass: db.instanceClass,
@@ -110,10 +137,10 @@ export class Database extends pulumi.ComponentResource {
         // Storage autoscaling (0: off). The provider then ignores allocatedStorage drift.
         ...(db.maxAllocatedStorage > 0 ? { maxAllocatedStorage: db.maxAllocatedStorage } : {}),
         // PostgreSQL's log (errors, slow statements, connection refusals) in CloudWatch Logs:
-        // /aws/rds/instance/<identifier>/postgresql.
-        enabledCloudwatchLogsExports: ["postgresql"],
+        // /aws/rds/instance/<identifier>/postgresql, the group above.
+        enabledCloudwatchLogsExports: [...LOG_EXPORTS],
       },
-      { parent: this, protect: true },
+      { parent: this, protect: true, dependsOn: logGroups },
     );
 
     this.address = instance.address;

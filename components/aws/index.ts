@@ -24,7 +24,7 @@ import { logGroupName, TierKind } from "./names";
 import { Network } from "./network";
 import { Redis } from "./redis";
 import { RolloutCheck } from "./rolloutCheck";
-import { AppSecrets, SecretArns } from "./secrets";
+import { AppSecrets, SecretRefs } from "./secrets";
 import { SecurityGroups } from "./securityGroups";
 import { StaticTier } from "./staticTier";
 import { UserFiles } from "./userFiles";
@@ -67,6 +67,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
         maxConnections: plan.budget.database.maxConnections,
         subnetIds: network.privateSubnetIds,
         securityGroupId: groups.database.id,
+        logRetentionDays: settings.aws.logRetentionDays,
       },
       child,
     );
@@ -85,11 +86,11 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       { prefix, secretKeyInConfig: settings.secrets.secretKey, mailPasswordInConfig: settings.secrets.mailPassword },
       child,
     );
-    const secretArns: SecretArns = {
-      databasePassword: database.passwordSecretArn,
-      secretKey: appSecretStore.secretKeyArn,
+    const secretRefs: SecretRefs = {
+      databasePassword: database.passwordSecret,
+      secretKey: appSecretStore.secretKey,
     };
-    if (appSecretStore.mailPasswordArn) secretArns.mailPassword = appSecretStore.mailPasswordArn;
+    if (appSecretStore.mailPassword) secretRefs.mailPassword = appSecretStore.mailPassword;
     const images = new Images(
       `${prefix}-images`,
       {
@@ -142,7 +143,9 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
         namePrefix: prefix,
         containerInsights: settings.aws.containerInsights,
         repositoryArn: images.repositoryArn,
-        secretArns: Object.values(secretArns).filter((a) => a !== undefined),
+        secretArns: Object.values(secretRefs)
+          .filter((r) => r !== undefined)
+          .map((r) => r.arn),
       },
       child,
     );
@@ -159,7 +162,7 @@ export class AwsStack extends pulumi.ComponentResource implements TargetOutputs 
       { databaseHost: database.address, databasePort: database.port, redisHost: redis.address, redisPort: redis.port },
       storage,
     );
-    const secrets = appSecrets(plan, secretArns);
+    const secrets = appSecrets(plan, secretRefs);
     const migration = new Migration(
       `${prefix}-migration`,
       {

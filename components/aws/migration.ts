@@ -17,6 +17,7 @@
 //   on the Invocation. A failed Invocation is not saved in the state, so the next `pulumi up`
 //   runs the migration again. Limit: Lambda runs at most 15 minutes; a longer migration keeps
 //   running, the function reports it, and the next run waits for it before starting another.
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/aws/iam";
@@ -30,7 +31,22 @@ import type { MigrationEvent } from "./migrationRunner";
 import type { AppTaskArgs } from "./workers";
 
 const CONTAINER = "migrate";
-const STARTED_BY = "throat-migration";
+
+/**
+ * RunTask's startedBy for the migration of one task definition revision: the runner finds a task
+ * an earlier invocation started for it (migrationRunner.ts). RunTask: "Up to 128 letters
+ * (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_)"; the
+ * ARN has ":" and can be longer, so its revision and a hash of the whole ARN (36 characters at
+ * most, StartTask's older limit too).
+ */
+export function migrationStartedBy(taskDefinitionArn: string): string {
+  const revision = taskDefinitionArn
+    .split(":")
+    .pop()!
+    .replace(/[^0-9]/g, "");
+  const hash = createHash("sha256").update(taskDefinitionArn).digest("hex").slice(0, 16);
+  return `migration/${revision}/${hash}`;
+}
 
 /** The migration named `name`; the stack names it `<namePrefix>-migration`. */
 export interface MigrationArgs extends AppTaskArgs {
@@ -169,7 +185,7 @@ export class Migration extends pulumi.ComponentResource {
         container: CONTAINER,
         subnets,
         securityGroups: [securityGroup],
-        startedBy: STARTED_BY,
+        startedBy: migrationStartedBy(taskDefinitionArn),
         logGroup,
       }));
     this.done = new lambda.Invocation(

@@ -14,6 +14,7 @@ export interface MigrationEvent {
   container: string;
   subnets: string[];
   securityGroups: string[];
+  /** RunTask's tag, derived from taskDefinition (migration.ts migrationStartedBy): one per revision. */
   startedBy: string;
   /** Where its output lands, for the error message. */
   logGroup: string;
@@ -28,8 +29,12 @@ export interface MigrationCommands {
 
 interface Task {
   taskArn?: string;
+  taskDefinitionArn?: string;
+  startedBy?: string;
   lastStatus?: string;
   stoppedReason?: string;
+  /** The SDK parses the API's timestamps into Dates; a test's fake may give the ISO string. */
+  stoppedAt?: Date | string;
   containers?: Array<{ name?: string; exitCode?: number; reason?: string }>;
 }
 
@@ -38,11 +43,19 @@ export type MigrationHandler = (event: MigrationEvent, context: LambdaContext) =
 const POLL_MS = 10000;
 /** Stop polling this long before Lambda's own timeout, to report instead of being killed. */
 const MARGIN_MS = 30000;
+/**
+ * How long a stopped migration task of this revision answers a later invocation instead of a
+ * new run: one run of this function (its timeout, Lambda's 900 s maximum, in lambdaArchive.ts;
+ * this file may import no value). An SDK retry of the Invoke arrives within that; a `pulumi up`
+ * run again later, after a failure, gets a new attempt.
+ */
+const RETRY_WINDOW_MS = 900_000;
 
 export function makeHandler(
   ecs: EcsClient,
   cmd: MigrationCommands,
   sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => number = () => Date.now(),
 ): MigrationHandler {
   async function waitStopped(event: MigrationEvent, context: LambdaContext, taskArn: string): Promise<Task> {
     for (;;) {
@@ -62,13 +75,55 @@ export function makeHandler(
     }
   }
 
+  /** The family's tasks ECS wants in `desiredStatus` (stopped ones stay listed for at least an hour). */
+  async function familyTasks(event: MigrationEvent, desiredStatus: "RUNNING" | "STOPPED"): Promise<Task[]> {
+    const listed = await ecs.send(
+      new cmd.ListTasksCommand({ cluster: event.cluster, family: event.family, desiredStatus }),
+    );
+    const arns = (listed.taskArns as string[] | undefined) || [];
+    if (!arns.length) return [];
+    const out = await ecs.send(new cmd.DescribeTasksCommand({ cluster: event.cluster, tasks: arns }));
+    return (out.tasks as Task[] | undefined) || [];
+  }
+
+  /** Succeeds when the migration container exited 0, else throws what `pulumi up` shows. */
+  function outcome(event: MigrationEvent, task: Task, earlier: boolean): unknown {
+    const container = (task.containers || []).find((c) => c.name === event.container) || {};
+    const taskId = String(task.taskArn).split("/").pop();
+    if (container.exitCode === 0) return { taskArn: task.taskArn, exitCode: 0 };
+    const exitCode = container.exitCode === undefined ? "none" : String(container.exitCode);
+    const why = container.reason ? ` (${container.reason})` : "";
+    const again = earlier
+      ? "; an earlier invocation for this task definition started it (this one is a retry), " +
+        `and a 'pulumi up' ${RETRY_WINDOW_MS / 60000} minutes after it stopped runs the migration again`
+      : "";
+    throw new Error(
+      `migration failed: task ${String(task.taskArn)} stopped (${task.stoppedReason || "no reason given"}), ` +
+        `container ${event.container} exit code ${exitCode}${why}; its output is in CloudWatch Logs ` +
+        `${event.logGroup}, stream ${event.container}/${event.container}/${String(taskId)}${again}`,
+    );
+  }
+
   return async function handler(event, context) {
+    // Idempotent per task definition revision: the Invocation holds one synchronous Invoke open
+    // for the whole migration, and an SDK retry after a dropped connection (NAT gateways drop
+    // idle flows after 350 s) invokes this function again while the first task runs or just
+    // after it stopped. Such a retry reports that task instead of running the migration twice.
+    // Ours are told apart by the task definition ARN and startedBy (derived from the ARN by
+    // migration.ts): `npm run throat` runs commands with the same task definition.
+    const ours = (t: Task) => t.taskDefinitionArn === event.taskDefinition && t.startedBy === event.startedBy;
+    const running = await familyTasks(event, "RUNNING");
+    const runningOurs = running.find(ours);
+    if (runningOurs) return outcome(event, await waitStopped(event, context, String(runningOurs.taskArn)), true);
+    const stoppedAt = (t: Task) => (t.stoppedAt === undefined ? 0 : new Date(t.stoppedAt).getTime());
+    const recent = (await familyTasks(event, "STOPPED"))
+      .filter((t) => ours(t) && now() - stoppedAt(t) < RETRY_WINDOW_MS)
+      .sort((a, b) => stoppedAt(b) - stoppedAt(a))[0];
+    if (recent) return outcome(event, recent, true);
+
     // One migration at a time: a task left running by an earlier deploy (this function timed
     // out) finishes before ours starts.
-    const running = await ecs.send(
-      new cmd.ListTasksCommand({ cluster: event.cluster, family: event.family, desiredStatus: "RUNNING" }),
-    );
-    for (const arn of (running.taskArns as string[] | undefined) || []) await waitStopped(event, context, arn);
+    for (const task of running) await waitStopped(event, context, String(task.taskArn));
 
     const run = await ecs.send(
       new cmd.RunTaskCommand({
@@ -91,18 +146,7 @@ export function makeHandler(
     if (!started || failures.length) {
       throw new Error("ECS could not start the migration task: " + JSON.stringify(failures));
     }
-
-    const task = await waitStopped(event, context, String(started.taskArn));
-    const container = (task.containers || []).find((c) => c.name === event.container) || {};
-    const taskId = String(started.taskArn).split("/").pop();
-    if (container.exitCode === 0) return { taskArn: started.taskArn, exitCode: 0 };
-    const exitCode = container.exitCode === undefined ? "none" : String(container.exitCode);
-    const why = container.reason ? ` (${container.reason})` : "";
-    throw new Error(
-      `migration failed: task ${String(started.taskArn)} stopped (${task.stoppedReason || "no reason given"}), ` +
-        `container ${event.container} exit code ${exitCode}${why}; its output is in CloudWatch Logs ` +
-        `${event.logGroup}, stream ${event.container}/${event.container}/${String(taskId)}`,
-    );
+    return outcome(event, await waitStopped(event, context, String(started.taskArn)), false);
   };
 }
 

@@ -36,7 +36,10 @@ function fakeEcs(script: {
     client: {
       send: async (c: { op: string; input: unknown }) => {
         calls.push([c.op, c.input]);
-        if (c.op === "ListTasks") return { taskArns: script.running ?? [] };
+        if (c.op === "ListTasks")
+          return {
+            taskArns: (c.input as { desiredStatus: string }).desiredStatus === "RUNNING" ? (script.running ?? []) : [],
+          };
         if (c.op === "RunTask")
           return (
             script.run ?? {
@@ -44,8 +47,7 @@ function fakeEcs(script: {
               failures: [],
             }
           );
-        const arn = (c.input as { tasks: string[] }).tasks[0]!;
-        return { tasks: [script.describe(arn, ++describes)] };
+        return { tasks: (c.input as { tasks: string[] }).tasks.map((arn) => script.describe(arn, ++describes)) };
       },
     },
   };
@@ -82,12 +84,13 @@ test("runs the task with the event's network and waits for it to exit 0", async 
   });
   expect(ecs.calls.map(([o]) => o)).toEqual([
     "ListTasks",
+    "ListTasks",
     "RunTask",
     "DescribeTasks",
     "DescribeTasks",
     "DescribeTasks",
   ]);
-  expect(ecs.calls[1]![1]).toEqual({
+  expect(ecs.calls[2]![1]).toEqual({
     cluster: event.cluster,
     taskDefinition: event.taskDefinition,
     launchType: "FARGATE",
@@ -137,14 +140,22 @@ test("a migration still running from an earlier deploy is waited for before ours
   const old = "arn:aws:ecs:eu-west-1:1:task/throat-prod/old999";
   const ecs = fakeEcs({
     running: [old],
-    describe: (arn, call) => (arn === old && call < 2 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
+    describe: (arn, call) => (arn === old && call < 3 ? { taskArn: arn, lastStatus: "RUNNING" } : stopped(arn, 0)),
   });
   await makeHandler(ecs.client, cmd, noSleep)(event, plenty);
   expect(
     ecs.calls.map(([o, input]) =>
       o === "DescribeTasks" ? `Describe ${(input as { tasks: string[] }).tasks[0]!.split("/").pop()}` : o,
     ),
-  ).toEqual(["ListTasks", "Describe old999", "Describe old999", "RunTask", "Describe abc123"]);
+  ).toEqual([
+    "ListTasks",
+    "Describe old999",
+    "ListTasks",
+    "Describe old999",
+    "Describe old999",
+    "RunTask",
+    "Describe abc123",
+  ]);
   expect(ecs.calls[0]![1]).toEqual({ cluster: event.cluster, family: "throat-prod-migrate", desiredStatus: "RUNNING" });
 });
 
@@ -173,5 +184,5 @@ test("the packaged index.js, loaded as Lambda loads it, requires only the AWS SD
     "ECS could not start the migration task",
   );
   expect(required).toEqual(["@aws-sdk/client-ecs"]);
-  expect(sent).toEqual(["ListTasks", "RunTask"]);
+  expect(sent).toEqual(["ListTasks", "ListTasks", "RunTask"]);
 });

@@ -46,11 +46,13 @@ test("the app secrets are `secrets` with Secrets Manager ARNs, never plain envir
   }
 });
 
-test("no task definition is built from a secret value: none depends on a password or a secret version", () => {
+test("no task definition is built from a secret value: none depends on a password, a secret version only by its id", () => {
   for (const run of [generated, fromConfig]) {
     for (const td of ofType(run, T.taskDefinition)) {
       expect(dependenciesOfType(run, td, T.randomPassword)).toEqual([]);
-      expect(dependenciesOfType(run, td, T.secretVersion)).toEqual([]);
+      // The version's id pins valueFrom (secrets.ts); its value stays out: no secret input.
+      for (const version of dependenciesOfType(run, td, T.secretVersion))
+        expect(td.propertyDependencies.containerDefinitions).toContain(version.urn);
       expect(td.secretInputs).toEqual([]);
     }
   }
@@ -97,7 +99,12 @@ test("the app tasks' execution role reads exactly the secrets they name; the sta
   const app = reads(`${PREFIX}-app-execution`);
   expect(app).toHaveLength(1);
   expect(app[0]!.Action).toEqual(["secretsmanager:GetSecretValue"]);
-  const named = new Set(appTasks(generated).flatMap((td) => containers(td)[0]!.secrets.map((s) => s.valueFrom)));
+  // valueFrom is the secret's ARN (7 fields) pinned to a version; IAM grants on the ARN.
+  const named = new Set(
+    appTasks(generated).flatMap((td) =>
+      containers(td)[0]!.secrets.map((s) => s.valueFrom.split(":").slice(0, 7).join(":")),
+    ),
+  );
   expect([app[0]!.Resource].flat().sort()).toEqual([...named].sort());
   expect(reads(`${PREFIX}-static-execution`)).toEqual([]);
   // Only the app's tasks hold AWS credentials (a task role, for S3: test/aws/userFiles.spec.ts);

@@ -66,6 +66,7 @@ describe("Database built alone", () => {
         maxConnections: 345,
         subnetIds: ["subnet-priv-a"],
         securityGroupId: "sg-db",
+        logRetentionDays: 30,
       });
     });
   }, RUN_TIMEOUT);

@@ -160,8 +160,7 @@ export function state(type: string, name: string, inputs: Record<string, unknown
     }
     case "aws:secretsmanager/secret:Secret":
       return { name: n, arn: arn("secretsmanager", `secret:${n}-${hex(name, 6)}`) };
-    case "aws:secretsmanager/secretVersion:SecretVersion":
-      return { arn: arn("secretsmanager", `secret:${name}`), versionId: hex(name, 32) };
+    // aws:secretsmanager/secretVersion:SecretVersion: awsRefs.ts.
     case "aws:ecr/repository:Repository":
       return {
         name: n,
