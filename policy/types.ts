@@ -37,6 +37,7 @@ export const T = {
   bucketPublicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketOwnership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  bucketLifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   distribution: "aws:cloudfront/distribution:Distribution",
   oac: "aws:cloudfront/originAccessControl:OriginAccessControl",
   securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",

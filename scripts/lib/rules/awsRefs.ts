@@ -4,6 +4,7 @@
 // resource registers; what spans two runs (a second `pulumi up`, a destroy) is in lifecycle.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import { revealSecrets } from "../../offline/secrets";
 import { autoName, ProviderRejection } from "./aws";
 
 type Reject = (message: string) => never;
@@ -43,7 +44,7 @@ export function state(type: string, name: string, inputs: Record<string, unknown
   // PutSecretValue makes a new version for a new value, with a new VersionId (a UUID); the same
   // value keeps the version the state holds.
   const h = createHash("sha256")
-    .update(`${name}\n${String(inputs.secretString)}`)
+    .update(`${name}\n${JSON.stringify(revealSecrets(inputs.secretString))}`)
     .digest("hex");
   const versionId = [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20, 32)].join("-");
   return { versionId };
