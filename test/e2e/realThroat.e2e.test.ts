@@ -1,24 +1,17 @@
-// Opt-in, never in CI: the `test` plan's files (config.yaml per kind, environment, gunicorn
-// argv, the migration) run with the REAL Throat, PostgreSQL, Redis and the plan's nginx.
+// The `test` plan's files (config.yaml per kind, environment, gunicorn argv, the migration)
+// run with the REAL Throat, PostgreSQL, Redis and the plan's nginx, in CI too (lib/realApp.ts:
+// where the tree and its stubs come from).
 // The stand-in keeps the contract we know; the real app is the judge of a configuration.
 //
-//   THROAT_APP_DIR=<a copy of Throat's source tree> [THROAT_STUBS=<stubs dir>] \
-//     npx jest --selectProjects e2e --runTestsByPath test/e2e/realThroat.e2e.test.ts
-//
-// THROAT_STUBS: the small stand-ins for the libraries Debian does not package (first on
-// PYTHONPATH); default: ../shared/throat-local/stubs next to the project, if it is there.
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+//   npx jest --selectProjects e2e --runTestsByPath test/e2e/realThroat.e2e.test.ts
 import { buildPlan } from "../../components/plan";
 import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
+import { describeWith, realApp } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
 import { httpRequest, type HttpResponse } from "./support";
 
-const APP_DIR = process.env.THROAT_APP_DIR;
-const DEFAULT_STUBS = resolve(__dirname, "..", "..", "..", "shared", "throat-local", "stubs");
-const STUBS = process.env.THROAT_STUBS ?? (existsSync(DEFAULT_STUBS) ? DEFAULT_STUBS : undefined);
-const describeReal = APP_DIR ? describe : describe.skip;
+const real = realApp("realThroat.e2e.test.ts");
 
 // One process per kind keeps the two cores usable; throat:app proves the merge on the real app,
 // throat:mail that Throat starts with the mail section and MAIL_PASSWORD (Flask-Mail set up).
@@ -64,14 +57,13 @@ const field = (html: string, name: string): string => {
   return m[1] ?? m[2] ?? "";
 };
 
-describeReal("the real Throat on the test plan's files", () => {
+describeWith(real)("the real Throat on the test plan's files", () => {
   let h: Harness;
   beforeAll(async () => {
-    if (!STUBS) throw new Error("THROAT_STUBS: the stubs directory is needed (see the comment at the top)");
     h = await startHarness(p, {
-      appDir: APP_DIR,
+      appDir: real!.appDir,
       wsgiModule: "throat_prod:app",
-      pythonPath: STUBS,
+      pythonPath: real!.stubs,
       label: "real-throat",
       bootTimeoutMs: 300_000,
     });

@@ -1,24 +1,19 @@
-// Opt-in, not in CI: the real Throat application on the test plan as the Docker target
-// registers it, for the user files. Set THROAT_APP_DIR (a Throat tree, as the image holds it
-// under /throat) and, unless it sits next to the project, THROAT_STUBS (the stand-ins for the
-// libraries Debian lacks; see the team's throat-local notes), then:
+// The real Throat application on the test plan as the Docker target registers it, for the user
+// files, in CI too (lib/realApp.ts: where the tree and its stubs come from):
 //   npx jest --selectProjects e2e --runTestsByPath test/e2e/realThroatFiles.e2e.test.ts
 //
 // It stores an image and its thumbnail with Throat's own storage code (app.storage.store_file,
 // store_thumbnail) inside one worker container's root and configuration, then fetches the
 // URLs Throat renders for them (file_url, thumbnail_url) through the edge, before and after
 // every worker container is replaced.
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { plan } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
+import { describeWith, realApp } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
 import { httpRequest, runCommand } from "./support";
 
-const APP = process.env.THROAT_APP_DIR;
-const DEFAULT_STUBS = resolve(__dirname, "..", "..", "..", "shared", "throat-local", "stubs");
-const STUBS = process.env.THROAT_STUBS ?? (existsSync(DEFAULT_STUBS) ? DEFAULT_STUBS : undefined);
-const maybe = APP && STUBS ? describe : describe.skip;
+const real = realApp("realThroatFiles.e2e.test.ts");
 
 const p = plan("test-real", { workers: { sync: { replicas: 1, processes: 1 } } });
 const STORE = [
@@ -36,14 +31,14 @@ const STORE = [
   "    print(json.dumps({'file': storage.file_url(name), 'thumbnail': storage.thumbnail_url(thumb)}))",
 ].join("\n");
 
-maybe("the real Throat: user files on the stack's domain, through the edge", () => {
+describeWith(real)("the real Throat: user files on the stack's domain, through the edge", () => {
   let h: Harness;
   let urls: { file: string; thumbnail: string };
   beforeAll(async () => {
     h = await startHarness(p, {
-      appDir: APP,
+      appDir: real!.appDir,
       wsgiModule: "throat_prod:app",
-      pythonPath: STUBS,
+      pythonPath: real!.stubs,
       label: "test-real",
       bootTimeoutMs: 300_000,
     });
