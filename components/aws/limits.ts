@@ -1,6 +1,6 @@
 // AWS facts the AWS target must respect, each quoted from AWS's documentation. The components
 // check their inputs against them to fail early with a message naming the config key, and the
-// mock provider (scripts/lib/rules/aws.ts) rejects what AWS itself would reject.
+// mock provider (scripts/offline/rules/aws.ts) rejects what AWS itself would reject.
 
 // Fargate sizes and CloudWatch retention values are checked in the plan and settings (where the
 // error can name the config key); they live there and are re-exported for the mock provider.

@@ -1,12 +1,12 @@
 // What the real providers would answer or refuse, for the mock runtime: each target's
 // provider has its own file under rules/.
-import * as aws from "../lib/rules/aws";
-import * as awsRefs from "../lib/rules/awsRefs";
-import * as docker from "../lib/rules/docker";
-import * as randomTls from "../lib/rules/randomTls";
-import { stackReferenceState, world } from "../lib/rules/world";
-export { setWorld } from "../lib/rules/world";
-export type { MockWorld } from "../lib/rules/world";
+import * as aws from "./rules/aws";
+import * as awsRefs from "./rules/awsRefs";
+import * as docker from "./rules/docker";
+import * as randomTls from "./rules/randomTls";
+import { stackReferenceState, world } from "./rules/world";
+export { setWorld } from "./rules/world";
+export type { MockWorld } from "./rules/world";
 
 /** Throws when a real provider would reject these inputs. */
 export function checkResource(type: string, name: string, inputs: Record<string, unknown>): void {

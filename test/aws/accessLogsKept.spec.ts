@@ -1,9 +1,9 @@
 // `pulumi destroy` and the ALB's access-log bucket: it always holds logs (ELB writes a test
 // object at once), S3 deletes only an empty bucket (BucketNotEmpty), and the logs are evidence
 // deleted by age only. So destroy keeps it, with everything that keeps it private, encrypted and
-// expiring (scripts/lib/rules/lifecycle.ts destroyRefusals, strippedRetainedBuckets).
+// expiring (scripts/offline/rules/lifecycle.ts destroyRefusals, strippedRetainedBuckets).
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { destroyRefusals, strippedRetainedBuckets } from "../../scripts/lib/rules/lifecycle";
+import { destroyRefusals, strippedRetainedBuckets } from "../../scripts/offline/rules/lifecycle";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

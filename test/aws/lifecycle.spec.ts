@@ -1,7 +1,7 @@
 // The second deploy and the destroy of prod, against AWS's documented refusals
-// (scripts/lib/rules/lifecycle.ts): two mock runs compared, or one run destroyed.
+// (scripts/offline/rules/lifecycle.ts): two mock runs compared, or one run destroyed.
 import { ProgramFailure, type ProgramRun } from "../../scripts/offline/mockRuntime";
-import { changedResources, destroyRefusals, updateRefusals } from "../../scripts/lib/rules/lifecycle";
+import { changedResources, destroyRefusals, updateRefusals } from "../../scripts/offline/rules/lifecycle";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

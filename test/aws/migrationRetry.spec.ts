@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { migrationStartedBy } from "../../components/aws/migration";
 import { makeHandler, MigrationCommands, MigrationEvent } from "../../components/aws/migrationRunner";
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { ProviderRejection } from "../../scripts/lib/rules/aws";
-import { check } from "../../scripts/lib/rules/awsRefs";
+import { ProviderRejection } from "../../scripts/offline/rules/aws";
+import { check } from "../../scripts/offline/rules/awsRefs";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

@@ -1,6 +1,6 @@
-// The mock provider refuses what AWS refuses (scripts/lib/rules/aws.ts), called directly with
+// The mock provider refuses what AWS refuses (scripts/offline/rules/aws.ts), called directly with
 // hand-made inputs, and answers with plausible outputs.
-import { check, listenerArn, reset, state } from "../../scripts/lib/rules/aws";
+import { check, listenerArn, reset, state } from "../../scripts/offline/rules/aws";
 import { T } from "./support";
 
 beforeEach(() => reset());

@@ -1,13 +1,13 @@
 // PostgreSQL's log group is the stack's: created with throat:aws.logRetentionDays before the
 // instance publishes into it, so RDS does not make it itself (never-expire retention, outside the
 // stack, left behind by destroy). The mock refuses an instance whose group is not there first
-// (scripts/lib/rules/awsRefs.ts) and a second deploy that would create a group RDS already made
-// (scripts/lib/rules/lifecycle.ts).
+// (scripts/offline/rules/awsRefs.ts) and a second deploy that would create a group RDS already made
+// (scripts/offline/rules/lifecycle.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { rdsLogGroupName } from "../../components/aws/database";
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { check } from "../../scripts/lib/rules/awsRefs";
-import { updateRefusals } from "../../scripts/lib/rules/lifecycle";
+import { check } from "../../scripts/offline/rules/awsRefs";
+import { updateRefusals } from "../../scripts/offline/rules/lifecycle";
 import { ofType } from "../support/runStack";
 import { RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

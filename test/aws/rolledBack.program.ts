@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../../components/load";
 import { loadProgram, runProgram } from "../../scripts/offline/mockRuntime";
-import type { MockWorld } from "../../scripts/lib/rules/world";
+import type { MockWorld } from "../../scripts/offline/rules/world";
 import { readStackConfig } from "../../scripts/offline/stackFile";
 
 const fail = (e: unknown) => {

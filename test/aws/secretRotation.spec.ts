@@ -1,12 +1,12 @@
 // A new secret value on the second `pulumi up` (`pulumi config set --secret throat:secretKey`):
 // ECS injects a secret only when a task starts, so the value must change every task definition
 // that reads it (a new revision), which runs the migration, rolls every service and checks the
-// rollout, instead of leaving the running tasks on the old value (scripts/lib/rules/lifecycle.ts
-// staleSecretTasks; the version ids: scripts/lib/rules/awsRefs.ts).
+// rollout, instead of leaving the running tasks on the old value (scripts/offline/rules/lifecycle.ts
+// staleSecretTasks; the version ids: scripts/offline/rules/awsRefs.ts).
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { ProviderRejection } from "../../scripts/lib/rules/aws";
-import { check } from "../../scripts/lib/rules/awsRefs";
-import { changedResources, staleSecretTasks } from "../../scripts/lib/rules/lifecycle";
+import { ProviderRejection } from "../../scripts/offline/rules/aws";
+import { check } from "../../scripts/offline/rules/awsRefs";
+import { changedResources, staleSecretTasks } from "../../scripts/offline/rules/lifecycle";
 import { ofType } from "../support/runStack";
 import { containers, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

@@ -1,6 +1,6 @@
-// The mock provider's S3 and CloudFront rules (scripts/lib/rules/aws.ts): what AWS refuses,
+// The mock provider's S3 and CloudFront rules (scripts/offline/rules/aws.ts): what AWS refuses,
 // and the outputs the user-file tier reads.
-import { check, reset, state } from "../../scripts/lib/rules/aws";
+import { check, reset, state } from "../../scripts/offline/rules/aws";
 import { T } from "./support";
 
 beforeEach(() => reset());

@@ -3,7 +3,7 @@
 // shares the first stack's database. Runs both programs one after the other in this file:
 // each runStack call installs fresh mocks.
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { physicalName } from "../../scripts/lib/rules/docker";
+import { physicalName } from "../../scripts/offline/rules/docker";
 import { runStack } from "../support/runStack";
 import { containers, stackNames } from "./support";
 import { T } from "../../policy/types";

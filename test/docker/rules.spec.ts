@@ -11,7 +11,7 @@ import {
   REMOTE_IMAGE,
   state,
   VOLUME,
-} from "../../scripts/lib/rules/docker";
+} from "../../scripts/offline/rules/docker";
 
 const web = (extra: Record<string, unknown> = {}) => ({
   image: "sha256:abc",

@@ -1,6 +1,6 @@
 // The second `pulumi up` of a test stack: two mock runs, the last deploy and this one
-// (scripts/lib/rules/lifecycle.ts), with what changed outside the program between them.
-import { changedResources } from "../../scripts/lib/rules/lifecycle";
+// (scripts/offline/rules/lifecycle.ts), with what changed outside the program between them.
+import { changedResources } from "../../scripts/offline/rules/lifecycle";
 import { ProgramFailure } from "../../scripts/offline/mockRuntime";
 import { runStack } from "../support/runStack";
 import { containers } from "./support";

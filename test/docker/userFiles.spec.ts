@@ -6,7 +6,7 @@ import type { Plan } from "../../components/plan";
 import { dockerNames, EDGE_PATHS } from "../../components/plan/names";
 import { LOCAL_FOLDERS } from "../../components/plan/storage";
 import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
-import { VOLUME } from "../../scripts/lib/rules/docker";
+import { VOLUME } from "../../scripts/offline/rules/docker";
 import { named, ofType, runStack } from "../support/runStack";
 import { plan as planOf } from "../support/settings";
 import { containers, labelOf, uploadsOf } from "./support";

@@ -11,7 +11,7 @@ const TRACKED = [
   "README.md",
   "components/plan/names.ts",
   "components/plan/workers.ts",
-  "scripts/lib/providerRules.ts",
+  "scripts/offline/providerRules.ts",
   "test/plan/alb.spec.ts",
 ];
 
@@ -32,9 +32,9 @@ describe("dead file references", () => {
   it("resolves paths written from the reader's folder and ../ paths from the file", () => {
     const files = {
       "components/aws/alb.ts": "// ASYNC_KEEPALIVE (plan/workers.ts) and names.ts\n",
-      "scripts/lib/rules/aws.ts": "// see ../providerRules.ts, not ../rules.ts\n",
+      "scripts/offline/rules/aws.ts": "// see ../providerRules.ts, not ../rules.ts\n",
     };
-    expect(deadReferences(files, TRACKED)).toEqual(["scripts/lib/rules/aws.ts:1: ../rules.ts"]);
+    expect(deadReferences(files, TRACKED)).toEqual(["scripts/offline/rules/aws.ts:1: ../rules.ts"]);
   });
 
   it("follows a document's links from its own folder, to a heading that exists", () => {

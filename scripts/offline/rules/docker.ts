@@ -4,8 +4,8 @@
 // run installs a fresh mock monitor, which keys the run's state.
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { contextDigest } from "../../offline/resourceInputs";
-import { revealSecrets } from "../../offline/secrets";
+import { contextDigest } from "../resourceInputs";
+import { revealSecrets } from "../secrets";
 import * as pulumi from "@pulumi/pulumi";
 // The distribution reference grammar: one definition, quoted there; the settings check throat:image with it.
 import { IMAGE_REFERENCE } from "../../../components/settings/limits";

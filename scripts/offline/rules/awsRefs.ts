@@ -4,7 +4,7 @@
 // resource registers; what spans two runs (a second `pulumi up`, a destroy) is in lifecycle.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { revealSecrets } from "../../offline/secrets";
+import { revealSecrets } from "../secrets";
 import { autoName, ProviderRejection } from "./aws";
 
 type Reject = (message: string) => never;

@@ -2,7 +2,7 @@
 // them: two mock runs (the last deploy, then this one) compared resource by resource, and the
 // refusals AWS documents for what that diff asks. The mock runs one program at a time; this is
 // where the life after the first deploy is modelled.
-import type { ProgramRun, RecordedResource } from "../../offline/recorded";
+import type { ProgramRun, RecordedResource } from "../recorded";
 
 /** Resources whose inputs differ between the runs: what the engine would update or replace. */
 export function changedResources(before: ProgramRun, after: ProgramRun): RecordedResource[] {
