@@ -2,7 +2,7 @@
 // NAT gateways, whose data processing is billed per GB. S3 is a gateway endpoint (no charge;
 // ECR serves image layers from S3); ECR's api and dkr, CloudWatch Logs and Secrets Manager are
 // interface endpoints with private DNS, so the tasks' SDKs and the ECS agent resolve the usual
-// names to them. Interface endpoints are billed per zone-hour: README's cost table.
+// names to them. Interface endpoints are billed per zone-hour: docs/costs.md.
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";

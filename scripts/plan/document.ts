@@ -8,6 +8,7 @@ import { albPatternMatches } from "../../components/plan/alb";
 import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "../offline/mockRuntime";
 import { documentResources } from "../offline/resourceInputs";
+import { formatConfigFiles } from "./configFiles";
 import { routeEntries } from "./routeTable";
 
 export const REDACTED = "[secret]";
@@ -130,7 +131,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
       .map(([k, v]) => `${k}<-${v}`)
       .join(" ")}`,
   );
-  for (const f of Object.values(plan.app.configFiles)) out.push(`config file ${f.path}: ${JSON.stringify(f.values)}`);
+  out.push(...formatConfigFiles(Object.values(plan.app.configFiles)));
 
   if (run) {
     h(`Resources (${run.resources.length})`);

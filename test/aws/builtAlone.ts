@@ -1,7 +1,7 @@
 // What the "built alone" specs share: one component built as the only program under the
 // project's mocks, and readers of what it registered (its children, IAM statements, ARNs).
 import { ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
-import { ACCOUNT } from "../../scripts/offline/rules/aws";
+import { ACCOUNT } from "../../scripts/offline/rules/awsNames";
 import { one } from "./support";
 
 /** Builds what `program` registers as the only program; what it returns are the stack outputs. */

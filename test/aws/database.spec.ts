@@ -2,7 +2,7 @@
 // max_connections (a static parameter); the instance is encrypted, backed up, private, and
 // protected three ways. Redis: the configured node type, private, encrypted at rest.
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { autoName } from "../../scripts/offline/rules/aws";
+import { autoName } from "../../scripts/offline/rules/awsNames";
 import { ofType } from "../support/runStack";
 import { containers, envOf, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

@@ -3,7 +3,7 @@
 // execution role may read it, and the workers' security group opens SMTP egress to the
 // configured port only, only when mail is set.
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { autoName } from "../../scripts/offline/rules/aws";
+import { autoName } from "../../scripts/offline/rules/awsNames";
 import { ofType } from "../support/runStack";
 import { containers, envOf, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

@@ -1,6 +1,8 @@
 // The mock provider refuses what AWS refuses (scripts/offline/rules/aws.ts), called directly with
 // hand-made inputs, and answers with plausible outputs.
-import { check, listenerArn, reset, state } from "../../scripts/offline/rules/aws";
+import { check, reset } from "../../scripts/offline/rules/aws";
+import { listenerArn } from "../../scripts/offline/rules/awsNames";
+import { state } from "../../scripts/offline/rules/awsState";
 import { T } from "./support";
 
 beforeEach(() => reset());

@@ -4,7 +4,7 @@ import { AccessLogs } from "../../components/aws/accessLogs";
 import { Cluster } from "../../components/aws/cluster";
 import { Network, NetworkArgs } from "../../components/aws/network";
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { ACCOUNT, autoName } from "../../scripts/offline/rules/aws";
+import { ACCOUNT, autoName } from "../../scripts/offline/rules/awsNames";
 import { one, RUN_TIMEOUT, T } from "./support";
 import { buildAlone, childrenOf, typesAndNames, statementsOf } from "./builtAlone";
 

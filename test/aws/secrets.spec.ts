@@ -2,7 +2,7 @@
 // `environment`, never an output, never any input but the secret's own version (and the RDS
 // master password). The execution role reads exactly those secrets.
 import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
-import { autoName } from "../../scripts/offline/rules/aws";
+import { autoName } from "../../scripts/offline/rules/awsNames";
 import { ofType } from "../support/runStack";
 import { containers, dependenciesOfType, envOf, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

@@ -1,6 +1,7 @@
 // The mock provider's S3 and CloudFront rules (scripts/offline/rules/aws.ts): what AWS refuses,
 // and the outputs the user-file tier reads.
-import { check, reset, state } from "../../scripts/offline/rules/aws";
+import { check, reset } from "../../scripts/offline/rules/aws";
+import { state } from "../../scripts/offline/rules/awsState";
 import { T } from "./support";
 
 beforeEach(() => reset());

@@ -2,7 +2,7 @@
 // resources that tier needs, all named from settings.namePrefix.
 import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
 import { ofType } from "../support/runStack";
-import { autoName } from "../../scripts/offline/rules/aws";
+import { autoName } from "../../scripts/offline/rules/awsNames";
 import { byUrn, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 
 const plan = prodPlan();

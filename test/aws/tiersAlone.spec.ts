@@ -16,7 +16,7 @@ import { NGINX_FILE_ENV, StaticTier } from "../../components/aws/staticTier";
 import { EDGE_PATHS, STATIC_FALLBACK } from "../../components/plan/names";
 import { PROJECT_ROOT } from "../../components/projectRoot";
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";
-import { ACCOUNT, autoName } from "../../scripts/offline/rules/aws";
+import { ACCOUNT, autoName } from "../../scripts/offline/rules/awsNames";
 import { containers, envOf, one, prodPlan, RUN_TIMEOUT, T } from "./support";
 import { buildAlone, childrenOf, typesAndNames, statementsOf, arnIn } from "./builtAlone";
 

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { S3_ACL, S3_PREFIXES } from "../../components/plan/storage";
 import { CACHING_OPTIMIZED } from "../../components/aws/userFiles";
 import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
-import { state } from "../../scripts/offline/rules/aws";
+import { state } from "../../scripts/offline/rules/awsState";
 import { ofType } from "../support/runStack";
 import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

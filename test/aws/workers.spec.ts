@@ -3,7 +3,7 @@
 // the plan's nginx files.
 import { resolveEnv } from "../../components/plan/appConfig";
 import type { ProgramRun, RecordedResource } from "../../scripts/offline/mockRuntime";
-import { state } from "../../scripts/offline/rules/aws";
+import { state } from "../../scripts/offline/rules/awsState";
 import { ofType } from "../support/runStack";
 import { containers, dependenciesOfType, envOf, one, prodPlan, RUN_TIMEOUT, runProd, T, PREFIX } from "./support";
 

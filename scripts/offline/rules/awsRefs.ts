@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { revealSecrets } from "../secrets";
-import { autoName, ProviderRejection } from "./aws";
+import { ProviderRejection } from "./aws";
+import { autoName } from "./awsNames";
 
 type Reject = (message: string) => never;
 
