@@ -22,7 +22,7 @@ import {
   planSocketioCapacity,
   SocketioCapacity,
 } from "./capacity";
-import { planStorage, StoragePlan, withAssetPublish } from "./storage";
+import { ASSET_PUBLISHER, planStorage, StoragePlan, withAssetPublish } from "./storage";
 
 export { PlanError } from "./planError";
 
@@ -45,9 +45,11 @@ export interface Plan {
   storage: StoragePlan;
   /**
    * The migration one-off: Throat's migration command, run with the sync workers'
-   * configuration (CONFIG_NAME) and, on prod, their task size.
+   * configuration (CONFIG_NAME) and, on prod, their task size. `imageFiles`: the stack's own
+   * scripts the command runs, relative to the app's folder; each is `throat/<path>` in this
+   * repository, and the app image carries it (prod: components/aws/appImageContext.ts).
    */
-  migration: { argv: string[]; configName: string; cpu: number; memory: number };
+  migration: { argv: string[]; configName: string; cpu: number; memory: number; imageFiles: string[] };
   edge: {
     kind: "nginx" | "alb";
     uploadMaxSize: number;
@@ -115,6 +117,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       configName: app.configFiles.sync.name,
       cpu: syncWorker.cpu,
       memory: syncWorker.memory,
+      imageFiles: settings.profile === "prod" ? [ASSET_PUBLISHER] : [],
     },
     edge: {
       kind: settings.edge.kind,

@@ -83,7 +83,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
     );
   }
   out.push(
-    `migrations: ${plan.migration.argv.join(" ")} (CONFIG_NAME=${plan.migration.configName}), before any new worker serves`,
+    `migrations: ${shellLine(plan.migration.argv)} (CONFIG_NAME=${plan.migration.configName}), before any new worker serves`,
   );
 
   h("Connection budget");
@@ -144,4 +144,9 @@ export function planText(plan: Plan, run?: ProgramRun): string {
       out.push(`${k}: ${run.secretOutputs.includes(k) ? REDACTED : JSON.stringify(v)}`);
   }
   return out.join("\n");
+}
+
+/** argv as a line a reader could paste into a shell: words with spaces or quotes in single quotes. */
+export function shellLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(" ");
 }

@@ -5,14 +5,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MIGRATION_ARGV } from "../../components/plan";
+import { PROJECT_ROOT } from "../../components/projectRoot";
 import {
-  assetPublishScript,
+  ASSET_PUBLISHER,
   LOCAL_FOLDERS,
   planStorage,
   S3_PREFIXES,
   withAssetPublish,
 } from "../../components/plan/storage";
 import { plan, settings, PROD_REQUIRED } from "../support/settings";
+
+/** The publisher as this repository holds it, the file the app image carries. */
+const PUBLISHER = join(PROJECT_ROOT, "throat", ASSET_PUBLISHER);
 
 describe("test profile: LOCAL storage on the stack's own URL", () => {
   const s = settings("test-alice");
@@ -89,8 +93,12 @@ describe("prod profile: S3 behind the CDN", () => {
     const p = plan("prod");
     expect(p.app.env).toMatchObject(storage.env);
     expect(p.migration.argv).toEqual(withAssetPublish(MIGRATION_ARGV));
-    expect(p.migration.argv[2]).toMatch(/ static\/ \/throat\/app\/static\/ && cp /);
+    expect(p.migration.argv[2]).toBe(
+      "python3 stack/publish_static.py static/ /throat/app/static/ && " + MIGRATION_ARGV[2],
+    );
+    expect(p.migration.imageFiles).toEqual([ASSET_PUBLISHER]);
     expect(plan("test").migration.argv).toEqual(MIGRATION_ARGV);
+    expect(plan("test").migration.imageFiles).toEqual([]);
   });
 
   test("the static tier falls back to the CDN for files its image lacks", () => {
@@ -129,7 +137,7 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
 
   test("uploads every file of the release under static/, hashed ones cached for a year, deletes nothing", () => {
     const record = join(dir, "record.jsonl");
-    execFileSync("/usr/bin/python3", ["-c", assetPublishScript(), S3_PREFIXES.assets, `${join(dir, "static")}/`], {
+    execFileSync("/usr/bin/python3", [PUBLISHER, S3_PREFIXES.assets, `${join(dir, "static")}/`], {
       env: { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "the-bucket", RECORD: record },
     });
     const calls = readFileSync(record, "utf8")
@@ -146,9 +154,11 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     ]);
   });
 
-  test("the shell command quotes the script intact, and runs the migration only after a successful publish", () => {
+  test("the shell command runs the publisher by name, and the migration only after it succeeded", () => {
     const [, , command] = withAssetPublish(["/bin/sh", "-c", "echo migrated"]);
-    const local = command!.replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
+    const local = command!
+      .replace(ASSET_PUBLISHER, PUBLISHER)
+      .replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
     const env = {
       PATH: process.env.PATH,
       PYTHONPATH: join(dir, "fake"),
