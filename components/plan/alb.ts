@@ -31,12 +31,20 @@ export function rulePattern(rule: string): string {
   return rule.replace(new RegExp(PARAM.source, "g"), "*");
 }
 
+/** Each pattern's regex, made once: the checks match every route's sample against every rule. */
+const patternRegexes = new Map<string, RegExp>();
+
 export function albPatternMatches(pattern: string, path: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`).test(path);
+  let regex = patternRegexes.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
+    regex = new RegExp(`^${source}$`);
+    patternRegexes.set(pattern, regex);
+  }
+  return regex.test(path);
 }
 
 /** Where the ALB sends a path: the matching rule of lowest priority number, else the default (sync). */

@@ -24,11 +24,23 @@ const ANY_RUN: Step = { star: true };
 const SEGMENT_ONE: Step = { notSlash: true, star: false };
 const SEGMENT_RUN: Step = { notSlash: true, star: true };
 
+/** Compiled patterns by source: the plan asks about the same few hundred again and again. */
+const compiled = new Map<string, PathPattern>();
+const memo = (key: string, make: () => PathPattern) => compiled.get(key) ?? compiled.set(key, make()).get(key)!;
+
 export function albPathPattern(pattern: string): PathPattern {
-  return [...pattern].map((c) => (c === "*" ? ANY_RUN : c === "?" ? ANY_ONE : literal(c)));
+  return memo(`alb ${pattern}`, () => albSteps(pattern));
 }
 
 export function flaskRulePattern(rule: string): PathPattern {
+  return memo(`flask ${rule}`, () => flaskSteps(rule));
+}
+
+function albSteps(pattern: string): PathPattern {
+  return [...pattern].map((c) => (c === "*" ? ANY_RUN : c === "?" ? ANY_ONE : literal(c)));
+}
+
+function flaskSteps(rule: string): PathPattern {
   const steps: Step[] = [];
   let last = 0;
   for (const m of rule.matchAll(new RegExp(PARAM.source, "g"))) {
@@ -103,12 +115,44 @@ function explore(a: PathPattern, b: PathPattern, stop: (sa: Set<number>, sb: Set
   return false;
 }
 
+/** The literal characters a pattern starts with (`fromEnd`: ends with), up to its first other step. */
+const literalRuns = new WeakMap<PathPattern, [string, string]>();
+function literalRun(p: PathPattern, fromEnd: boolean): string {
+  const known = literalRuns.get(p) ?? literalRuns.set(p, [literalSteps(p, false), literalSteps(p, true)]).get(p)!;
+  return known[fromEnd ? 1 : 0];
+}
+
+function literalSteps(p: PathPattern, fromEnd: boolean): string {
+  const steps = fromEnd ? [...p].reverse() : p;
+  const end = steps.findIndex((s) => s.char === undefined);
+  return steps
+    .slice(0, end < 0 ? steps.length : end)
+    .map((s) => s.char)
+    .join("");
+}
+
+/**
+ * A quick no: two patterns whose literal starts (or ends) differ share no path. Most pairs of
+ * routes part within their first segment; this spares the walk for them (the plan compares
+ * every sync row with every rule).
+ */
+function partEarly(a: PathPattern, b: PathPattern): boolean {
+  return [false, true].some((fromEnd) => {
+    const [x, y] = [literalRun(a, fromEnd), literalRun(b, fromEnd)];
+    const n = Math.min(x.length, y.length);
+    return fromEnd ? x.slice(x.length - n) !== y.slice(y.length - n) : x.slice(0, n) !== y.slice(0, n);
+  });
+}
+
 /** Some path matches both patterns. */
 export function overlaps(a: PathPattern, b: PathPattern): boolean {
+  if (partEarly(a, b)) return false;
   return explore(a, b, (sa, sb) => sa.has(a.length) && sb.has(b.length));
 }
 
 /** Every path that `b` matches, `a` matches too. */
 export function covers(a: PathPattern, b: PathPattern): boolean {
+  // Every pattern here matches some path: one that parts early from `a` is not covered by it.
+  if (partEarly(a, b)) return false;
   return !explore(a, b, (sa, sb) => sb.has(b.length) && !sa.has(a.length));
 }
