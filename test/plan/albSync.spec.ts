@@ -2,7 +2,8 @@
 // addSyncRules), and the rows the ALB still cannot keep there (plan.edge.spill).
 import { albDestination, ALB_MAX_RULES, checkAlbRules, planAlbRules } from "../../components/plan/alb";
 import { parseRouteList, samplePath } from "../../components/plan/routes";
-import { ROUTE_LIST } from "../support/settings";
+import { albSyncLines, routeEntries } from "../../scripts/plan/routeTable";
+import { plan, ROUTE_LIST } from "../support/settings";
 
 const header = ROUTE_LIST.split("\n").slice(0, 2).join("\n");
 /** A route list of [rule, endpoint, gevent] rows. */
@@ -112,5 +113,32 @@ describe("rows the ALB cannot keep on sync", () => {
       expect(albDestination(rules, samplePath(`/${g}/<x>`))).toBe("gevent");
     }
     expect(checkAlbRules(rules, table, spill)).toEqual([]);
+  });
+});
+
+describe("the route table print (prod)", () => {
+  const prod = plan("prod");
+  const entries = new Map(routeEntries(prod).map((e) => [e.rule, e]));
+
+  it("names the sync rule the delete row reaches, and the spill of each rule", () => {
+    const sync = prod.edge.albRules!.find((r) => r.target === "sync")!;
+    expect(entries.get("/do/upload/<sub>/delete/<name>")).toEqual({
+      rule: "/do/upload/<sub>/delete/<name>",
+      kind: "sync",
+      edge: `ALB rule ${sync.name} (priority ${sync.priority})`,
+    });
+    expect(entries.get("/submit/<ptype>")!.spill).toEqual([
+      expect.stringMatching(/^subs\.submit -> gevent \(ALB rule gevent-submit-0\): the same path is gevent row/),
+    ]);
+    expect(entries.get("/login")!.spill).toBeUndefined();
+  });
+
+  it("prints the sync rules and every spilled row with why", () => {
+    const lines = albSyncLines(prod);
+    expect(lines[0]).toMatch(/^ {2}\/do\/upload\/\*\/delete\/\* +-> sync +\(ALB rule sync-do-0, priority \d+\)$/);
+    expect(lines).toContain("  sync rows the ALB cannot keep on sync (3):");
+    for (const s of prod.edge.spill!)
+      expect(lines.some((l) => l.includes(`${s.rule} ${s.endpoint} -> gevent`))).toBe(true);
+    expect(albSyncLines(plan("test"))).toEqual([]);
   });
 });
