@@ -70,6 +70,10 @@ export interface AlbPlan {
   spill: AlbSpill[];
 }
 
+/** The sync rules' priorities: after socket.io and static, before every gevent block. */
+const SYNC_FIRST = 100;
+const GEVENT_FIRST = 1000;
+
 /**
  * Priorities: socket.io 10, static 20, then one block per first path segment of the gevent
  * rules (`/api/...`, `/login...`), placed by a hash of the segment: adding a route changes
@@ -92,8 +96,8 @@ export function planAlbRules(routes: RouteTable): AlbPlan {
     const chunks = packPatterns(patterns);
     if (chunks.length > 10)
       throw new Error(`ALB: the gevent routes under /${key} need ${chunks.length} rules; at most 10 per path segment`);
-    let base = 1000 + (fnv1a(key) % 4000) * 10;
-    while (chunks.some((_, i) => taken.has(base + i))) base = base + 10 > 41000 ? 1000 : base + 10;
+    let base = GEVENT_FIRST + (fnv1a(key) % 4000) * 10;
+    while (chunks.some((_, i) => taken.has(base + i))) base = base + 10 > 41000 ? GEVENT_FIRST : base + 10;
     chunks.forEach((chunk, i) => {
       taken.add(base + i);
       rules.push({ name: `gevent-${key}-${i}`, priority: base + i, pathPatterns: chunk, target: "gevent" });
@@ -128,10 +132,6 @@ function dropSubsumed(patterns: string[]): string[] {
   return unique.filter((q) => !unique.some((p) => p !== q && albPatternMatches(p, q)));
 }
 
-/** The sync rules' priorities: after socket.io and static, before every gevent block. */
-const SYNC_FIRST = 100;
-const GEVENT_FIRST = 1000;
-
 /** The rows no rule of the list marks `gevent`, outside /static/ and /socket.io. */
 const syncRows = (routes: RouteTable) => routes.routes.filter((r) => !r.gevent && !destinationOfPath(r.rule));
 
@@ -161,8 +161,8 @@ function syncRuleProblem(row: Route, routes: RouteTable, taker: AlbRule): string
 }
 
 /**
- * For each sync row that a gevent (or socket.io, static) rule's pattern takes some of, a sync
- * rule of its own pattern ahead of it (`/do/upload/*\/delete/*` before `/do/upload/*`), where
+ * For each sync row that a gevent rule's pattern takes some of, a sync rule of its own
+ * pattern ahead of it (`/do/upload/*\/delete/*` before `/do/upload/*`), where
  * that pattern takes no gevent route. Grouped and placed like the gevent rules, from
  * SYNC_FIRST; a group that does not fit ALB's rule quota is left out. Adds to `rules`;
  * returns the rows still served elsewhere.
@@ -197,9 +197,11 @@ function addSyncRules(rules: AlbRule[], routes: RouteTable): AlbSpill[] {
     const why =
       rules.length + chunks.length + 1 > ALB_MAX_RULES
         ? `no room for its sync rule: ALB allows ${ALB_MAX_RULES} rules per listener, the default included`
-        : chunks.length > 10 || chunks.some((_, i) => taken.has(base + i))
-          ? `more sync rules under /${key} than its block of 10 priorities holds`
-          : undefined;
+        : chunks.length > 10
+          ? `its group /${key} needs ${chunks.length} sync rules; at most 10 per path segment`
+          : chunks.some((_, i) => taken.has(base + i))
+            ? `no free block of priorities for /${key} in ${SYNC_FIRST}..${GEVENT_FIRST - 1}`
+            : undefined;
     if (why) {
       group.rows.forEach((row, i) =>
         spill.push({
