@@ -1,7 +1,7 @@
 // The deployment plan: everything the deployment means, derived from the settings alone.
 // Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
 import type { Settings } from "../settings";
-import { AlbRule, planAlbRules } from "./alb";
+import { AlbRule, AlbSpill, planAlbRules } from "./alb";
 import { AlarmPlan, planAlarms } from "./alarms";
 import { AppConfig, planAppConfig } from "./appConfig";
 import { throatAppProblems } from "./throatSettings";
@@ -56,6 +56,8 @@ export interface Plan {
     websocketTimeout: number;
     /** prod: the ALB's listener rules (default action: sync). */
     albRules?: AlbRule[];
+    /** prod: the sync rows the ALB still sends to another kind (alb.ts: why each cannot be helped). */
+    spill?: AlbSpill[];
     /** The nginx files for the edge image: test, the whole edge; prod, the static tier behind the ALB. */
     nginxFiles: NginxFiles;
     /** nofile (soft = hard) of the nginx edge container: its worker_rlimit_nofile. */
@@ -98,7 +100,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
   const syncWorker = workers.find((w) => w.kind === "sync");
   if (!syncWorker) throw new PlanError("throat:workers", "no sync workers planned (the migration runs as one)");
   const app = planAppConfig(settings, workers, proxies);
-  const albRules = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
+  const alb = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
   return {
     settings,
     workers,
@@ -123,7 +125,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       kind: settings.edge.kind,
       uploadMaxSize: settings.uploadMaxSize,
       websocketTimeout: settings.edge.websocketTimeout,
-      albRules,
+      ...(alb ? { albRules: alb.rules, spill: alb.spill } : {}),
       nofile: nginxNofile(nginxWorkerConnections(budget)),
       nginxFiles:
         settings.edge.kind === "alb"

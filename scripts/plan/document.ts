@@ -9,7 +9,7 @@ import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "../offline/mockRuntime";
 import { documentResources } from "../offline/resourceInputs";
 import { formatConfigFiles } from "./configFiles";
-import { routeEntries } from "./routeTable";
+import { albSyncLines, routeEntries } from "./routeTable";
 
 export const REDACTED = "[secret]";
 
@@ -111,6 +111,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
     );
     out.push(`  ${rule.padEnd(44)} -> gevent${alb ? `   (ALB rule ${alb.name}, priority ${alb.priority})` : ""}`);
   }
+  out.push(...albSyncLines(plan));
   out.push(
     `  ${"/socket.io, /socket.io/*".padEnd(44)} -> socketio`,
     `  ${"/static/*".padEnd(44)} -> static files (nginx)`,
