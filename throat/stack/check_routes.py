@@ -45,7 +45,8 @@ def parse_route_list(text):
         methods, note = line[cols[1] : cols[2]].strip(), line[cols[2] :].strip()
         if not rule.startswith("/") or not endpoint or not methods:
             raise ValueError("line %d: cannot read %r as rule / endpoint / methods" % (n, line.strip()))
-        methods = ", ".join(m.strip() for m in methods.split(","))
+        # Flask lists a rule's methods in no fixed order (a set): compared sorted.
+        methods = ", ".join(sorted(m.strip() for m in methods.split(",")))
         # The plan keeps only whether the Notes column says gevent.
         rows.append((rule, endpoint, methods, "gevent" if re.search(r"\bgevent\b", note) else ""))
     if not rows:
