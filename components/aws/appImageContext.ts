@@ -10,7 +10,7 @@
 // which then run the very same build.
 import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../projectRoot";
+import { migrationFiles } from "../migrationFiles";
 import type { Plan } from "../plan";
 
 /**
@@ -31,9 +31,10 @@ export function appImageDockerfile(imageFiles: readonly string[]): string {
 
 /** Relative path -> content of every file of the context. */
 export function renderAppImageContext(plan: Plan): Record<string, string> {
-  const files: Record<string, string> = { Dockerfile: appImageDockerfile(plan.migration.imageFiles) };
+  const stackFiles = [...plan.migration.imageFiles, ...Object.keys(plan.migration.generatedFiles)];
+  const files: Record<string, string> = { Dockerfile: appImageDockerfile(stackFiles) };
   for (const file of Object.values(plan.app.configFiles)) files[file.path] = file.text;
-  for (const f of plan.migration.imageFiles) files[f] = readFileSync(path.join(PROJECT_ROOT, "throat", f), "utf8");
+  Object.assign(files, migrationFiles(plan.migration));
   return files;
 }
 

@@ -24,6 +24,8 @@ import {
 } from "./capacity";
 import { ASSET_PUBLISHER, planStorage, StoragePlan, withAssetPublish } from "./storage";
 
+import { EXPECTED_ROUTES, renderExpectedRoutes, ROUTE_CHECK_EXIT, ROUTE_CHECKER } from "./routeCheck";
+
 export { PlanError } from "./planError";
 
 export interface Plan {
@@ -49,7 +51,17 @@ export interface Plan {
    * scripts the command runs, relative to the app's folder; each is `throat/<path>` in this
    * repository, and the app image carries it (prod: components/aws/appImageContext.ts).
    */
-  migration: { argv: string[]; configName: string; cpu: number; memory: number; imageFiles: string[] };
+  migration: {
+    argv: string[];
+    configName: string;
+    cpu: number;
+    memory: number;
+    imageFiles: string[];
+    /** Files the plan renders for the command (the route check's expected routes), by image path. */
+    generatedFiles: Record<string, string>;
+    /** Exit code -> what it means and what to do: the targets' failure messages name it. */
+    failures: Record<number, string>;
+  };
   edge: {
     kind: "nginx" | "alb";
     uploadMaxSize: number;
@@ -68,12 +80,14 @@ export interface Plan {
 /**
  * Throat's migration command. The image applies CONFIG_NAME in its default command
  * (start_all.sh copies configs/$CONFIG_NAME/ over the root config); a one-off task overrides
- * that command, so it applies the configuration itself first.
+ * that command, so it applies the configuration itself first. Then the route check (issue 21:
+ * plan/routeCheck.ts) refuses an image whose routes are not the ones the routing was planned
+ * from, before anything changes the database.
  */
 export const MIGRATION_ARGV = [
   "/bin/sh",
   "-c",
-  'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply',
+  `cp "configs/$CONFIG_NAME/config.yaml" config.yaml && python3 ${ROUTE_CHECKER} ${EXPECTED_ROUTES} && exec python3 throat.py migration apply`,
 ];
 
 export function buildPlan(settings: Settings, routeListText: string, previous?: PreviousDeployment): Plan {
@@ -119,7 +133,9 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       configName: app.configFiles.sync.name,
       cpu: syncWorker.cpu,
       memory: syncWorker.memory,
-      imageFiles: settings.profile === "prod" ? [ASSET_PUBLISHER] : [],
+      imageFiles: settings.profile === "prod" ? [ROUTE_CHECKER, ASSET_PUBLISHER] : [ROUTE_CHECKER],
+      generatedFiles: { [EXPECTED_ROUTES]: renderExpectedRoutes(routes) },
+      failures: migrationFailures(),
     },
     edge: {
       kind: settings.edge.kind,
@@ -143,6 +159,18 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
               },
             ),
     },
+  };
+}
+
+/** What the migration's exit codes mean (the route check's own; any other is Throat's migration or the publish). */
+function migrationFailures(): Record<number, string> {
+  return {
+    [ROUTE_CHECK_EXIT.drifted]:
+      "the route check found this image's routes differ from throat:routeList (its output lists the rows): " +
+      "write the image's `python3 throat.py route list` to that file, review `npm run plan`, then pulumi up",
+    [ROUTE_CHECK_EXIT.unreadable]:
+      "the route check could not read the image's route list (`python3 throat.py route list` failed or printed no table): " +
+      "its output says why; the image or its config.yaml is broken",
   };
 }
 

@@ -75,8 +75,16 @@ describe("the app image's build context", () => {
       "configs/prod-gevent/config.yaml",
       "configs/prod-socketio/config.yaml",
       "configs/prod-sync/config.yaml",
+      "stack/check_routes.py",
+      "stack/expected-routes.tsv",
       "stack/publish_static.py",
     ]);
+    // The route check compares against the plan's own table.
+    expect(files["stack/expected-routes.tsv"]).toBe(plan.migration.generatedFiles["stack/expected-routes.tsv"]);
+    expect(files.Dockerfile).toContain(
+      "COPY --chown=app:app stack/expected-routes.tsv /throat/stack/expected-routes.tsv",
+    );
+    expect(files.Dockerfile).toContain("COPY --chown=app:app stack/check_routes.py /throat/stack/check_routes.py");
     // The migration's command names the publisher where the image has it.
     expect(files.Dockerfile).toContain("COPY --chown=app:app stack/publish_static.py /throat/stack/publish_static.py");
     expect(plan.migration.argv[2]).toContain("python3 stack/publish_static.py ");

@@ -96,9 +96,9 @@ describe("prod profile: S3 behind the CDN", () => {
     expect(p.migration.argv[2]).toBe(
       "python3 stack/publish_static.py static/ /throat/app/static/ && " + MIGRATION_ARGV[2],
     );
-    expect(p.migration.imageFiles).toEqual([ASSET_PUBLISHER]);
+    expect(p.migration.imageFiles).toEqual(["stack/check_routes.py", ASSET_PUBLISHER]);
     expect(plan("test").migration.argv).toEqual(MIGRATION_ARGV);
-    expect(plan("test").migration.imageFiles).toEqual([]);
+    expect(plan("test").migration.imageFiles).toEqual(["stack/check_routes.py"]);
   });
 
   test("the static tier falls back to the CDN for files its image lacks", () => {
