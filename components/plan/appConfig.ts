@@ -22,6 +22,8 @@ export const CACHE_TYPE = "RedisCache";
 export const DATABASE_NAME = "throat";
 export const DATABASE_USER = "throat";
 export const POOLED_ENGINE = "playhouse.pool.PooledPostgresqlDatabase";
+/** libpq's sslmode on prod: TLS always, the server's certificate not verified (no RDS CA in the image). */
+export const DATABASE_SSLMODE = "require";
 
 /** Deploy-time endpoints an env value may name as `{{name}}`; the target fills them in. */
 export interface Endpoints extends Partial<StorageEndpoints> {
@@ -83,6 +85,11 @@ export function planAppConfig(s: Settings, workers: WorkerService[], proxies: Pr
           // peewee's own meaning: no `timeout` fails at once when the pool is empty, and
           // `timeout: 0` waits forever. Our 0 means "fail at once", so it omits the key.
           ...(s.pool.timeout > 0 ? { timeout: s.pool.timeout } : {}),
+          // Throat hands every database key but name and engine to peewee, which passes what it
+          // does not know to psycopg2.connect: libpq's sslmode. RDS for PostgreSQL 15+ refuses
+          // non-TLS logins (rds.force_ssl=1); `require` never falls back to plain text as the
+          // default `prefer` would. Not verify-full: that needs the RDS CA bundle in the image.
+          ...(s.profile === "prod" ? { sslmode: DATABASE_SSLMODE } : {}),
         },
         storage: planStorage(s).section,
       };

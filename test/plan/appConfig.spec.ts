@@ -53,6 +53,13 @@ describe("application configuration", () => {
       expect(p.app.configFiles[w.kind].path).toBe(`configs/${w.launchEnv.CONFIG_NAME}/config.yaml`);
   });
 
+  it("asks for TLS to the database on prod (RDS refuses plain logins), libpq's default on Docker", () => {
+    for (const file of Object.values(plan("prod").app.configFiles))
+      expect(parse(file.text).database).toMatchObject({ sslmode: "require" });
+    for (const file of Object.values(p.app.configFiles))
+      expect(parse(file.text).database).not.toHaveProperty("sslmode");
+  });
+
   it("speaks TLS to Redis on prod (ElastiCache encrypts in transit), plain on the Docker network", () => {
     expect(plan("prod").app.env.APP_REDIS_URL).toBe("rediss://{{redisHost}}:{{redisPort}}/0");
     expect(plan("prod").app.env.CACHE_REDIS_URL).toBe("rediss://{{redisHost}}:{{redisPort}}/1");
