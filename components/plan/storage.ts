@@ -173,12 +173,15 @@ export const ASSET_PUBLISHER = "stack/publish_static.py";
 export const APP_STATIC_DIR = `${APP_WORKDIR}/app/static/`;
 
 /**
- * The prod migration's shell command: publish the release's assets, then `rest` (Throat's
- * migration). Both must succeed before a service rolls (components/aws/migration.ts).
+ * The prod migration's shell command: the publish goes in as the step before the last (Throat's
+ * migration), so it runs after the config and the route check and publishes nothing for an image
+ * the check refuses. Every step must succeed before a service rolls (components/aws/migration.ts).
  */
 export function withAssetPublish(argv: readonly string[]): string[] {
   const [shell, flag, command] = argv;
   if (argv.length !== 3 || flag !== "-c" || command === undefined)
     throw new Error(`migration argv: expected [shell, "-c", command], got ${JSON.stringify(argv)}`);
-  return [shell!, flag, `python3 ${ASSET_PUBLISHER} ${S3_PREFIXES.assets} ${APP_STATIC_DIR} && ${command}`];
+  const steps = command.split(" && ");
+  const publish = `python3 ${ASSET_PUBLISHER} ${S3_PREFIXES.assets} ${APP_STATIC_DIR}`;
+  return [shell!, flag, [...steps.slice(0, -1), publish, ...steps.slice(-1)].join(" && ")];
 }

@@ -1,7 +1,7 @@
 // Throat's storage section and what the targets place, per profile; the asset publish step
 // run for real (Python, with a recording stand-in for boto3).
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MIGRATION_ARGV } from "../../components/plan";
@@ -94,7 +94,8 @@ describe("prod profile: S3 behind the CDN", () => {
     expect(p.app.env).toMatchObject(storage.env);
     expect(p.migration.argv).toEqual(withAssetPublish(MIGRATION_ARGV));
     expect(p.migration.argv[2]).toBe(
-      "python3 stack/publish_static.py static/ /throat/app/static/ && " + MIGRATION_ARGV[2],
+      'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && python3 stack/check_routes.py stack/expected-routes.tsv && ' +
+        "python3 stack/publish_static.py static/ /throat/app/static/ && exec python3 throat.py migration apply",
     );
     expect(p.migration.imageFiles).toEqual(["stack/check_routes.py", ASSET_PUBLISHER]);
     expect(plan("test").migration.argv).toEqual(MIGRATION_ARGV);
@@ -171,6 +172,18 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     expect(() =>
       execFileSync("/bin/sh", ["-c", local], { env: { ...env, STORAGE_CONTAINER: undefined }, stdio: "pipe" }),
     ).toThrow(/KeyError: 'STORAGE_CONTAINER'/);
+  });
+
+  test("a step before the migration that fails (the route check) leaves the bucket untouched", () => {
+    const [, , command] = withAssetPublish(["/bin/sh", "-c", "true && exit 3 && echo migrated"]);
+    expect(command).toMatch(/^true && exit 3 && python3 stack\/publish_static\.py .* && echo migrated$/);
+    const record = join(dir, "refused.jsonl");
+    const local = command!
+      .replace(ASSET_PUBLISHER, PUBLISHER)
+      .replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
+    const env = { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "b", RECORD: record };
+    expect(spawnSync("/bin/sh", ["-c", local], { env }).status).toBe(3);
+    expect(existsSync(record)).toBe(false);
   });
 });
 
