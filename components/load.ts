@@ -4,7 +4,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { buildPlan, Plan, PlanError } from "./plan";
 import { BudgetError } from "./plan/budget";
-import { parseSettings, SettingsError } from "./settings";
+import { parseSettings, Settings, SettingsError } from "./settings";
 import type { PreviousDeployment } from "./plan/transition";
 import { PROJECT_ROOT } from "./projectRoot";
 
@@ -18,6 +18,20 @@ export class StackConfigError extends Error {
   }
 }
 
+/**
+ * The stack's validated settings. `root`: the project the relative paths (throat:routeList,
+ * throat:appSource) are resolved in; `npm run routes` tests pass a scratch copy.
+ */
+export function settingsFromConfig(
+  stack: string,
+  raw: Record<string, string>,
+  secretKeys: readonly string[],
+  root = PROJECT_ROOT,
+): Settings {
+  const isFile = (p: string) => statSync(path.resolve(root, p), { throwIfNoEntry: false })?.isFile() ?? false;
+  return asStackConfigError(stack, () => parseSettings(stack, raw, secretKeys, { isFile }));
+}
+
 /** Builds the plan; any problem with the input becomes a StackConfigError listing them all. */
 export function planFromConfig(
   stack: string,
@@ -25,9 +39,8 @@ export function planFromConfig(
   secretKeys: readonly string[],
   previous?: PreviousDeployment,
 ): Plan {
-  try {
-    const isFile = (p: string) => statSync(path.resolve(PROJECT_ROOT, p), { throwIfNoEntry: false })?.isFile() ?? false;
-    const settings = parseSettings(stack, raw, secretKeys, { isFile });
+  const settings = settingsFromConfig(stack, raw, secretKeys);
+  return asStackConfigError(stack, () => {
     const routeListPath = path.resolve(PROJECT_ROOT, settings.routeList);
     let routeList: string;
     try {
@@ -39,6 +52,13 @@ export function planFromConfig(
       );
     }
     return buildPlan(settings, routeList, previous);
+  });
+}
+
+/** Runs `f`; the input errors it throws (settings, plan, budget) become one StackConfigError. */
+export function asStackConfigError<T>(stack: string, f: () => T): T {
+  try {
+    return f();
   } catch (e) {
     if (e instanceof SettingsError) throw new StackConfigError(e.message);
     if (e instanceof PlanError || e instanceof BudgetError)

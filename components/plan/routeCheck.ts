@@ -29,3 +29,60 @@ export function renderExpectedRoutes(table: RouteTable): string {
     "",
   ].join("\n");
 }
+
+/** One row of the route check: what the expected file holds for a route (rule, endpoint). */
+interface CheckedRow {
+  rule: string;
+  endpoint: string;
+  methods: string;
+  note: "gevent" | "";
+  kind: string;
+}
+
+function checkedRows(table: RouteTable): Map<string, CheckedRow> {
+  const rows = table.routes.map((r): [string, CheckedRow] => [
+    `${r.rule} ${r.endpoint}`,
+    {
+      rule: r.rule,
+      endpoint: r.endpoint,
+      methods: [...r.methods].sort().join(", "),
+      note: r.gevent ? "gevent" : "",
+      kind: destinationOfRoute(table, r.rule),
+    },
+  ]);
+  return new Map(rows);
+}
+
+const show = (r: CheckedRow) => `${r.rule} (${r.endpoint}, ${r.methods}${r.note ? `, ${r.note}` : ""}) -> ${r.kind}`;
+
+/**
+ * The rows that differ between two route tables, one line each, in the words (and order) of the
+ * deploy-time check (throat/stack/check_routes.py, drift()): a change here is exactly what would
+ * fail that check. `npm run routes` prints it for a regenerated list; keep the two in step.
+ */
+export function routeDrift(expected: RouteTable, actual: RouteTable): string[] {
+  const [old, next] = [checkedRows(expected), checkedRows(actual)];
+  // Python's sorted() on (rule, endpoint) tuples: by rule, then endpoint, by code point.
+  const byCodePoint = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const keys = [...new Set([...old.keys(), ...next.keys()])].map((k) => {
+    const r = (old.get(k) ?? next.get(k))!;
+    return { k, rule: r.rule, endpoint: r.endpoint };
+  });
+  keys.sort((x, y) => byCodePoint(x.rule, y.rule) || byCodePoint(x.endpoint, y.endpoint));
+  const quote = (note: string) => `'${note}'`;
+  const lines: string[] = [];
+  for (const { k } of keys) {
+    const [a, b] = [old.get(k), next.get(k)];
+    if (!a) lines.push(`added: ${show(b!)}`);
+    else if (!b) lines.push(`removed: ${show(a)}`);
+    else if (a.kind !== b.kind)
+      lines.push(
+        `routed elsewhere: ${a.rule} ${a.endpoint}: note ${quote(a.note)} -> ${quote(b.note)}, ${a.kind} -> ${b.kind}`,
+      );
+    else if (a.note !== b.note)
+      lines.push(`note changed: ${a.rule} ${a.endpoint}: ${quote(a.note)} -> ${quote(b.note)}`);
+    else if (a.methods !== b.methods)
+      lines.push(`methods changed: ${a.rule} ${a.endpoint}: ${a.methods} -> ${b.methods}`);
+  }
+  return lines;
+}

@@ -48,10 +48,11 @@ function diffWorkers(a: PlanDoc, b: PlanDoc): WorkerDiff[] {
 
 // ---- routes ----------------------------------------------------------------------------
 
-function diffRoutes(a: PlanDoc, b: PlanDoc): RouteMove[] {
+/** The rules whose worker kind or edge match differ (`npm run routes` compares two route lists by it). */
+export function diffRoutes(a: Pick<PlanDoc, "routes">, b: Pick<PlanDoc, "routes">): RouteMove[] {
   // A base without the route table: only its gevent rules are known; the rest went to their
   // prefix's kind (static, socketio) or to sync.
-  const table = (d: PlanDoc) =>
+  const table = (d: Pick<PlanDoc, "routes">) =>
     new Map(
       (d.routes.table ?? d.routes.gevent.map((rule) => ({ rule, kind: "gevent", edge: "" }))).map((r) => [
         r.rule,

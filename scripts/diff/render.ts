@@ -1,6 +1,6 @@
 // A plan diff as a reviewer reads it: plain text for a terminal, markdown for a pull-request
 // comment (one comment per stack, found again by its marker line and edited in place).
-import { diffWarnings, type BudgetSideDiff, type PlanDiff, type ValueChange } from "./planDiff";
+import { diffWarnings, type BudgetSideDiff, type PlanDiff, type RouteMove, type ValueChange } from "./planDiff";
 
 export interface PolicyVerdict {
   policies: number;
@@ -250,8 +250,7 @@ export function renderText(r: DiffReport): string {
   );
   if (d.routes.length) {
     h("Routes");
-    const side = (x?: { kind: string; edge: string }) => (x ? `${x.kind}${x.edge ? ` (${x.edge})` : ""}` : "(none)");
-    for (const m of d.routes) out.push(`  ${m.rule.padEnd(40)} ${side(m.old)} -> ${side(m.new)}`);
+    for (const m of d.routes) out.push(`  ${routeMoveText(m)}`);
   }
   if (d.resources.length) {
     h(`Resources: ${counts(d)}`);
@@ -272,4 +271,10 @@ export function renderText(r: DiffReport): string {
   h("Policy pack (new plan)");
   out.push(...policyLines(r.policy).map((l) => `  ${l}`));
   return out.join("\n");
+}
+
+/** One route that moves: `/login  sync (nginx: location /) -> gevent (nginx: location = /login)`. */
+export function routeMoveText(m: RouteMove): string {
+  const side = (x?: { kind: string; edge: string }) => (x ? `${x.kind}${x.edge ? ` (${x.edge})` : ""}` : "(none)");
+  return `${m.rule.padEnd(40)} ${side(m.old)} -> ${side(m.new)}`;
 }
