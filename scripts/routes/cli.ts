@@ -120,10 +120,10 @@ export async function routesCli(
     return { code: 0, stdout: `${out.join("\n")}\n`, stderr: "" };
   } catch (e) {
     if (e instanceof RoutesError) return fail(`${e.message}\n${unchanged}`);
-    if (e instanceof RouteListError)
-      return fail(
-        `${what}: its output is not a route list (${e.message}); is it a Throat release whose throat.py has \`route list\`?\n${unchanged}`,
-      );
+    if (e instanceof RouteListError) {
+      const hint = /no header line/.test(e.message) ? "; is it a Throat release whose throat.py has `route list`?" : "";
+      return fail(`${what}: its output cannot be throat:routeList: ${e.message}${hint}\n${unchanged}`);
+    }
     if (e instanceof StackConfigError)
       return fail(`${what}: the stack cannot route this release's routes: ${e.message}\n${unchanged}`);
     throw e;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../components/projectRoot";
 import { parseRouteList } from "../../components/plan/routes";
-import { EXPECTED_ROUTES, renderExpectedRoutes, ROUTE_CHECKER } from "../../components/plan/routeCheck";
+import { EXPECTED_ROUTES, renderExpectedRoutes, ROUTE_CHECKER, routeDrift } from "../../components/plan/routeCheck";
 import { plan } from "../support/settings";
 
 const CHECKER = join(PROJECT_ROOT, "throat", ROUTE_CHECKER);
@@ -84,6 +84,35 @@ describe("the route check", () => {
       edited("/admin/invitecodes", () => row("/admin/invitecodes", "admin.invitecodes", "GET, POST", "")),
     );
     expect(swapped.status).toBe(0);
+  });
+
+  test("routeDrift (what npm run routes prints) lists the very rows the script reports, in its order", () => {
+    let drifted = edited("/login", (l) => l.replace("gevent", "      "));
+    drifted = drifted.replace(
+      /^\/admin\/domains\/<domain_type> .*$/m,
+      row("/admin/domains/<domain_type>", "admin.domains", "GET", "gevent"),
+    );
+    drifted = drifted.replace(/^\/admin\/invitecodes .*$/m, row("/admin/invitecodes", "admin.invitecodes", "GET", ""));
+    drifted = drifted.replace(/^\/admin\/admin\/auth .*$/m, row("/admin/admin/auth", "admin.auth", "GET, POST", ""));
+    drifted = drifted.replace(/^\/activity .*\n/m, "");
+    drifted = drifted.trimEnd() + "\n" + row("/u/<user>/badges/<int:page>", "user.badges", "GET", "") + "\n";
+    const r = check(drifted);
+    expect(r.status).toBe(3);
+    const scriptRows = r.out
+      .split("\n")
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.slice(2));
+    const tsRows = routeDrift(parseRouteList(LIST), parseRouteList(drifted));
+    expect(tsRows).toEqual(scriptRows);
+    // Five rows: the swapped methods of /admin/admin/auth are no drift in either.
+    expect(tsRows.map((l) => l.split(":")[0])).toEqual([
+      "removed",
+      "routed elsewhere",
+      "methods changed",
+      "routed elsewhere",
+      "added",
+    ]);
+    expect(routeDrift(parseRouteList(LIST), parseRouteList(LIST))).toEqual([]);
   });
 
   test("a list it cannot read, or a throat.py that fails: exit 4", () => {
