@@ -135,7 +135,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       memory: syncWorker.memory,
       imageFiles: settings.profile === "prod" ? [ROUTE_CHECKER, ASSET_PUBLISHER] : [ROUTE_CHECKER],
       generatedFiles: { [EXPECTED_ROUTES]: renderExpectedRoutes(routes) },
-      failures: migrationFailures(),
+      failures: migrationFailures(settings.stack),
     },
     edge: {
       kind: settings.edge.kind,
@@ -163,11 +163,12 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
 }
 
 /** What the migration's exit codes mean (the route check's own; any other is Throat's migration or the publish). */
-function migrationFailures(): Record<number, string> {
+function migrationFailures(stack: string): Record<number, string> {
   return {
     [ROUTE_CHECK_EXIT.drifted]:
       "the route check found this image's routes differ from throat:routeList (its output lists the rows): " +
-      "write the image's `python3 throat.py route list` to that file, review `npm run plan`, then pulumi up",
+      `regenerate that file from the image with \`npm run routes -- --stack ${stack} --image <image>\` ` +
+      "(it shows what changes in the routing), review `npm run plan`, commit it, then pulumi up",
     [ROUTE_CHECK_EXIT.unreadable]:
       "the route check could not read the image's route list (`python3 throat.py route list` failed or printed no table): " +
       "its output says why; the image or its config.yaml is broken",

@@ -52,7 +52,7 @@ describe("the route check", () => {
     const r = check(edited("/login", (l) => l.replace("gevent", "      ")));
     expect(r.status).toBe(3);
     expect(r.out).toContain("routed elsewhere: /login auth.login: note 'gevent' -> '', gevent -> sync");
-    expect(r.out).toContain("python3 throat.py route list > <that file>");
+    expect(r.out).toContain("npm run routes -- --stack <stack> --image <image>");
     expect(r.out.match(/^ {2}\S/gm)).toHaveLength(1);
   });
 
@@ -131,6 +131,7 @@ describe("the route check", () => {
       expect(m.generatedFiles[EXPECTED_ROUTES]).toBe(renderExpectedRoutes(plan(stack).routes));
       expect(Object.keys(m.failures).sort()).toEqual(["3", "4"]);
       expect(m.failures[3]).toMatch(/throat:routeList/);
+      expect(m.failures[3]).toContain(`npm run routes -- --stack ${stack} --image <image>`);
     }
   });
 });

@@ -15,9 +15,10 @@ import sys
 DRIFTED = 3
 UNREADABLE = 4
 FIX = (
-    "Fix: write the new image's list to the file throat:routeList names "
-    "(docker run --rm <image> python3 throat.py route list > <that file>), "
-    "review how the routing changes (npm run plan), then pulumi up."
+    "Fix: regenerate the file throat:routeList names from the new image: "
+    "npm run routes -- --stack <stack> --image <image> (in effect docker run --rm <image> "
+    "python3 throat.py route list > <that file>, with the stack's config.yaml), which shows "
+    "how the routing changes; review it (npm run plan), commit the file, then pulumi up."
 )
 
 
