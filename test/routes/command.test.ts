@@ -25,6 +25,15 @@ const WITHOUT_LOGIN_NOTE = edited(ROUTE_LIST, "/login", "POST, GET", "");
 /** The same routes with one rule's methods in the other order (Flask prints a set). */
 const REORDERED = edited(ROUTE_LIST, "/admin/admin/auth", "GET, POST", "");
 
+/** The list with 120 more gevent rules: more ALB rules than a listener holds (prod refuses it). */
+const HUGE = [
+  ROUTE_LIST.trimEnd(),
+  ...Array.from({ length: 120 }, (_, i) =>
+    [`/g${i}/x`.padEnd(80), `p.g${i}`.padEnd(35), "GET".padEnd(12), "gevent".padEnd(10)].join(""),
+  ),
+  "",
+].join("\n");
+
 let dir: string;
 let project: string;
 let log: string;
@@ -178,19 +187,14 @@ describe("npm run routes --image", () => {
 
   test("a list the stack's edge cannot hold (prod: past the ALB's 100 rules): refused, naming the quota", async () => {
     prodStack();
-    const rows = Array.from({ length: 120 }, (_, i) =>
-      [`/g${i}/x`.padEnd(80), `p.g${i}`.padEnd(35), "GET".padEnd(12), "gevent".padEnd(10)].join(""),
-    );
-    const r = await run(["--stack", "prod", "--image", "throat:huge"], {
-      list: `${ROUTE_LIST.trimEnd()}\n${rows.join("\n")}\n`,
-    });
+    const r = await run(["--stack", "prod", "--image", "throat:huge"], { list: HUGE });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("--image throat:huge: the stack cannot route this release's routes: ");
     expect(r.stderr).toMatch(/throat:routeList: ALB rules:\n.*exceed ALB's 100/);
     expect(fileText()).toBe(ROUTE_LIST);
   });
 
-  test("no file yet, or one that is not a route list: written anew", async () => {
+  test("no file yet, one that is not a route list, or one the stack cannot route: written anew", async () => {
     rmSync(join(project, "throat/route-list.txt"));
     const r = await run(["--image", "throat:new"], { list: ROUTE_LIST });
     expect(r.code).toBe(0);
@@ -200,6 +204,13 @@ describe("npm run routes --image", () => {
     const again = await run(["--image", "throat:new"], { list: ROUTE_LIST });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("no header line");
+    expect(fileText()).toBe(ROUTE_LIST);
+    // A list that parses but the stack cannot route (prod: past the ALB's rules).
+    prodStack();
+    writeFileSync(join(project, "throat/route-list.txt"), HUGE);
+    const third = await run(["--stack", "prod", "--image", "throat:new"], { list: ROUTE_LIST });
+    expect(third.stdout).toMatch(/throat:routeList: ALB rules:\n.*exceed ALB's 100.*: it is replaced/);
+    expect(third.code).toBe(0);
     expect(fileText()).toBe(ROUTE_LIST);
   });
 });
