@@ -11,7 +11,7 @@ import { buildPlan, type Plan } from "../../components/plan";
 import { parseRouteList, RouteListError } from "../../components/plan/routes";
 import type { Settings } from "../../components/settings";
 import { readStackConfig, StackFileError } from "../offline/stackFile";
-import { commandLine, describeSource, listingConfig, listRoutes, ListingSource, RoutesError } from "./listing";
+import { describeSource, listingConfig, listRoutes, ListingSource, RoutesError, shownCommand } from "./listing";
 import { routingSummary } from "./summary";
 
 export interface RoutesCliResult {
@@ -105,7 +105,7 @@ export async function routesCli(
     const table = parseRouteList(text, `the output of ${what}`);
     next = asStackConfigError(stack, () => buildPlan(settings, text));
     if (!text.endsWith("\n")) text += "\n";
-    const out = [`${what}: ${table.routes.length} routes (\`${commandLine(source).join(" ")}\`)`];
+    const out = [`${what}: ${table.routes.length} routes (\`${shownCommand(source)}\`)`];
     if (current.note) out.push(current.note);
     const summary = current.plan ? routingSummary(current.plan, next) : undefined;
     if (summary && !summary.rows.length) {

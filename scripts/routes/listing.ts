@@ -53,6 +53,13 @@ export function commandLine(s: ListingSource): string[] {
   return ["docker", "run", "--rm", "-i", "--network", "none", ...env, s.image, "/bin/sh", "-c", IMAGE_SCRIPT];
 }
 
+/** The command as a shell would take it (an argument with spaces quoted). */
+export function shownCommand(s: ListingSource): string {
+  return commandLine(s)
+    .map((a) => (/[\s'"&>]/.test(a) ? `'${a}'` : a))
+    .join(" ");
+}
+
 /** Throat's route list output (stdout), or a RoutesError saying what failed and what to do. */
 export function listRoutes(source: ListingSource, configYaml: string, env: NodeJS.ProcessEnv): string {
   const what = describeSource(source);
@@ -87,10 +94,10 @@ export function listRoutes(source: ListingSource, configYaml: string, env: NodeJ
     const tail = run.stderr.toString("utf8").trimEnd().split("\n").slice(-15).join("\n");
     const fix =
       source.flag === "--image"
-        ? "check the image reference (docker pull / docker build -t) and that it is a Throat image (throat.py in its working directory)"
+        ? "check that a Docker engine answers (docker info), the image reference (docker pull / docker build -t), and that it is a Throat image (throat.py in its working directory)"
         : "check that the folder is a Throat checkout whose Python packages are installed for that python3";
     throw new RoutesError(
-      `${what}: \`${argv.join(" ")}\` exited ${run.status ?? `on signal ${run.signal}`}: ${fix}.\n${tail}`,
+      `${what}: \`${shownCommand(source)}\` exited ${run.status ?? `on signal ${run.signal}`}: ${fix}.\n${tail}`,
     );
   }
   return run.stdout.toString("utf8");

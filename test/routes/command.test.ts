@@ -163,7 +163,7 @@ describe("npm run routes --image", () => {
     const r = await run(["--image", "throat:nope"], { mode: "fail" });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /--image throat:nope: `docker run --rm -i .*throat:nope .*` exited 125: check the image reference/,
+      /--image throat:nope: `docker run --rm -i .*throat:nope .*` exited 125: check that a Docker engine answers \(docker info\), the image reference/,
     );
     expect(r.stderr).toContain("Unable to find image 'throat:nope:latest' locally");
     expect(fileText()).toBe(ROUTE_LIST);
