@@ -58,7 +58,7 @@ export interface MigrationArgs extends AppTaskArgs {
    */
   family: string;
   /** plan.migration: the command, the configuration (CONFIG_NAME) and the task size it runs with. */
-  migration: Plan["migration"];
+  migration: Omit<Plan["migration"], "imageFiles" | "generatedFiles">;
   /**
    * The task's log group (names.ts logGroupName) and throat:aws.logRetentionDays, which the
    * runner function's own log group keeps too.
@@ -187,6 +187,7 @@ export class Migration extends pulumi.ComponentResource {
         securityGroups: [securityGroup],
         startedBy: migrationStartedBy(taskDefinitionArn),
         logGroup,
+        failures: args.migration.failures,
       }));
     this.done = new lambda.Invocation(
       family,

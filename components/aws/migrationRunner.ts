@@ -18,6 +18,8 @@ export interface MigrationEvent {
   startedBy: string;
   /** Where its output lands, for the error message. */
   logGroup: string;
+  /** Exit code -> what it means (plan.migration.failures), named in the error message. */
+  failures?: Record<string, string>;
 }
 
 /** The ECS commands the runner sends (what `@aws-sdk/client-ecs` exports under these names). */
@@ -93,6 +95,7 @@ export function makeHandler(
     if (container.exitCode === 0) return { taskArn: task.taskArn, exitCode: 0 };
     const exitCode = container.exitCode === undefined ? "none" : String(container.exitCode);
     const why = container.reason ? ` (${container.reason})` : "";
+    const meaning = (event.failures || {})[exitCode];
     const again = earlier
       ? "; an earlier invocation for this task definition started it (this one is a retry), " +
         `and a 'pulumi up' ${RETRY_WINDOW_MS / 60000} minutes after it stopped runs the migration again`
@@ -100,7 +103,8 @@ export function makeHandler(
     throw new Error(
       `migration failed: task ${String(task.taskArn)} stopped (${task.stoppedReason || "no reason given"}), ` +
         `container ${event.container} exit code ${exitCode}${why}; its output is in CloudWatch Logs ` +
-        `${event.logGroup}, stream ${event.container}/${event.container}/${String(taskId)}${again}`,
+        `${event.logGroup}, stream ${event.container}/${event.container}/${String(taskId)}${again}` +
+        (meaning ? `. Exit code ${exitCode}: ${meaning}` : ""),
     );
   }
 

@@ -17,6 +17,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import type { AppConfig } from "../plan/appConfig";
+import { migrationFiles } from "../migrationFiles";
 import { labels, THROAT_WORKDIR } from "./common";
 
 export interface MigrationArgs {
@@ -37,10 +38,12 @@ export interface MigrationArgs {
 
 export class Migration extends pulumi.ComponentResource {
   readonly container: docker.Container;
+  private readonly failures: Record<number, string>;
 
   constructor(name: string, args: MigrationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("throat:docker:Migration", name, {}, opts);
     const { migration, containerName } = args;
+    this.failures = migration.failures;
     const config = Object.values(args.configFiles).find((f) => f.name === migration.configName);
     if (!config) throw new Error(`migration: the plan has no config file named ${migration.configName}`);
 
@@ -54,6 +57,11 @@ export class Migration extends pulumi.ComponentResource {
         uploads: [
           // plan.migration.argv copies it over the root config itself (MIGRATION_ARGV).
           { file: `${THROAT_WORKDIR}/${config.path}`, content: config.text },
+          // The stack's files the command runs (the route check), where the prod image has them.
+          ...Object.entries(migrationFiles(migration)).map(([file, content]) => ({
+            file: `${THROAT_WORKDIR}/${file}`,
+            content,
+          })),
         ],
         networksAdvanced: [{ name: args.network }],
         // Throat creates its uploads folder at start, the migration too: it mounts the store.
@@ -74,8 +82,10 @@ export class Migration extends pulumi.ComponentResource {
     const c = this.container;
     return pulumi.all([c.exitCode, c.name, c.urn]).apply(([code, containerName, urn]) => {
       if (code !== 0) {
+        const meaning = code === undefined ? undefined : this.failures[code];
         throw new pulumi.RunError(
           `Migration container ${containerName} exited with code ${code}, so no worker was started or replaced. ` +
+            (meaning ? `Exit code ${code}: ${meaning}. ` : "") +
             `Read its output with \`docker logs ${containerName}\`, fix the cause, then run it again: pulumi up --replace '${urn}'`,
         );
       }

@@ -1,7 +1,7 @@
 // The deployment plan: everything the deployment means, derived from the settings alone.
 // Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
 import type { Settings } from "../settings";
-import { AlbRule, planAlbRules } from "./alb";
+import { AlbRule, AlbSpill, planAlbRules } from "./alb";
 import { AlarmPlan, planAlarms } from "./alarms";
 import { AppConfig, planAppConfig } from "./appConfig";
 import { throatAppProblems } from "./throatSettings";
@@ -22,7 +22,9 @@ import {
   planSocketioCapacity,
   SocketioCapacity,
 } from "./capacity";
-import { planStorage, StoragePlan, withAssetPublish } from "./storage";
+import { ASSET_PUBLISHER, planStorage, StoragePlan, withAssetPublish } from "./storage";
+
+import { EXPECTED_ROUTES, renderExpectedRoutes, ROUTE_CHECK_EXIT, ROUTE_CHECKER } from "./routeCheck";
 
 export { PlanError } from "./planError";
 
@@ -45,15 +47,29 @@ export interface Plan {
   storage: StoragePlan;
   /**
    * The migration one-off: Throat's migration command, run with the sync workers'
-   * configuration (CONFIG_NAME) and, on prod, their task size.
+   * configuration (CONFIG_NAME) and, on prod, their task size. `imageFiles`: the stack's own
+   * scripts the command runs, relative to the app's folder; each is `throat/<path>` in this
+   * repository, and the app image carries it (prod: components/aws/appImageContext.ts).
    */
-  migration: { argv: string[]; configName: string; cpu: number; memory: number };
+  migration: {
+    argv: string[];
+    configName: string;
+    cpu: number;
+    memory: number;
+    imageFiles: string[];
+    /** Files the plan renders for the command (the route check's expected routes), by image path. */
+    generatedFiles: Record<string, string>;
+    /** Exit code -> what it means and what to do: the targets' failure messages name it. */
+    failures: Record<number, string>;
+  };
   edge: {
     kind: "nginx" | "alb";
     uploadMaxSize: number;
     websocketTimeout: number;
     /** prod: the ALB's listener rules (default action: sync). */
     albRules?: AlbRule[];
+    /** prod: the sync rows the ALB still sends to another kind (alb.ts: why each cannot be helped). */
+    spill?: AlbSpill[];
     /** The nginx files for the edge image: test, the whole edge; prod, the static tier behind the ALB. */
     nginxFiles: NginxFiles;
     /** nofile (soft = hard) of the nginx edge container: its worker_rlimit_nofile. */
@@ -64,12 +80,14 @@ export interface Plan {
 /**
  * Throat's migration command. The image applies CONFIG_NAME in its default command
  * (start_all.sh copies configs/$CONFIG_NAME/ over the root config); a one-off task overrides
- * that command, so it applies the configuration itself first.
+ * that command, so it applies the configuration itself first. Then the route check (issue 21:
+ * plan/routeCheck.ts) refuses an image whose routes are not the ones the routing was planned
+ * from, before anything changes the database.
  */
 export const MIGRATION_ARGV = [
   "/bin/sh",
   "-c",
-  'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && exec python3 throat.py migration apply',
+  `cp "configs/$CONFIG_NAME/config.yaml" config.yaml && python3 ${ROUTE_CHECKER} ${EXPECTED_ROUTES} && exec python3 throat.py migration apply`,
 ];
 
 export function buildPlan(settings: Settings, routeListText: string, previous?: PreviousDeployment): Plan {
@@ -96,7 +114,7 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
   const syncWorker = workers.find((w) => w.kind === "sync");
   if (!syncWorker) throw new PlanError("throat:workers", "no sync workers planned (the migration runs as one)");
   const app = planAppConfig(settings, workers, proxies);
-  const albRules = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
+  const alb = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
   return {
     settings,
     workers,
@@ -115,12 +133,15 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
       configName: app.configFiles.sync.name,
       cpu: syncWorker.cpu,
       memory: syncWorker.memory,
+      imageFiles: settings.profile === "prod" ? [ROUTE_CHECKER, ASSET_PUBLISHER] : [ROUTE_CHECKER],
+      generatedFiles: { [EXPECTED_ROUTES]: renderExpectedRoutes(routes) },
+      failures: migrationFailures(),
     },
     edge: {
       kind: settings.edge.kind,
       uploadMaxSize: settings.uploadMaxSize,
       websocketTimeout: settings.edge.websocketTimeout,
-      albRules,
+      ...(alb ? { albRules: alb.rules, spill: alb.spill } : {}),
       nofile: nginxNofile(nginxWorkerConnections(budget)),
       nginxFiles:
         settings.edge.kind === "alb"
@@ -138,6 +159,18 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
               },
             ),
     },
+  };
+}
+
+/** What the migration's exit codes mean (the route check's own; any other is Throat's migration or the publish). */
+function migrationFailures(): Record<number, string> {
+  return {
+    [ROUTE_CHECK_EXIT.drifted]:
+      "the route check found this image's routes differ from throat:routeList (its output lists the rows): " +
+      "write the image's `python3 throat.py route list` to that file, review `npm run plan`, then pulumi up",
+    [ROUTE_CHECK_EXIT.unreadable]:
+      "the route check could not read the image's route list (`python3 throat.py route list` failed or printed no table): " +
+      "its output says why; the image or its config.yaml is broken",
   };
 }
 

@@ -49,7 +49,7 @@ export const S3_PREFIXES: Record<UserFileKind | "assets", string> = {
   // content-named file.
   uploads: "",
   thumbnails: "thumbs/",
-  // Every release's /static/ tree, never deleted on deploy (see assetPublishScript).
+  // Every release's /static/ tree, never deleted on deploy (see ASSET_PUBLISHER).
   assets: "static/",
 };
 
@@ -164,38 +164,24 @@ export function planStorage(s: Settings): StoragePlan {
  * to the bucket under `static/`; nothing ever deletes there. The static tier serves its own
  * image's files and asks the CDN (that bucket) for any other release's: old pages during a
  * deploy, new pages while old static tasks drain, and a rolled-back release all find theirs.
- * boto3 is in the image already (Throat's S3 provider); the task role's credentials are found
- * by its default chain.
+ * The publisher is a file the app image carries (throat/stack/ in this repository, /throat/stack/
+ * in the image: components/aws/appImageContext.ts), so the command a reviewer reads is one line.
  */
-export function assetPublishScript(): string {
-  return [
-    "import mimetypes, os, sys, boto3",
-    "bucket, prefix, root = os.environ['STORAGE_CONTAINER'], sys.argv[1], sys.argv[2]",
-    "s3 = boto3.client('s3')",
-    "for d, _, files in os.walk(root):",
-    "    for f in files:",
-    "        path = os.path.join(d, f)",
-    "        rel = os.path.relpath(path, root)",
-    // Throat's user-file folders in the image hold nothing to publish.
-    "        if rel.split(os.sep)[0] in ('stor', 'thumbs'): continue",
-    "        kind = mimetypes.guess_type(f)[0] or 'application/octet-stream'",
-    // Hashed names never change content: a year; the other files: an hour.
-    "        cache = 'public, max-age=31536000, immutable' if rel.startswith('gen' + os.sep) else 'public, max-age=3600'",
-    "        s3.upload_file(path, bucket, prefix + rel, ExtraArgs={'ContentType': kind, 'CacheControl': cache})",
-  ].join("\n");
-}
+export const ASSET_PUBLISHER = "stack/publish_static.py";
 
 /** The image's static tree, what the edge image copies too (nginx/Dockerfile). */
 export const APP_STATIC_DIR = `${APP_WORKDIR}/app/static/`;
 
 /**
- * The prod migration's shell command: publish the release's assets, then `rest` (Throat's
- * migration). Both must succeed before a service rolls (components/aws/migration.ts).
+ * The prod migration's shell command: the publish goes in as the step before the last (Throat's
+ * migration), so it runs after the config and the route check and publishes nothing for an image
+ * the check refuses. Every step must succeed before a service rolls (components/aws/migration.ts).
  */
 export function withAssetPublish(argv: readonly string[]): string[] {
   const [shell, flag, command] = argv;
   if (argv.length !== 3 || flag !== "-c" || command === undefined)
     throw new Error(`migration argv: expected [shell, "-c", command], got ${JSON.stringify(argv)}`);
-  const script = assetPublishScript().replace(/'/g, `'"'"'`);
-  return [shell!, flag, `python3 -c '${script}' ${S3_PREFIXES.assets} ${APP_STATIC_DIR} && ${command}`];
+  const steps = command.split(" && ");
+  const publish = `python3 ${ASSET_PUBLISHER} ${S3_PREFIXES.assets} ${APP_STATIC_DIR}`;
+  return [shell!, flag, [...steps.slice(0, -1), publish, ...steps.slice(-1)].join(" && ")];
 }

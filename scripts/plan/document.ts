@@ -9,7 +9,7 @@ import { samplePath } from "../../components/plan/routes";
 import type { ProgramRun } from "../offline/mockRuntime";
 import { documentResources } from "../offline/resourceInputs";
 import { formatConfigFiles } from "./configFiles";
-import { routeEntries } from "./routeTable";
+import { albSyncLines, routeEntries } from "./routeTable";
 
 export const REDACTED = "[secret]";
 
@@ -83,7 +83,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
     );
   }
   out.push(
-    `migrations: ${plan.migration.argv.join(" ")} (CONFIG_NAME=${plan.migration.configName}), before any new worker serves`,
+    `migrations: ${shellLine(plan.migration.argv)} (CONFIG_NAME=${plan.migration.configName}), before any new worker serves`,
   );
 
   h("Connection budget");
@@ -111,6 +111,7 @@ export function planText(plan: Plan, run?: ProgramRun): string {
     );
     out.push(`  ${rule.padEnd(44)} -> gevent${alb ? `   (ALB rule ${alb.name}, priority ${alb.priority})` : ""}`);
   }
+  out.push(...albSyncLines(plan));
   out.push(
     `  ${"/socket.io, /socket.io/*".padEnd(44)} -> socketio`,
     `  ${"/static/*".padEnd(44)} -> static files (nginx)`,
@@ -144,4 +145,9 @@ export function planText(plan: Plan, run?: ProgramRun): string {
       out.push(`${k}: ${run.secretOutputs.includes(k) ? REDACTED : JSON.stringify(v)}`);
   }
   return out.join("\n");
+}
+
+/** argv as a line a reader could paste into a shell: words with spaces or quotes in single quotes. */
+export function shellLine(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(" ");
 }

@@ -3,6 +3,7 @@
 // diff compares to say that a route moved between kinds, and what it now matches.
 import type { Plan } from "../../components/plan";
 import { albPatternMatches } from "../../components/plan/alb";
+import type { AlbSpill } from "../../components/plan/alb";
 import { ruleRegex } from "../../components/plan/nginx";
 import {
   destinationOfRoute,
@@ -17,6 +18,8 @@ export interface RouteEntry {
   kind: string;
   /** The edge's match: `nginx: location = /login` or `ALB rule gevent-login-0 (priority 36700)`. */
   edge: string;
+  /** prod: the rule's sync rows the ALB still sends to another kind, and why (plan.edge.spill). */
+  spill?: string[];
 }
 
 function nginxLocation(kind: string, rule: string): string {
@@ -36,6 +39,31 @@ export function routeEntries(plan: Plan): RouteEntry[] {
     const alb = [...albRules]
       .sort((a, b) => a.priority - b.priority)
       .find((r) => r.pathPatterns.some((p) => albPatternMatches(p, path)));
-    return { rule, kind, edge: alb ? `ALB rule ${alb.name} (priority ${alb.priority})` : "ALB default action" };
+    const spill = (plan.edge.spill ?? []).filter((s) => s.rule === rule).map(spillText);
+    return {
+      rule,
+      kind,
+      edge: alb ? `ALB rule ${alb.name} (priority ${alb.priority})` : "ALB default action",
+      ...(spill.length ? { spill } : {}),
+    };
   });
+}
+
+const spillText = (s: AlbSpill) => `${s.endpoint} -> ${s.servedBy} (ALB rule ${s.albRule}): ${s.why}`;
+
+/**
+ * The plan print's lines for the ALB's sync rules and the sync rows it still sends elsewhere
+ * (a sync row on a gevent worker is harmless, docs/throat-contract.md; on socket.io or static
+ * it would not be, and the plan refuses that instead).
+ */
+export function albSyncLines(plan: Plan): string[] {
+  const sync = (plan.edge.albRules ?? []).filter((r) => r.target === "sync");
+  const spill = plan.edge.spill ?? [];
+  return [
+    ...sync.map(
+      (r) => `  ${r.pathPatterns.join(", ").padEnd(44)} -> sync     (ALB rule ${r.name}, priority ${r.priority})`,
+    ),
+    ...(spill.length ? [`  sync rows the ALB cannot keep on sync (${spill.length}):`] : []),
+    ...spill.map((s) => `    ${s.rule} ${spillText(s)}`),
+  ];
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { APP_IMAGE_DOCKERFILE, renderAppImageContext, writeContext } from "../../components/aws/appImageContext";
+import { renderAppImageContext, writeContext } from "../../components/aws/appImageContext";
 import { minimumHealthyPercent } from "../../components/aws/deployment";
 import { describeFargatePair, fargateMemoryFor, isFargatePair, postgresFamily } from "../../components/aws/limits";
 import { loadBalancerName, targetGroupName } from "../../components/aws/names";
@@ -10,6 +10,7 @@ import { nginxEnvironment } from "../../components/aws/staticTier";
 import { ALB_IDLE_TIMEOUT } from "../../components/aws/alb";
 import { ASYNC_KEEPALIVE } from "../../components/plan/workers";
 import { prodPlan } from "./support";
+import { PROJECT_ROOT } from "../../components/projectRoot";
 
 test("target group names leave room for auto-naming; long prefixes are shortened, still unique", () => {
   expect(targetGroupName("throat-prod", "socketio")).toBe("throat-prod-socketio");
@@ -66,16 +67,30 @@ describe("the app image's build context", () => {
   const plan = prodPlan();
   const files = renderAppImageContext(plan);
 
-  test("a Dockerfile FROM the Throat image plus every config file at its plan path", () => {
-    expect(files.Dockerfile).toBe(APP_IMAGE_DOCKERFILE);
-    expect(APP_IMAGE_DOCKERFILE).toMatch(/^FROM \$\{THROAT_IMAGE\}$/m);
+  test("a Dockerfile FROM the Throat image plus every config file and stack script at its plan path", () => {
+    expect(files.Dockerfile).toMatch(/^FROM \$\{THROAT_IMAGE\}$/m);
     for (const f of Object.values(plan.app.configFiles)) expect(files[f.path]).toBe(f.text);
     expect(Object.keys(files).sort()).toEqual([
       "Dockerfile",
       "configs/prod-gevent/config.yaml",
       "configs/prod-socketio/config.yaml",
       "configs/prod-sync/config.yaml",
+      "stack/check_routes.py",
+      "stack/expected-routes.tsv",
+      "stack/publish_static.py",
     ]);
+    // The route check compares against the plan's own table.
+    expect(files["stack/expected-routes.tsv"]).toBe(plan.migration.generatedFiles["stack/expected-routes.tsv"]);
+    expect(files.Dockerfile).toContain(
+      "COPY --chown=app:app stack/expected-routes.tsv /throat/stack/expected-routes.tsv",
+    );
+    expect(files.Dockerfile).toContain("COPY --chown=app:app stack/check_routes.py /throat/stack/check_routes.py");
+    // The migration's command names the publisher where the image has it.
+    expect(files.Dockerfile).toContain("COPY --chown=app:app stack/publish_static.py /throat/stack/publish_static.py");
+    expect(plan.migration.argv[2]).toContain("python3 stack/publish_static.py ");
+    expect(files["stack/publish_static.py"]).toBe(
+      readFileSync(path.join(PROJECT_ROOT, "throat/stack/publish_static.py"), "utf8"),
+    );
   });
 
   test("written once, strays removed, every file at one fixed time (reproducible image digests)", () => {

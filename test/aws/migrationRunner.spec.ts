@@ -115,6 +115,18 @@ test("a non-zero exit fails, naming the task, the exit code and the log stream",
   );
 });
 
+test("an exit code the plan knows (the route check's 3) is named with its meaning", async () => {
+  const ecs = fakeEcs({ describe: (arn) => stopped(arn, 3) });
+  const handler = makeHandler(ecs.client, cmd, noSleep);
+  const failures = { "3": "the routes drifted: regenerate throat:routeList", "4": "unreadable" };
+  await expect(handler({ ...event, failures }, plenty)).rejects.toThrow(
+    /exit code 3; .*stream migrate\/migrate\/abc123\. Exit code 3: the routes drifted: regenerate throat:routeList$/,
+  );
+  // An exit code it does not know gets no meaning.
+  const other = makeHandler(fakeEcs({ describe: (arn) => stopped(arn, 1) }).client, cmd, noSleep);
+  await expect(other({ ...event, failures }, plenty)).rejects.toThrow(/abc123$/);
+});
+
 test("a container that never ran (image pull, secrets) fails too", async () => {
   const ecs = fakeEcs({
     describe: (arn) => ({

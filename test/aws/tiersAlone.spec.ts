@@ -222,6 +222,7 @@ describe("Migration built alone", () => {
   const migration = {
     argv: ["/bin/sh", "-c", "exec migrate-now"],
     configName: "blue-sync",
+    failures: { 3: "the routes drifted" },
     cpu: 512,
     memory: 1024,
   };

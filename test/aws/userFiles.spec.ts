@@ -197,7 +197,7 @@ describe("Throat's S3 provider on that bucket and CDN", () => {
   test("the migration publishes the release's assets to static/ before Throat's migration", () => {
     const [c] = containers(one(run, T.taskDefinition, `${PREFIX}-migrate`));
     expect(c!.command![2]).toMatch(
-      /^python3 -c '.*boto3.*' static\/ \/throat\/app\/static\/ && cp "configs\/\$CONFIG_NAME\/config.yaml" config.yaml && exec python3 throat.py migration apply$/s,
+      /^cp "configs\/\$CONFIG_NAME\/config.yaml" config.yaml && python3 stack\/check_routes.py stack\/expected-routes.tsv && python3 stack\/publish_static.py static\/ \/throat\/app\/static\/ && exec python3 throat.py migration apply$/,
     );
     // The services roll only after that task succeeded (the Invocation), as for the migration.
     const invocation = one(run, T.invocation, `${PREFIX}-migrate`);

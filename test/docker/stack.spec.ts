@@ -209,6 +209,14 @@ describe("what reaches the containers", () => {
     });
     expect(uploadsOf(m)[`/throat/${config.path}`]?.content).toBe(config.text);
     expect(m.inputs.command).toEqual(plan.migration.argv);
+    // The route check runs from the files uploaded where the prod image carries them.
+    expect((m.inputs.command as string[])[2]).toContain(
+      "python3 stack/check_routes.py stack/expected-routes.tsv && exec ",
+    );
+    expect(uploadsOf(m)["/throat/stack/expected-routes.tsv"]?.content).toBe(
+      plan.migration.generatedFiles["stack/expected-routes.tsv"],
+    );
+    expect(uploadsOf(m)["/throat/stack/check_routes.py"]?.content).toContain("def drift(expected, actual):");
   });
 
   test("the edge gets the plan's nginx files and the certificate where http.conf points, the key as a 0600 secret", () => {

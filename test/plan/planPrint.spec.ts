@@ -1,7 +1,9 @@
 // The plan print's config.yaml section (scripts/plan/configFiles.ts): YAML a reviewer reads, the
 // first kind's file in full, the others as what they change from it, nothing lost on the way.
+import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
 import { configChanges, formatConfigFiles } from "../../scripts/plan/configFiles";
+import { shellLine } from "../../scripts/plan/document";
 import { plan } from "../support/settings";
 
 /** The YAML under a `config file <path>:` heading, unindented, up to the next heading. */
@@ -66,5 +68,24 @@ describe("the plan print's config files", () => {
     expect(formatConfigFiles([file, copy]).at(-1)).toBe(
       `config file configs/copy/config.yaml: the same as ${file.path}`,
     );
+  });
+});
+
+describe("the plan print's migration line", () => {
+  for (const profile of ["test", "prod"] as const) {
+    it(`${profile}: one line a shell reads back as the very argv the task runs`, () => {
+      const { argv } = plan(profile).migration;
+      const line = shellLine(argv);
+      expect(line).not.toContain("\n");
+      expect(line.length).toBeLessThan(250);
+      const echoed = execFileSync("/bin/sh", ["-c", `printf '%s\\0' ${line}`], { encoding: "utf8" });
+      expect(echoed.split("\0").slice(0, -1)).toEqual(argv);
+    });
+  }
+
+  it("quotes a word holding a single quote so it survives", () => {
+    const argv = ["/bin/sh", "-c", "echo 'it''s' \"$X\""];
+    const echoed = execFileSync("/bin/sh", ["-c", `printf '%s\\0' ${shellLine(argv)}`], { encoding: "utf8" });
+    expect(echoed.split("\0").slice(0, -1)).toEqual(argv);
   });
 });

@@ -1,18 +1,22 @@
 // Throat's storage section and what the targets place, per profile; the asset publish step
 // run for real (Python, with a recording stand-in for boto3).
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MIGRATION_ARGV } from "../../components/plan";
+import { PROJECT_ROOT } from "../../components/projectRoot";
 import {
-  assetPublishScript,
+  ASSET_PUBLISHER,
   LOCAL_FOLDERS,
   planStorage,
   S3_PREFIXES,
   withAssetPublish,
 } from "../../components/plan/storage";
 import { plan, settings, PROD_REQUIRED } from "../support/settings";
+
+/** The publisher as this repository holds it, the file the app image carries. */
+const PUBLISHER = join(PROJECT_ROOT, "throat", ASSET_PUBLISHER);
 
 describe("test profile: LOCAL storage on the stack's own URL", () => {
   const s = settings("test-alice");
@@ -89,8 +93,13 @@ describe("prod profile: S3 behind the CDN", () => {
     const p = plan("prod");
     expect(p.app.env).toMatchObject(storage.env);
     expect(p.migration.argv).toEqual(withAssetPublish(MIGRATION_ARGV));
-    expect(p.migration.argv[2]).toMatch(/ static\/ \/throat\/app\/static\/ && cp /);
+    expect(p.migration.argv[2]).toBe(
+      'cp "configs/$CONFIG_NAME/config.yaml" config.yaml && python3 stack/check_routes.py stack/expected-routes.tsv && ' +
+        "python3 stack/publish_static.py static/ /throat/app/static/ && exec python3 throat.py migration apply",
+    );
+    expect(p.migration.imageFiles).toEqual(["stack/check_routes.py", ASSET_PUBLISHER]);
     expect(plan("test").migration.argv).toEqual(MIGRATION_ARGV);
+    expect(plan("test").migration.imageFiles).toEqual(["stack/check_routes.py"]);
   });
 
   test("the static tier falls back to the CDN for files its image lacks", () => {
@@ -129,7 +138,7 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
 
   test("uploads every file of the release under static/, hashed ones cached for a year, deletes nothing", () => {
     const record = join(dir, "record.jsonl");
-    execFileSync("/usr/bin/python3", ["-c", assetPublishScript(), S3_PREFIXES.assets, `${join(dir, "static")}/`], {
+    execFileSync("/usr/bin/python3", [PUBLISHER, S3_PREFIXES.assets, `${join(dir, "static")}/`], {
       env: { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "the-bucket", RECORD: record },
     });
     const calls = readFileSync(record, "utf8")
@@ -146,9 +155,11 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     ]);
   });
 
-  test("the shell command quotes the script intact, and runs the migration only after a successful publish", () => {
+  test("the shell command runs the publisher by name, and the migration only after it succeeded", () => {
     const [, , command] = withAssetPublish(["/bin/sh", "-c", "echo migrated"]);
-    const local = command!.replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
+    const local = command!
+      .replace(ASSET_PUBLISHER, PUBLISHER)
+      .replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
     const env = {
       PATH: process.env.PATH,
       PYTHONPATH: join(dir, "fake"),
@@ -161,6 +172,18 @@ describe("the asset publish step (Python, boto3 recorded)", () => {
     expect(() =>
       execFileSync("/bin/sh", ["-c", local], { env: { ...env, STORAGE_CONTAINER: undefined }, stdio: "pipe" }),
     ).toThrow(/KeyError: 'STORAGE_CONTAINER'/);
+  });
+
+  test("a step before the migration that fails (the route check) leaves the bucket untouched", () => {
+    const [, , command] = withAssetPublish(["/bin/sh", "-c", "true && exit 3 && echo migrated"]);
+    expect(command).toMatch(/^true && exit 3 && python3 stack\/publish_static\.py .* && echo migrated$/);
+    const record = join(dir, "refused.jsonl");
+    const local = command!
+      .replace(ASSET_PUBLISHER, PUBLISHER)
+      .replace(" /throat/app/static/ ", ` ${join(dir, "static")}/ `);
+    const env = { PATH: process.env.PATH, PYTHONPATH: join(dir, "fake"), STORAGE_CONTAINER: "b", RECORD: record };
+    expect(spawnSync("/bin/sh", ["-c", local], { env }).status).toBe(3);
+    expect(existsSync(record)).toBe(false);
   });
 });
 
