@@ -12,6 +12,7 @@ import { S3_PREFIXES } from "../../components/plan/storage";
 import type { WorkerKind } from "../../components/settings";
 import { prodPlan } from "../aws/support";
 import { startProdStack, type ProdStack } from "./lib/prodStack";
+import { Browser, registerAndLogin } from "./lib/browser";
 import { describeWith, realApp } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
 import { httpRequest, runCommand } from "./support";
@@ -110,6 +111,19 @@ describeWith(real)("the real Throat on the prod plan's task definitions", () => 
         expect(kindFor(path)).toBe("gevent");
         expect((await httpRequest(url(path), { headers: ALB_HEADERS, timeoutMs: SLOW })).status).toBe(200);
       }
+    },
+    SLOW,
+  );
+
+  test(
+    "register and login through the kinds the ALB picks; the session cookie is Secure",
+    async () => {
+      expect([kindFor("/register"), kindFor("/login")]).toEqual(["gevent", "gevent"]);
+      const newBrowser = () => new Browser((path) => s.workers[kindFor(path)].server.url, ALB_HEADERS);
+      const { browser } = await registerAndLogin(newBrowser, (key) => s.redis.cli("GET", key));
+      const session = browser.setCookies.filter((c) => c.startsWith("session="));
+      expect(session.length).toBeGreaterThan(0);
+      for (const line of session) expect(line).toMatch(/;\s*Secure(;|$)/i);
     },
     SLOW,
   );

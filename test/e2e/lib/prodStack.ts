@@ -10,7 +10,7 @@
 // become the loopback servers; /throat in the migration's command becomes the root's tree; the
 // trust store is the test's CA (SSL_CERT_FILE); boto3's S3 endpoint is rewritten (support/s3.ts).
 import { join } from "node:path";
-import { APP_IMAGE_DOCKERFILE, renderAppImageContext } from "../../../components/aws/appImageContext";
+import { renderAppImageContext } from "../../../components/aws/appImageContext";
 import type { Plan } from "../../../components/plan";
 import { APP_WORKDIR } from "../../../components/plan/storage";
 import type { WorkerKind } from "../../../components/settings";
@@ -59,7 +59,7 @@ export interface ProdStack {
 export function imageFiles(plan: Plan): Record<string, string> {
   const context = renderAppImageContext(plan);
   const copies = [...context.Dockerfile!.matchAll(/^COPY (?:--\S+ )*(\S+) (\S+)$/gm)];
-  if (!copies.length) throw new Error(`no COPY line in the app image's Dockerfile:\n${APP_IMAGE_DOCKERFILE}`);
+  if (!copies.length) throw new Error(`no COPY line in the app image's Dockerfile:\n${context.Dockerfile}`);
   const files: Record<string, string> = {};
   for (const [, src, dest] of copies) {
     for (const [path, text] of Object.entries(context)) {
