@@ -7,9 +7,10 @@
 import { buildPlan } from "../../components/plan";
 import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
+import { Browser, registerAndLogin } from "./lib/browser";
 import { describeWith, realApp } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
-import { httpRequest, type HttpResponse } from "./support";
+import { httpRequest } from "./support";
 
 const real = realApp("realThroat.e2e.test.ts");
 
@@ -24,38 +25,6 @@ const config = {
   mailPassword: "stored as a secret",
 };
 const p = buildPlan(settings("test-real", config, ["mailPassword"]), ROUTE_LIST);
-
-/** A tiny cookie jar: Throat's session cookie (Secure, so only over https). */
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-  async request(path: string, options: { method?: string; form?: Record<string, string> } = {}): Promise<HttpResponse> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
-    let body: string | undefined;
-    if (options.form) {
-      body = new URLSearchParams(options.form).toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    }
-    const res = await httpRequest(`${this.base}${path}`, {
-      method: options.method ?? (body ? "POST" : "GET"),
-      headers,
-      body,
-      timeoutMs: SLOW,
-    });
-    for (const line of [res.headers["set-cookie"] ?? []].flat()) {
-      const [pair] = line.split(";");
-      const i = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return res;
-  }
-}
-
-const field = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="${name}"`).exec(html);
-  if (!m) throw new Error(`no ${name} field in the page`);
-  return m[1] ?? m[2] ?? "";
-};
 
 describeWith(real)("the real Throat on the test plan's files", () => {
   let h: Harness;
@@ -92,38 +61,10 @@ describeWith(real)("the real Throat on the test plan's files", () => {
   test(
     "register and login over TLS",
     async () => {
-      const browser = new Browser(h.httpsUrl);
-      const form = await browser.request("/register");
-      expect(form.status).toBe(200);
-      const html = form.text();
-      const ctok = field(html, "ctok");
-      // Throat keeps the captcha's answer in its Redis (app.redis_url) under cap-<token>.
-      const answer = ctok ? (await h.redis.cli("GET", `cap-${ctok}`)).trim() : "";
-      const user = `stack${Date.now() % 100000}`;
-      const registered = await browser.request("/register", {
-        form: {
-          csrf_token: field(html, "csrf_token"),
-          username: user,
-          email_optional: `${user}@example.org`,
-          password: "correct-horse-1",
-          confirm: "correct-horse-1",
-          accept_tos: "y",
-          ctok,
-          captcha: answer,
-        },
-      });
-      expect([registered.status, registered.headers.location]).toEqual([302, "/welcome"]);
-
-      const fresh = new Browser(h.httpsUrl);
-      const loginPage = await fresh.request("/login");
-      expect(loginPage.status).toBe(200);
-      const login = await fresh.request("/login", {
-        form: { csrf_token: field(loginPage.text(), "csrf_token"), username: user, password: "correct-horse-1" },
-      });
-      expect(login.status).toBe(302);
-      const home = await fresh.request("/");
-      expect(home.status).toBe(200);
-      expect(home.text()).toContain(user);
+      await registerAndLogin(
+        () => new Browser(h.httpsUrl),
+        (key) => h.redis.cli("GET", key),
+      );
     },
     SLOW,
   );

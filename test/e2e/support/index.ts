@@ -6,3 +6,4 @@ export * from "./ports";
 export * from "./postgres";
 export * from "./processes";
 export * from "./redis";
+export * from "./s3";
