@@ -1,7 +1,8 @@
 // npm run bench: the numbers BENCHMARKS.md reports, measured on this machine.
 //   - the offline plan (prod, test): wall time and peak memory against the floor of loading
 //     the Pulumi SDK alone, as ratios taken in the same run (the machine is shared and noisy);
-//   - the test suite's wall time (unit always; the whole suite with BENCH_FULL_SUITE=1);
+//   - the test suite's wall time (unit always; with BENCH_FULL_SUITE=1 the whole suite, with
+//     and without the real Throat, interleaved);
 //   - the edge, from the end-to-end harness: the static file over HTTPS through nginx from disk
 //     vs from the sync worker; 5,000 idle websocket clients held 60 s on one socketio process,
 //     their memory, and DB event bursts (scripts/bench/edge.ts, websockets.ts).
@@ -9,7 +10,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../components/load";
-import { interleaved, measure, round, summarize } from "./bench/measure";
+import { interleaved, measure, round, type Sample, summarize } from "./bench/measure";
 
 async function main() {
   const rounds = Number(process.env.BENCH_RUNS ?? 5);
@@ -41,8 +42,17 @@ async function main() {
   );
   print("unit test suite (jest, unit project)", results.unitSuite);
   if (process.env.BENCH_FULL_SUITE === "1") {
-    results.fullSuite = summarize([measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT })]);
-    print("whole test suite (npm test)", results.fullSuite);
+    // With and without the real Throat (THROAT_REAL_APP=0 skips its files), one after the other
+    // in each round, so the machine's noise hits both alike; caches are warm after round one.
+    const withApp: Sample[] = [];
+    const withoutApp: Sample[] = [];
+    for (let i = 0; i < Math.min(rounds, 3); i++) {
+      withApp.push(measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT }));
+      const env = { ...process.env, THROAT_REAL_APP: "0" };
+      withoutApp.push(measure("npm", ["test", "--silent"], { cwd: PROJECT_ROOT, env }));
+    }
+    results.fullSuite = { realApp: summarize(withApp), withoutRealApp: summarize(withoutApp) };
+    print("whole test suite (npm test), with and without the real Throat", results.fullSuite);
   }
 
   if (process.env.BENCH_SKIP_EDGE !== "1") {
