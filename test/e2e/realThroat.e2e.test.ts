@@ -8,8 +8,19 @@ import { buildPlan } from "../../components/plan";
 import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { describeWith, realApp } from "./lib/realApp";
+import {
+  ACCESS_LOG_ENV,
+  exceptionPaths,
+  GUARD_TEXT,
+  misrouted,
+  sweep,
+  sweptRows,
+  THROAT_OWN_500S,
+} from "./lib/realRoutes";
+import { connectPolling, connectWebSocketIo } from "./lib/socketio";
 import { SLOW } from "./lib/standin";
-import { httpRequest, type HttpResponse } from "./support";
+import { Browser, login, register } from "./lib/throatBrowser";
+import { httpRequest } from "./support";
 
 const real = realApp("realThroat.e2e.test.ts");
 
@@ -25,37 +36,9 @@ const config = {
 };
 const p = buildPlan(settings("test-real", config, ["mailPassword"]), ROUTE_LIST);
 
-/** A tiny cookie jar: Throat's session cookie (Secure, so only over https). */
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-  async request(path: string, options: { method?: string; form?: Record<string, string> } = {}): Promise<HttpResponse> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") };
-    let body: string | undefined;
-    if (options.form) {
-      body = new URLSearchParams(options.form).toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    }
-    const res = await httpRequest(`${this.base}${path}`, {
-      method: options.method ?? (body ? "POST" : "GET"),
-      headers,
-      body,
-      timeoutMs: SLOW,
-    });
-    for (const line of [res.headers["set-cookie"] ?? []].flat()) {
-      const [pair] = line.split(";");
-      const i = pair!.indexOf("=");
-      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
-    }
-    return res;
-  }
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 50 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
 }
-
-const field = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="${name}"`).exec(html);
-  if (!m) throw new Error(`no ${name} field in the page`);
-  return m[1] ?? m[2] ?? "";
-};
 
 describeWith(real)("the real Throat on the test plan's files", () => {
   let h: Harness;
@@ -66,6 +49,7 @@ describeWith(real)("the real Throat on the test plan's files", () => {
       pythonPath: real!.stubs,
       label: "real-throat",
       bootTimeoutMs: 300_000,
+      extraEnv: ACCESS_LOG_ENV,
     });
   }, 10 * SLOW);
   afterAll(() => h?.stop(), SLOW);
@@ -89,41 +73,80 @@ describeWith(real)("the real Throat on the test plan's files", () => {
     SLOW,
   );
 
+  // A registered user's session: the socket.io tests join its room with this cookie.
+  const user = `stack${Date.now() % 100000}`;
+  let session: Browser;
+
   test(
     "register and login over TLS",
     async () => {
-      const browser = new Browser(h.httpsUrl);
-      const form = await browser.request("/register");
-      expect(form.status).toBe(200);
-      const html = form.text();
-      const ctok = field(html, "ctok");
-      // Throat keeps the captcha's answer in its Redis (app.redis_url) under cap-<token>.
-      const answer = ctok ? (await h.redis.cli("GET", `cap-${ctok}`)).trim() : "";
-      const user = `stack${Date.now() % 100000}`;
-      const registered = await browser.request("/register", {
-        form: {
-          csrf_token: field(html, "csrf_token"),
-          username: user,
-          email_optional: `${user}@example.org`,
-          password: "correct-horse-1",
-          confirm: "correct-horse-1",
-          accept_tos: "y",
-          ctok,
-          captcha: answer,
-        },
-      });
+      const registered = await register(new Browser(h.httpsUrl), h.redis, user, "correct-horse-1");
       expect([registered.status, registered.headers.location]).toEqual([302, "/welcome"]);
-
-      const fresh = new Browser(h.httpsUrl);
-      const loginPage = await fresh.request("/login");
-      expect(loginPage.status).toBe(200);
-      const login = await fresh.request("/login", {
-        form: { csrf_token: field(loginPage.text(), "csrf_token"), username: user, password: "correct-horse-1" },
-      });
-      expect(login.status).toBe(302);
-      const home = await fresh.request("/");
+      session = new Browser(h.httpsUrl);
+      expect((await login(session, user, "correct-horse-1")).status).toBe(302);
+      const home = await session.request("/");
       expect(home.status).toBe(200);
       expect(home.text()).toContain(user);
+    },
+    SLOW,
+  );
+
+  /**
+   * The kinds whose process knows an Engine.IO session: a polling POST with its sid is "ok" only
+   * where the session lives (elsewhere 400, unknown session). "40" opens the default namespace.
+   */
+  const sessionHolders = async (sid: string) => {
+    const answers = await Promise.all(
+      h.workers.map(async (w) => {
+        const url = `${w.server.url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+        const res = await httpRequest(url, { method: "POST", body: "40", headers: { "content-type": "text/plain" } });
+        return res.status === 200 ? [w.kind] : [];
+      }),
+    );
+    return answers.flat();
+  };
+
+  /** The processes whose access lines name `marker`, by kind. */
+  const servedBy = (marker: string) => h.workers.filter((w) => h.log(w.name).includes(marker)).map((w) => w.kind);
+
+  test(
+    "socket.io polling through nginx: the handshake and Throat's connect event reach the socketio worker",
+    async () => {
+      const open = await httpRequest(`${h.httpsUrl}/socket.io/?EIO=4&transport=polling`);
+      expect(open.status).toBe(200);
+      const { sid } = JSON.parse(open.text().slice(1)) as { sid: string };
+      expect(JSON.parse(open.text().slice(1))).toMatchObject({ sid: expect.any(String), upgrades: ["websocket"] });
+      expect(await sessionHolders(sid)).toEqual(["socketio"]);
+      // Throat's /snt connect handler joins the session's user room and emits uinfo to it
+      // (through the Redis message queue, as every room emit does).
+      const client = await connectPolling(`${h.httpsUrl}/snt`, 30_000, { cookie: session.cookieHeader() });
+      try {
+        expect(await client.waitFor("uinfo")).toMatchObject({ taken: 0, ntf: 0 });
+      } finally {
+        await client.close();
+      }
+    },
+    SLOW,
+  );
+
+  test(
+    "socket.io over a websocket (101): an HTTP action on a sync worker reaches the client through Redis",
+    async () => {
+      const client = await connectWebSocketIo(`${h.httpsUrl}/snt`, 30_000, { cookie: session.cookieHeader() });
+      try {
+        expect(client.ws.status).toBe(101);
+        await client.waitFor("uinfo");
+        // /do/readall_msgs runs on a sync worker and emits "notification" to the user's room:
+        // flask-socketio publishes it on app.redis_url; only the socketio worker holds the socket.
+        const marker = `e2e-readall-${Date.now()}`;
+        const read = await session.request(`/do/readall_msgs?${marker}`, { method: "POST" });
+        expect([read.status, read.json()]).toEqual([200, { status: "ok" }]);
+        expect(await client.waitFor("notification")).toMatchObject({ count: { messages: 0, notifications: 0 } });
+        expect(await sessionHolders(client.sid)).toEqual(["socketio"]);
+        expect(servedBy(marker)).toEqual(["sync"]);
+      } finally {
+        await client.close();
+      }
     },
     SLOW,
   );
@@ -137,8 +160,54 @@ describeWith(real)("the real Throat on the test plan's files", () => {
     SLOW,
   );
 
-  test("no worker logged an exception, and none runs without a cache", () => {
+  test("before the sweep, no worker logged an exception, and none runs without a cache", () => {
     expect(logs()).not.toContain("ERROR:app:EXCEPTION");
     expect(logs()).not.toContain("CACHE_TYPE is set to null");
   });
+
+  test(
+    "every route-list row through nginx lands on the kind the plan gives it: no guard, no 5xx but Throat's own",
+    async () => {
+      const rows = sweptRows(p.routes);
+      const results = await sweep(h, p.routes, rows, "edge", () => h.httpsUrl);
+      expect(results.length).toBe(p.routes.routes.length - 1); // only /static/<path:filename> is left out
+      expect(misrouted(results)).toEqual([]);
+      expect(results.filter((r) => r.guardInBody)).toEqual([]);
+      expect(logs()).not.toContain(GUARD_TEXT);
+      // No 5xx but Throat's own, each with its own error, and no other exception logged.
+      const failed = results.filter((r) => r.status >= 500);
+      expect(failed.map((r) => [r.rule, r.status]).sort()).toEqual(
+        Object.keys(THROAT_OWN_500S)
+          .map((k) => [k, 500])
+          .sort(),
+      );
+      expect(exceptionPaths(logs()).sort()).toEqual(failed.map((r) => r.path).sort());
+      for (const error of Object.values(THROAT_OWN_500S)) expect(logs()).toContain(error);
+    },
+    5 * SLOW,
+  );
+
+  // Last: it makes the sync worker log the guard's exceptions on purpose.
+  test(
+    "the sweep's checks fail on a misrouted row: gevent rows on sync trip Throat's guard, sync rows on gevent are named",
+    async () => {
+      const sync = h.byKind("sync")[0]!;
+      const gevent = h.byKind("gevent")[0]!;
+      const geventRows = p.routes.routes.filter((r) => r.gevent);
+      const syncRows = sweptRows(p.routes)
+        .filter((r) => !p.routes.geventRules.includes(r.rule))
+        .slice(0, 5);
+      const direct = (r: { gevent: boolean }) => (r.gevent ? sync.server.url : gevent.server.url);
+      const results = await sweep(h, p.routes, [...geventRows, ...syncRows], "wrong", direct);
+      expect(misrouted(results).map((r) => r.rule)).toEqual(results.map((r) => r.rule));
+      const onSync = results.slice(0, geventRows.length);
+      expect(onSync.map((r) => [r.rule, r.got, r.status])).toEqual(geventRows.map((r) => [r.rule, ["sync"], 500]));
+      const guardLines = h
+        .log(sync.name)
+        .split("\n")
+        .filter((l) => l.includes(GUARD_TEXT));
+      expect(guardLines.length).toBeGreaterThanOrEqual(geventRows.length);
+    },
+    SLOW,
+  );
 });
