@@ -8,15 +8,7 @@ import { buildPlan } from "../../components/plan";
 import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { describeWith, realApp } from "./lib/realApp";
-import {
-  ACCESS_LOG_ENV,
-  exceptionPaths,
-  GUARD_TEXT,
-  misrouted,
-  sweep,
-  sweptRows,
-  THROAT_OWN_500S,
-} from "./lib/realRoutes";
+import { exceptionPaths, GUARD_TEXT, misrouted, sweep, sweptRows, THROAT_OWN_500S } from "./lib/realRoutes";
 import { connectPolling, connectWebSocketIo } from "./lib/socketio";
 import { SLOW } from "./lib/standin";
 import { Browser, login, register } from "./lib/throatBrowser";
@@ -49,7 +41,6 @@ describeWith(real)("the real Throat on the test plan's files", () => {
       pythonPath: real!.stubs,
       label: "real-throat",
       bootTimeoutMs: 300_000,
-      extraEnv: ACCESS_LOG_ENV,
     });
   }, 10 * SLOW);
   afterAll(() => h?.stop(), SLOW);

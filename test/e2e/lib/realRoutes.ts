@@ -1,7 +1,7 @@
 // The route sweep on the REAL Throat: the stand-in answers with its worker kind, the real app
-// cannot. So every gunicorn process writes its access log into its own log (ACCESS_LOG_ENV),
-// each request carries a marker of its own in the query string, and the kind that answered is
-// the kind of the process whose log holds that marker. A row sent anywhere but its kind is a
+// cannot. So each request carries a marker of its own in the query string, and the kind that
+// answered is the kind of the process whose log holds that marker: the plan's own gunicorn
+// access log (components/plan/accessLog.ts, stdout, which the harness keeps per process). A row sent anywhere but its kind is a
 // row `misrouted` names, whichever edge sent it there.
 import {
   destinationOfRoute,
@@ -13,9 +13,6 @@ import {
 import type { Harness } from "../harness";
 import { mapLimited } from "./concurrency";
 import { httpRequest } from "../support";
-
-/** gunicorn's own flag, for every process of a harness (command-line flags still win). */
-export const ACCESS_LOG_ENV = { GUNICORN_CMD_ARGS: "--access-logfile -" };
 
 /** Throat's route-kind guard (throat_prod.py, app/misc.py gevent_required): its words. */
 export const GUARD_TEXT = "Load balancer misconfiguration";
