@@ -8,7 +8,7 @@ import { buildPlan } from "../../components/plan";
 import { ROUTE_LIST, settings } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { describeWith, realApp } from "./lib/realApp";
-import { exceptionPaths, GUARD_TEXT, misrouted, sweep, sweptRows, THROAT_OWN_500S } from "./lib/realRoutes";
+import { exceptionPaths, GUARD_TEXT, misrouted, servedBy, sweep, sweptRows, THROAT_OWN_500S } from "./lib/realRoutes";
 import { connectPolling, connectWebSocketIo } from "./lib/socketio";
 import { SLOW } from "./lib/standin";
 import { Browser, login, register } from "./lib/throatBrowser";
@@ -27,10 +27,6 @@ const config = {
   mailPassword: "stored as a secret",
 };
 const p = buildPlan(settings("test-real", config, ["mailPassword"]), ROUTE_LIST);
-
-async function until(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 50 && !ok(); i++) await new Promise((r) => setTimeout(r, 100));
-}
 
 describeWith(real)("the real Throat on the test plan's files", () => {
   let h: Harness;
@@ -97,9 +93,6 @@ describeWith(real)("the real Throat on the test plan's files", () => {
     return answers.flat();
   };
 
-  /** The processes whose access lines name `marker`, by kind. */
-  const servedBy = (marker: string) => h.workers.filter((w) => h.log(w.name).includes(marker)).map((w) => w.kind);
-
   test(
     "socket.io polling through nginx: the handshake and Throat's connect event reach the socketio worker",
     async () => {
@@ -134,7 +127,7 @@ describeWith(real)("the real Throat on the test plan's files", () => {
         expect([read.status, read.json()]).toEqual([200, { status: "ok" }]);
         expect(await client.waitFor("notification")).toMatchObject({ count: { messages: 0, notifications: 0 } });
         expect(await sessionHolders(client.sid)).toEqual(["socketio"]);
-        expect(servedBy(marker)).toEqual(["sync"]);
+        expect(await servedBy(h, marker)).toEqual(["sync"]);
       } finally {
         await client.close();
       }

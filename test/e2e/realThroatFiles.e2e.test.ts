@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { plan } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
 import { describeWith, realApp } from "./lib/realApp";
+import { servedBy } from "./lib/realRoutes";
 import { SLOW } from "./lib/standin";
 import { Browser, field, login, register } from "./lib/throatBrowser";
 import { httpRequest, runCommand } from "./support";
@@ -146,7 +147,7 @@ describeWith(real)("the real Throat: user files on the stack's domain, through t
       expect(uploaded.bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a"); // a PNG
       await expectServed(uploaded);
       // The plan's access log: the POST ran on the gevent worker, as the route list says.
-      expect(h.workers.filter((w) => h.log(w.name).includes(`${marker} `)).map((w) => w.kind)).toEqual(["gevent"]);
+      expect(await servedBy(h, marker)).toEqual(["gevent"]);
       // Its thumbnail is not checked here: Throat makes it by fetching the file's public URL
       // (https://localhost:8443/..., file_url) from the worker, where no edge listens and the
       // self-signed certificate would be refused; the storage-code image above has one.

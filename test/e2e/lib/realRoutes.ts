@@ -113,6 +113,13 @@ export async function sweep(
   }));
 }
 
+/** The kinds whose processes' access logs hold `marker`, once one does (up to 5 s). */
+export async function servedBy(h: Harness, marker: string): Promise<string[]> {
+  const kinds = () => h.workers.filter((w) => h.log(w.name).includes(`${marker} `)).map((w) => w.kind);
+  for (let i = 0; i < 50 && kinds().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  return kinds();
+}
+
 /** Rows not served exactly once, by their own kind: what a misrouting edge leaves behind. */
 export function misrouted(results: SweepResult[]): SweepResult[] {
   return results.filter((r) => r.got.length !== 1 || r.got[0] !== r.want);
