@@ -94,7 +94,7 @@ describeWith(real)("the real Throat on the test plan's files", () => {
   };
 
   test(
-    "socket.io polling through nginx: the handshake and Throat's connect event reach the socketio worker",
+    "socket.io polling through nginx: the handshake, Throat's connect event and a chat round trip on the socketio worker",
     async () => {
       const open = await httpRequest(`${h.httpsUrl}/socket.io/?EIO=4&transport=polling`);
       expect(open.status).toBe(200);
@@ -106,6 +106,12 @@ describeWith(real)("the real Throat on the test plan's files", () => {
       const client = await connectPolling(`${h.httpsUrl}/snt`, 30_000, { cookie: session.cookieHeader() });
       try {
         expect(await client.waitFor("uinfo")).toMatchObject({ taken: 0, ntf: 0 });
+        // A client's event and Throat's answer, both over polling: "subscribe" joins the chat
+        // room, "msg" from a logged-in session is stored and sent to that room.
+        await client.emit("subscribe", { target: "chat" });
+        await client.emit("msg", { msg: "hello over polling" });
+        expect(await client.waitFor("msg")).toMatchObject({ user, msg: "hello over polling" });
+        expect(await h.redis.cli("LLEN", "chathistory")).toMatch(/^1\s*$/);
       } finally {
         await client.close();
       }
@@ -157,6 +163,8 @@ describeWith(real)("the real Throat on the test plan's files", () => {
       expect(results.length).toBe(p.routes.routes.length - 1); // only /static/<path:filename> is left out
       expect(misrouted(results)).toEqual([]);
       expect(results.filter((r) => r.guardInBody)).toEqual([]);
+      // Every row's method is one its rule takes: Flask matched the row, not a neighbour.
+      expect(results.filter((r) => r.status === 405)).toEqual([]);
       expect(logs()).not.toContain(GUARD_TEXT);
       // No 5xx but Throat's own, each with its own error, and no other exception logged.
       const failed = results.filter((r) => r.status >= 500);
