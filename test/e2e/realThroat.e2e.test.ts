@@ -98,14 +98,15 @@ describeWith(real)("the real Throat on the test plan's files", () => {
     async () => {
       const open = await httpRequest(`${h.httpsUrl}/socket.io/?EIO=4&transport=polling`);
       expect(open.status).toBe(200);
-      const { sid } = JSON.parse(open.text().slice(1)) as { sid: string };
-      expect(JSON.parse(open.text().slice(1))).toMatchObject({ sid: expect.any(String), upgrades: ["websocket"] });
-      expect(await sessionHolders(sid)).toEqual(["socketio"]);
+      const handshake = JSON.parse(open.text().slice(1)) as { sid: string };
+      expect(handshake).toMatchObject({ sid: expect.any(String), upgrades: ["websocket"] });
+      expect(await sessionHolders(handshake.sid)).toEqual(["socketio"]);
       // Throat's /snt connect handler joins the session's user room and emits uinfo to it
       // (through the Redis message queue, as every room emit does).
       const client = await connectPolling(`${h.httpsUrl}/snt`, 30_000, { cookie: session.cookieHeader() });
       try {
         expect(await client.waitFor("uinfo")).toMatchObject({ taken: 0, ntf: 0 });
+        expect(await sessionHolders(client.sid)).toEqual(["socketio"]);
         // A client's event and Throat's answer, both over polling: "subscribe" joins the chat
         // room, "msg" from a logged-in session is stored and sent to that room.
         await client.emit("subscribe", { target: "chat" });
@@ -128,6 +129,8 @@ describeWith(real)("the real Throat on the test plan's files", () => {
         await client.waitFor("uinfo");
         // /do/readall_msgs runs on a sync worker and emits "notification" to the user's room:
         // flask-socketio publishes it on app.redis_url; only the socketio worker holds the socket.
+        // flask-socketio's queue channel on that Redis has its listener (the socketio process).
+        expect((await h.redis.cli("PUBSUB", "NUMSUB", "flask-socketio")).split("\n")[1]).toMatch(/^[1-9]/);
         const marker = `e2e-readall-${Date.now()}`;
         const read = await session.request(`/do/readall_msgs?${marker}`, { method: "POST" });
         expect([read.status, read.json()]).toEqual([200, { status: "ok" }]);
