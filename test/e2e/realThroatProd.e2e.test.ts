@@ -12,7 +12,7 @@ import { S3_PREFIXES } from "../../components/plan/storage";
 import type { WorkerKind } from "../../components/settings";
 import { prodPlan } from "../aws/support";
 import { startProdStack, type ProdStack } from "./lib/prodStack";
-import { Browser, registerAndLogin } from "./lib/browser";
+import { Browser, login, register } from "./lib/throatBrowser";
 import { describeWith, realApp } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
 import { httpRequest, runCommand } from "./support";
@@ -119,8 +119,15 @@ describeWith(real)("the real Throat on the prod plan's task definitions", () => 
     "register and login through the kinds the ALB picks; the session cookie is Secure",
     async () => {
       expect([kindFor("/register"), kindFor("/login")]).toEqual(["gevent", "gevent"]);
-      const newBrowser = () => new Browser((path) => s.workers[kindFor(path)].server.url, ALB_HEADERS);
-      const { browser } = await registerAndLogin(newBrowser, (key) => s.redis.cli("GET", key));
+      const base = (path: string) => s.workers[kindFor(path)].server.url;
+      const user = `prod${Date.now() % 100000}`;
+      const registered = await register(new Browser(base, ALB_HEADERS), s.redis, user, "correct-horse-3");
+      expect([registered.status, registered.headers.location]).toEqual([302, "/welcome"]);
+      const browser = new Browser(base, ALB_HEADERS);
+      expect((await login(browser, user, "correct-horse-3")).status).toBe(302);
+      const home = await browser.request("/");
+      expect(home.status).toBe(200);
+      expect(home.text()).toContain(user);
       const session = browser.setCookies.filter((c) => c.startsWith("session="));
       expect(session.length).toBeGreaterThan(0);
       for (const line of session) expect(line).toMatch(/;\s*Secure(;|$)/i);

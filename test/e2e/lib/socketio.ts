@@ -2,7 +2,8 @@
 // (socket.io-client, which speaks Engine.IO v4 over `ws` in Node): connect to the default
 // namespace, emit an event, wait for one, count the server's heartbeats. One transport each:
 // long-polling only, or a websocket from the start. Never reconnecting: a dropped client must
-// show as dropped, not come back quietly.
+// show as dropped, not come back quietly. A namespace is the URL's path (`<base>/snt`);
+// `headers` go with every request of either transport (a session cookie).
 import type { IncomingMessage } from "node:http";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 
@@ -57,6 +58,7 @@ async function connect(
   baseUrl: string,
   transport: Transport,
   timeoutMs: number,
+  headers?: Record<string, string>,
 ): Promise<SocketIoClient & { ws: { status: number } }> {
   const options: Partial<ManagerOptions & SocketOptions> = {
     path: "/socket.io/",
@@ -68,6 +70,7 @@ async function connect(
     autoConnect: false,
     timeout: timeoutMs,
     rejectUnauthorized: false, // the harness's self-signed certificate
+    ...(headers ? { extraHeaders: headers } : {}),
   };
   const socket: Socket = io(baseUrl, options);
   const inbox = new Inbox();
@@ -106,14 +109,19 @@ async function connect(
 }
 
 /** Socket.IO over long-polling only: one GET per poll, one POST per packet sent. */
-export function connectPolling(baseUrl: string, timeoutMs = 30_000): Promise<SocketIoClient> {
-  return connect(baseUrl, "polling", timeoutMs);
+export function connectPolling(
+  baseUrl: string,
+  timeoutMs = 30_000,
+  headers?: Record<string, string>,
+): Promise<SocketIoClient> {
+  return connect(baseUrl, "polling", timeoutMs, headers);
 }
 
 /** Socket.IO over a websocket from the start (Engine.IO v4 allows it without polling first). */
 export function connectWebSocketIo(
   baseUrl: string,
   timeoutMs = 30_000,
+  headers?: Record<string, string>,
 ): Promise<SocketIoClient & { ws: { status: number } }> {
-  return connect(baseUrl, "websocket", timeoutMs);
+  return connect(baseUrl, "websocket", timeoutMs, headers);
 }
