@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { plan } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
-import { describeWith, realApp } from "./lib/realApp";
+import { describeWith, realApp, STORAGE_IN_APP } from "./lib/realApp";
 import { servedBy } from "./lib/realRoutes";
 import { SLOW } from "./lib/standin";
 import { Browser, field, login, register } from "./lib/throatBrowser";
@@ -23,12 +23,7 @@ const p = plan("test-real", { workers: { sync: { replicas: 1, processes: 1 } } }
 const UPLOADS = `throat-${p.settings.stack}-uploads`; // the stack's uploads volume (components/docker/userFiles.ts)
 const STORE = [
   "import io, json",
-  "from PIL import Image",
-  "from werkzeug.datastructures import FileStorage",
-  "from app import create_app",
-  "app = create_app()",
-  "with app.test_request_context():",
-  "    from app import storage",
+  ...STORAGE_IN_APP,
   "    im = Image.new('RGB', (64, 64), (200, 30, 30))",
   "    buf = io.BytesIO(); im.save(buf, 'PNG'); buf.seek(0)",
   "    name = storage.store_file(FileStorage(stream=buf, filename='red.png'), 'e2ered', 'image/png')",

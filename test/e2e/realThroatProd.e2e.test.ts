@@ -13,7 +13,7 @@ import type { WorkerKind } from "../../components/settings";
 import { prodPlan } from "../aws/support";
 import { startProdStack, type ProdStack } from "./lib/prodStack";
 import { Browser, login, register } from "./lib/throatBrowser";
-import { describeWith, realApp } from "./lib/realApp";
+import { describeWith, realApp, STORAGE_IN_APP } from "./lib/realApp";
 import { SLOW } from "./lib/standin";
 import { httpRequest, runCommand } from "./support";
 
@@ -188,12 +188,7 @@ describeWith(real)("the real Throat on the prod plan's task definitions", () => 
         gevent.env,
         [
           "import base64, io, json",
-          "from PIL import Image",
-          "from werkzeug.datastructures import FileStorage",
-          "from app import create_app",
-          "app = create_app()",
-          "with app.test_request_context():",
-          "    from app import storage",
+          ...STORAGE_IN_APP,
           "    buf = io.BytesIO(); Image.new('RGB', (48, 48), (20, 160, 90)).save(buf, 'PNG'); data = buf.getvalue()",
           "    name = storage.store_file(FileStorage(stream=io.BytesIO(data), filename='g.png'), 'e2eprod', 'image/png')",
           "    print(json.dumps({'url': storage.file_url(name), 'bytes': base64.b64encode(data).decode()}))",

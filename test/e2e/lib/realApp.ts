@@ -45,3 +45,17 @@ export function realApp(file: string): RealApp | undefined {
 
 /** `describe` when the real app is there, `describe.skip` otherwise (after realApp's one message). */
 export const describeWith = (app: RealApp | undefined): jest.Describe => (app ? describe : describe.skip);
+
+/**
+ * Python lines that put a script inside the real app's request context with Throat's storage
+ * module imported (`storage`), PIL's Image and werkzeug's FileStorage at hand; the script's own
+ * lines follow, indented by four spaces.
+ */
+export const STORAGE_IN_APP = [
+  "from PIL import Image",
+  "from werkzeug.datastructures import FileStorage",
+  "from app import create_app",
+  "app = create_app()",
+  "with app.test_request_context():",
+  "    from app import storage",
+];
