@@ -115,6 +115,10 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
   if (!syncWorker) throw new PlanError("throat:workers", "no sync workers planned (the migration runs as one)");
   const app = planAppConfig(settings, workers, proxies);
   const alb = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
+  const storage = planStorage(settings);
+  // With a bucket (prod), the release's static assets go to it before anything rolls: the
+  // publisher joins the command and the image (plan/storage.ts).
+  const publishesAssets = storage.s3 !== undefined;
   return {
     settings,
     workers,
@@ -126,14 +130,13 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
     capacity,
     warnings: capacityCheck.warnings,
     alarms: planAlarms(settings, budget),
-    storage: planStorage(settings),
-    // prod: the release's static assets go to the bucket first (plan/storage.ts).
+    storage,
     migration: {
-      argv: settings.profile === "prod" ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV,
+      argv: publishesAssets ? withAssetPublish(MIGRATION_ARGV) : MIGRATION_ARGV,
       configName: app.configFiles.sync.name,
       cpu: syncWorker.cpu,
       memory: syncWorker.memory,
-      imageFiles: settings.profile === "prod" ? [ROUTE_CHECKER, ASSET_PUBLISHER] : [ROUTE_CHECKER],
+      imageFiles: publishesAssets ? [ROUTE_CHECKER, ASSET_PUBLISHER] : [ROUTE_CHECKER],
       generatedFiles: { [EXPECTED_ROUTES]: renderExpectedRoutes(routes) },
       failures: migrationFailures(settings.stack),
     },

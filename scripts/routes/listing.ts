@@ -14,6 +14,7 @@ import { planAppConfig } from "../../components/plan/appConfig";
 import { planBudget } from "../../components/plan/budget";
 import { planProxies } from "../../components/plan/proxies";
 import { planWorkers } from "../../components/plan/workers";
+import { shellLine } from "../plan/document";
 
 export type ListingSource = { flag: "--image"; image: string } | { flag: "--checkout"; dir: string };
 
@@ -53,11 +54,9 @@ export function commandLine(s: ListingSource): string[] {
   return ["docker", "run", "--rm", "-i", "--network", "none", ...env, s.image, "/bin/sh", "-c", IMAGE_SCRIPT];
 }
 
-/** The command as a shell would take it (an argument with spaces quoted). */
+/** The command as a shell would take it (scripts/plan/document.ts quotes it). */
 export function shownCommand(s: ListingSource): string {
-  return commandLine(s)
-    .map((a) => (/[\s'"&>]/.test(a) ? `'${a}'` : a))
-    .join(" ");
+  return shellLine(commandLine(s));
 }
 
 /** Throat's route list output (stdout), or a RoutesError saying what failed and what to do. */

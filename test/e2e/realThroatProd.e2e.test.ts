@@ -8,6 +8,7 @@
 //   npx jest --selectProjects e2e --runTestsByPath test/e2e/realThroatProd.e2e.test.ts
 import { readdirSync } from "node:fs";
 import { extname, join, relative } from "node:path";
+import { albDestination } from "../../components/plan/alb";
 import { S3_PREFIXES } from "../../components/plan/storage";
 import type { WorkerKind } from "../../components/settings";
 import { prodPlan } from "../aws/support";
@@ -23,20 +24,11 @@ const p = prodPlan();
 /** What the ALB adds to every request it forwards over its https listener. */
 const ALB_HEADERS = { "x-forwarded-for": "203.0.113.7", "x-forwarded-proto": "https", "x-forwarded-port": "443" };
 
-/** The worker kind the plan's ALB rules send a path to: the lowest priority that matches, else sync. */
+/** The worker kind the plan's ALB rules send a path to (never the static tier here). */
 function kindFor(path: string): WorkerKind {
-  const glob = (pattern: string) =>
-    new RegExp(
-      `^${pattern
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
-    );
-  const rule = [...(p.edge.albRules ?? [])]
-    .sort((a, b) => a.priority - b.priority)
-    .find((r) => r.pathPatterns.some((pattern) => glob(pattern).test(path)));
-  if (rule?.target === "static") throw new Error(`${path} goes to the static tier, not a worker`);
-  return rule?.target ?? "sync";
+  const kind = albDestination(p.edge.albRules ?? [], path);
+  if (kind === "static") throw new Error(`${path} goes to the static tier, not a worker`);
+  return kind;
 }
 
 /** Files under a folder, relative, without Throat's user-file folders (what the publisher skips). */
