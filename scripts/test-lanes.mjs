@@ -33,5 +33,14 @@ async function checks() {
   return 0;
 }
 
-const codes = await Promise.all([checks(), jest("unit", "1"), jest("e2e", E2E_WORKERS)]);
+// Each lane's wall time at the end, so the long pole shows.
+const started = Date.now();
+const timed = (name, lane) => lane.then((code) => ({ name, code, seconds: (Date.now() - started) / 1000 }));
+const lanes = await Promise.all([
+  timed("checks", checks()),
+  timed("unit", jest("unit", "1")),
+  timed("e2e", jest("e2e", E2E_WORKERS)),
+]);
+process.stderr.write(`npm test: ${lanes.map((l) => `${l.name} ${l.seconds.toFixed(1)} s`).join(", ")}\n`);
+const codes = lanes.map((l) => l.code);
 process.exit(codes.some((c) => c !== 0) ? 1 : 0);

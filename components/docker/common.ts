@@ -17,12 +17,6 @@ export interface DatabaseEndpoint {
   port: string;
 }
 
-export const POSTGRES_PORT = 5432;
-export const PGBOUNCER_PORT = 6432;
-export const REDIS_PORT = 6379;
-/** The Throat image's working directory: plan config-file paths are relative to it (docs/throat-contract.md, The image). */
-export const THROAT_WORKDIR = "/throat";
-
 /** `stack`: the settings' stack name (throat.stack), what `docker ps --filter` selects on. */
 export function labels(
   stack: string,

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import type { ConnectionBudget } from "../plan/budget";
-import { DatabaseEndpoint, DockerNames, labels, POSTGRES_PORT } from "./common";
+import { DatabaseEndpoint, DockerNames, labels } from "./common";
+import { POSTGRES_PORT } from "../plan/names";
 import { PgBouncer } from "./pgbouncer";
 
 export interface DatabaseArgs {

@@ -18,7 +18,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Plan } from "../plan";
 import type { AppConfig } from "../plan/appConfig";
 import { migrationFiles } from "../migrationFiles";
-import { labels, THROAT_WORKDIR } from "./common";
+import { labels } from "./common";
+import { THROAT_WORKDIR } from "../plan/names";
 
 export interface MigrationArgs {
   /** The one-off's Docker name (`dockerNames().migration`). */

@@ -7,7 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../projectRoot";
 import { DATABASE_NAME, DATABASE_USER } from "../plan/appConfig";
 import type { ConnectionBudget } from "../plan/budget";
-import { DatabaseEndpoint, imageRepository, labels, PGBOUNCER_PORT } from "./common";
+import { DatabaseEndpoint, imageRepository, labels } from "./common";
+import { PGBOUNCER_PORT } from "../plan/names";
 
 const CONFIG_DIR = "/etc/pgbouncer";
 

@@ -2,7 +2,8 @@
 // by container name on the stack network; it publishes no port.
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { labels, REDIS_PORT } from "./common";
+import { labels } from "./common";
+import { REDIS_PORT } from "../plan/names";
 
 export interface RedisArgs {
   /** The container's Docker name, also its host name on the network (`dockerNames().redis`). */

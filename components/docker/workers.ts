@@ -18,7 +18,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig } from "../plan/appConfig";
 import type { WorkerService } from "../plan/workers";
 import { DOCKER_CONNECTIONS_LABEL } from "../../policy/contract";
-import { DockerNames, envList, labels, THROAT_WORKDIR } from "./common";
+import { DockerNames, envList, labels } from "./common";
+import { THROAT_WORKDIR } from "../plan/names";
 
 export interface WorkersArgs {
   /** The plan's worker kinds: one container per replica up to `replicas.max`. */

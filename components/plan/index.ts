@@ -1,7 +1,7 @@
 // The deployment plan: everything the deployment means, derived from the settings alone.
 // Pure: no Pulumi resources, no I/O. The targets (Docker, AWS) only turn it into resources.
 import type { Settings } from "../settings";
-import { AlbRule, AlbSpill, planAlbRules } from "./alb";
+import { AlbPlan, AlbRule, AlbSpill, planAlbRules } from "./alb";
 import { AlarmPlan, planAlarms } from "./alarms";
 import { AppConfig, planAppConfig } from "./appConfig";
 import { throatAppProblems } from "./throatSettings";
@@ -90,6 +90,19 @@ export const MIGRATION_ARGV = [
   `cp "configs/$CONFIG_NAME/config.yaml" config.yaml && python3 ${ROUTE_CHECKER} ${EXPECTED_ROUTES} && exec python3 throat.py migration apply`,
 ];
 
+// The ALB rules are the costliest pure step of a plan (path patterns against every route, tens
+// of milliseconds) and depend on the route list alone, which one process (the tests, `plan
+// --diff`) plans many times: planned once per list's text, each plan gets its own copy.
+const albPlans = new Map<string, AlbPlan>();
+function albPlanOf(routeListText: string, routes: RouteTable): AlbPlan {
+  let planned = albPlans.get(routeListText);
+  if (!planned) albPlans.set(routeListText, (planned = planAlbRules(routes)));
+  return {
+    rules: planned.rules.map((r) => ({ ...r, pathPatterns: [...r.pathPatterns] })),
+    spill: planned.spill.map((s) => ({ ...s })),
+  };
+}
+
 export function buildPlan(settings: Settings, routeListText: string, previous?: PreviousDeployment): Plan {
   const routes = wrap("throat:routeList", () => parseRouteList(routeListText, settings.routeList));
   const budget = planBudget(settings);
@@ -114,7 +127,8 @@ export function buildPlan(settings: Settings, routeListText: string, previous?: 
   const syncWorker = workers.find((w) => w.kind === "sync");
   if (!syncWorker) throw new PlanError("throat:workers", "no sync workers planned (the migration runs as one)");
   const app = planAppConfig(settings, workers, proxies);
-  const alb = settings.edge.kind === "alb" ? wrap("throat:routeList", () => planAlbRules(routes)) : undefined;
+  const alb =
+    settings.edge.kind === "alb" ? wrap("throat:routeList", () => albPlanOf(routeListText, routes)) : undefined;
   const storage = planStorage(settings);
   // With a bucket (prod), the release's static assets go to it before anything rolls: the
   // publisher joins the command and the image (plan/storage.ts).

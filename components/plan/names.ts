@@ -11,6 +11,13 @@ export const EDGE_PATHS = {
   httpsPort: 443,
 } as const;
 
+/** The ports the Docker stack's servers listen on inside its network. */
+export const POSTGRES_PORT = 5432;
+export const PGBOUNCER_PORT = 6432;
+export const REDIS_PORT = 6379;
+/** The Throat image's working directory: plan config-file paths are relative to it (docs/throat-contract.md, The image). */
+export const THROAT_WORKDIR = "/throat";
+
 /**
  * prod's static tier: a file its own image lacks (another release's hashed asset) is fetched
  * from the CDN in front of the bucket every release publishes to (plan/storage.ts). The host

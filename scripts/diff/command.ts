@@ -1,7 +1,7 @@
 // `npm run plan -- --stack <name> --diff <ref> | --base <plan.json> [--json | --markdown]
 // [--warn-left 10%]`: the working tree's plan against a base, and the exit code a pipeline
 // reads (0 nothing changed, 2 something did, 1 an error), as `terraform plan -detailed-exitcode`.
-// A bad base or argument throws (BaseError, DiffArgumentError): plan.ts prints it, exit 1.
+// A bad base or argument throws (BaseError, DiffArgumentError): planCli prints it alone, exit 1.
 import { readFileSync } from "node:fs";
 import { renderMarkdown, renderText, type DiffReport } from "./render";
 import { BaseError, basePlanAtRef, parseBaseDocument } from "./gitBase";

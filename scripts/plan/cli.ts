@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
 import { previousFromOutputs } from "../../components/plan/transition";
 import { DIFF_OPTIONS, diffRequest } from "../diff/args";
+import { DiffArgumentError } from "../diff/budget";
+import { BaseError } from "../diff/gitBase";
 import { readStackConfig, StackFileError } from "../offline/stackFile";
 
 export interface PlanCliResult {
@@ -17,7 +19,10 @@ export interface PlanCliResult {
   registered: number;
 }
 
-/** `args`: what follows `npm run plan --`. `stackDir`: where Pulumi.<stack>.yaml is read (the project). */
+/**
+ * `args`: what follows `npm run plan --`. `stackDir`: the project whose Pulumi.<stack>.yaml is
+ * read and whose git repository --diff reads the ref from (the program is always this one's).
+ */
 export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<PlanCliResult> {
   const out = { stdout: "", stderr: "" };
   const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
@@ -47,10 +52,16 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
     );
   }
   const stack = values.stack!;
-  const diff = diffRequest(values, stack, PROJECT_ROOT);
+  const diff = diffRequest(values, stack, stackDir);
   if (typeof diff === "string") return refuse(diff);
   // The base first: a ref that cannot be planned fails before the current plan is paid for.
-  const base = diff ? (await import("../diff/command")).loadBase(diff) : undefined;
+  let base;
+  try {
+    base = diff ? (await import("../diff/command")).loadBase(diff) : undefined;
+  } catch (e) {
+    if (e instanceof BaseError || e instanceof DiffArgumentError) return refuse(e.message);
+    throw e;
+  }
   let plan;
   let stackConfig;
   try {
@@ -75,7 +86,13 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   const document = () => planDocument(plan, run, stackConfigDigest(stackDir, stack));
   if (diff && base) {
     const { runDiff } = await import("../diff/command");
-    const result = await runDiff(diff, base, document(), run.resources);
+    let result;
+    try {
+      result = await runDiff(diff, base, document(), run.resources);
+    } catch (e) {
+      if (e instanceof BaseError || e instanceof DiffArgumentError) return refuse(e.message);
+      throw e;
+    }
     return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
   }
   const text = values.json ? JSON.stringify(document(), null, 2) : planText(plan, run);

@@ -3,7 +3,7 @@
 // user-file volumes and the app secrets.
 import * as docker from "@pulumi/docker";
 import type { Plan } from "../../components/plan";
-import { THROAT_WORKDIR } from "../../components/docker/common";
+import { THROAT_WORKDIR } from "../../components/plan/names";
 import { Database } from "../../components/docker/database";
 import { Migration, MigrationArgs } from "../../components/docker/migration";
 import { StackNetwork } from "../../components/docker/network";

@@ -3,7 +3,7 @@
 // it is given to wait for, and replaced new-first only where the budget allows the surge.
 import * as docker from "@pulumi/docker";
 import type { Plan } from "../../components/plan";
-import { THROAT_WORKDIR } from "../../components/docker/common";
+import { THROAT_WORKDIR } from "../../components/plan/names";
 import { Workers, WorkersArgs } from "../../components/docker/workers";
 import { DOCKER_CONNECTIONS_LABEL } from "../../policy/contract";
 import type { ProgramRun } from "../../scripts/offline/mockRuntime";

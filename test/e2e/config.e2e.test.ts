@@ -3,6 +3,9 @@
 // pooled engine, the trusted proxy count. This stack has an outer proxy (a CDN) and PgBouncer,
 // so it also proves the address one hop in is taken, and PgBouncer's server side holds; it sets
 // throat:app and throat:mail (the password a secret), so it proves they reach every kind.
+// gunicorn's access logs (plan/accessLog.ts, through GUNICORN_CMD_ARGS in the launch env): a
+// request a sync or gevent process serves is logged with the client's address as ProxyFix
+// resolved it (two trusted X-Forwarded-For hops with the CDN: its entry names the client).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -197,4 +200,41 @@ describe("the app's configuration, per worker kind", () => {
     },
     SLOW,
   );
+
+  describe("gunicorn access logs", () => {
+    const CLIENT = "203.0.113.7";
+    const CDN = "198.51.100.2";
+
+    test("the plan hands every kind the access-log flags", () => {
+      for (const w of p.workers)
+        expect(w.launchEnv.GUNICORN_CMD_ARGS).toContain("--access-logfile - --access-logformat '%(h)s ");
+    });
+
+    test.each(["sync", "gevent"] as const)(
+      "%s: a request's line names the client ProxyFix resolved",
+      async (kind) => {
+        const w = h.byKind(kind)[0]!;
+        // Straight to gunicorn from 127.0.0.1 (standing in for nginx), as the CDN and nginx forward.
+        const res = await httpRequest(`${w.server.url}/_standin/info?probe=${kind}`, {
+          headers: { "x-forwarded-for": `${CLIENT}, ${CDN}` },
+        });
+        expect(res.status).toBe(200);
+        const deadline = Date.now() + 10_000;
+        let line: string | undefined;
+        while (!line && Date.now() < deadline) {
+          line = h
+            .log(w.name)
+            .split("\n")
+            .find((l) => l.includes(`probe=${kind}`));
+          if (!line) await new Promise((r) => setTimeout(r, 200));
+        }
+        expect(line).toMatch(
+          new RegExp(
+            `^${CLIENT.replace(/\./g, "\\.")} "GET /_standin/info\\?probe=${kind} HTTP/1\\.1" 200 \\d+ \\d+ms `,
+          ),
+        );
+      },
+      SLOW,
+    );
+  });
 });

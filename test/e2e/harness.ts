@@ -16,9 +16,8 @@
 //   mock's placeholder.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { POSTGRES_PORT, PGBOUNCER_PORT, REDIS_PORT, THROAT_WORKDIR } from "../../components/docker/common";
 import type { Plan } from "../../components/plan";
-import { EDGE_PATHS } from "../../components/plan/names";
+import { EDGE_PATHS, PGBOUNCER_PORT, POSTGRES_PORT, REDIS_PORT, THROAT_WORKDIR } from "../../components/plan/names";
 import type { WorkerKind } from "../../components/settings";
 import { applyConfigName, type ContainerRoot, containerRoot, VolumeStore } from "./lib/containerRoot";
 import { startEdge } from "./lib/edge";

@@ -1,19 +1,25 @@
 // The nginx edge the plan renders, run for real in front of the plan's workers: every rule of
 // the route list lands on the worker kind the plan promises, socket.io (polling and websocket)
 // on the socketio processes, /static/ from disk, http on https, the upload limit, and a forged
-// X-Forwarded-For is ignored.
+// X-Forwarded-For is ignored. Last, on the same stack: a sync replica dying mid-stream costs no
+// request (nginx retries an idempotent request that failed on a dead upstream on the next one,
+// proxy_next_upstream, and stops sending there).
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { destinationOfRoute, STATIC_PREFIX } from "../../components/plan/routes";
 import { plan } from "../support/settings";
 import { startHarness, type Harness } from "./harness";
-import { mapLimited } from "./lib/concurrency";
+import { mapLimited, outcome } from "./lib/concurrency";
 import { connectPolling, connectWebSocketIo } from "./lib/socketio";
-import { requestFor, SLOW, type RouteAnswer, type StandinInfo } from "./lib/standin";
-import { httpRequest } from "./support";
+import { plainGetRoute, requestFor, SLOW, type RouteAnswer, type StandinInfo } from "./lib/standin";
+import { httpRequest, isAlive, processTree } from "./support";
 
-// Two socketio processes: polling only works if nginx keeps a session on one (ip_hash).
-const p = plan("test-routing", { workers: { socketio: { replicas: 2 } } });
+// Two socketio processes: polling only works if nginx keeps a session on one (ip_hash). Two
+// sync replicas of two processes (the profile's default): one of them is killed at the end.
+const p = plan("test-routing", { workers: { sync: { replicas: 2, processes: 2 }, socketio: { replicas: 2 } } });
+const FAILOVER_REQUESTS = 400;
+const FAILOVER_CONCURRENCY = 4;
+const KILL_AFTER = 100;
 
 describe("routing through the rendered nginx edge", () => {
   let h: Harness;
@@ -204,5 +210,40 @@ describe("routing through the rendered nginx edge", () => {
       expect(gevent.json<RouteAnswer>()).toMatchObject({ worker_type: "gevent", remote_addr: "127.0.0.1" });
     },
     SLOW,
+  );
+
+  // Last: it leaves the stack one sync replica short.
+  test(
+    `losing a sync replica under traffic: ${FAILOVER_REQUESTS} GETs, one replica SIGKILLed after ${KILL_AFTER}: all 200`,
+    async () => {
+      const [victim, survivor] = h.byKind("sync");
+      if (!victim || !survivor) throw new Error("the plan should run two sync replicas");
+      const victimTree = processTree([h.group.get(victim.name).pid]);
+      const survivorPids = h.workerPids(survivor.name);
+      // A short hold keeps requests in flight on the victim when it dies: those are retried.
+      const route = plainGetRoute(p.routes.routes, false).rule;
+      let done = 0;
+      let killed: Promise<void> | undefined;
+      const results = await mapLimited(Array.from({ length: FAILOVER_REQUESTS }), FAILOVER_CONCURRENCY, async () => {
+        const result = await outcome(() => httpRequest(`${h.httpsUrl}${route}?hold=0.02`, { timeoutMs: SLOW }));
+        if (++done === KILL_AFTER) killed = h.kill(victim.name, "SIGKILL");
+        return result;
+      });
+      await killed;
+      expect(results.filter((r) => r.status !== 200)).toEqual([]);
+      expect(victimTree.filter(isAlive)).toEqual([]);
+      // nginx did meet the dead replica mid-stream (and retried elsewhere): its error log names it.
+      const upstreamErrors = h
+        .log("nginx")
+        .split("\n")
+        .filter((l) => l.includes("upstream") && l.includes(victim.hostPort));
+      expect(upstreamErrors.length).toBeGreaterThan(0);
+      // What comes next is the survivor's.
+      const served = await Promise.all(
+        Array.from({ length: 8 }, () => httpRequest(`${h.httpsUrl}${route}`).then((r) => r.json<RouteAnswer>().pid)),
+      );
+      for (const pid of served) expect(survivorPids).toContain(pid);
+    },
+    3 * SLOW,
   );
 });

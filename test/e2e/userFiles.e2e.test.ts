@@ -11,7 +11,8 @@ import { SLOW } from "./lib/standin";
 import { httpRequest } from "./support";
 
 const STACK = "test-files";
-const p = plan(STACK);
+// One sync replica: the files are the gevent workers' and the edge's; sync only reads them.
+const p = plan(STACK, { workers: { sync: { replicas: 1 } } });
 const UPLOADS = `throat-${STACK}-uploads`;
 const MiB = 1024 * 1024;
 

@@ -48,7 +48,7 @@ describe(`${CLIENTS} idle websocket clients on one socketio process with a pool 
   test("every client connects, stays connected through an idle hold and still round-trips", async () => {
     expect(held.openErrors).toEqual([]);
     expect(held.clients).toHaveLength(CLIENTS);
-    await new Promise((r) => setTimeout(r, 5_000));
+    await new Promise((r) => setTimeout(r, 2_000));
     expect(await stillConnected(held.clients)).toEqual({ dropped: 0, roundTrips: CLIENTS });
   }, 120_000);
 

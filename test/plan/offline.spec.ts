@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { planFromConfig, PROJECT_ROOT, StackConfigError } from "../../components/load";
 import { settingsSchema } from "../../components/settings/schema";
 import { readStackConfig, SECRET_PLACEHOLDER } from "../../scripts/offline/stackFile";
+import { planCli } from "../../scripts/plan/cli";
 import { TSX_NODE, tsxArgs } from "../support/tsx";
 
 describe("stack files read offline", () => {
@@ -54,13 +55,11 @@ describe("npm run plan", () => {
   const run = (...args: string[]) =>
     spawnSync(TSX_NODE, tsxArgs("scripts/plan.ts", ...args), { cwd: PROJECT_ROOT, encoding: "utf8" });
 
-  it("prints one JSON document for a test-<name> stack without a file", () => {
-    const doc = JSON.parse(
-      execFileSync(TSX_NODE, tsxArgs("scripts/plan.ts", "--stack", "test-ci-probe", "--json"), {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-      }),
-    );
+  // The script's own process prints a whole document through a pipe: planDiffGit.spec.ts.
+  it("prints one JSON document for a test-<name> stack without a file", async () => {
+    const r = await planCli(["--stack", "test-ci-probe", "--json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
     expect(doc.profile).toBe("test");
     expect(doc.workers.map((w: { kind: string }) => w.kind)).toEqual(["sync", "gevent", "socketio"]);
     const gevent = doc.workers[1];

@@ -2,9 +2,9 @@
 // registered. Config: the stack's own Pulumi.<stack>.yaml (when `fromFile`), overridden by
 // `config` (keys without the `throat:` prefix; objects are JSON-encoded like the CLI does).
 //
-// Within one jest run, a run of the same stack with the same config and secrets is shared
-// between test files (stackRunCache.ts): nine files assert on the default prod
-// stack, three on the default test stack, and each used to run the program again. A run is
+// A run of the same stack with the same config and secrets is shared between test files and
+// jest runs while the code is unchanged (stackRunCache.ts): nine files assert on the default
+// prod stack, three on the default test stack, and each used to run the program again. A run is
 // plain data (what the mock monitor recorded), so each reader gets its own copy; failed runs
 // and runs against a given MockWorld are never shared.
 import * as pulumi from "@pulumi/pulumi";
@@ -36,7 +36,7 @@ export async function runStack(
       world: opts.world,
     });
   // A run against a given world (what exists outside the program) is that test's own.
-  return opts.world ? run() : cachedRun({ stack, config: merged, secretKeys }, run);
+  return opts.world ? run() : cachedRun({ program: "index.ts", stack, config: merged, secretKeys }, run);
 }
 export const ofType = (run: ProgramRun, type: string): RecordedResource[] =>
   run.resources.filter((r) => r.type === type);

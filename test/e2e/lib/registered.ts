@@ -6,7 +6,8 @@
 // wrong host) fails a test.
 import type { Plan } from "../../../components/plan";
 import type { WorkerKind } from "../../../components/settings";
-import { runProgram, type RecordedResource } from "../../../scripts/offline/mockRuntime";
+import type { RecordedResource } from "../../../scripts/offline/mockRuntime";
+import { cachedRun } from "../../support/stackRunCache";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -54,15 +55,22 @@ function secretConfig(plan: Plan): { config: Record<string, string>; secretKeys:
   return { config, secretKeys: Object.keys(config).filter((k) => k !== "throat:tlsCertificate") };
 }
 
+/**
+ * The run is shared like runStack's (stackRunCache.ts), keyed by the whole plan: a file whose
+ * code is unchanged since the last `npm test` loads neither Pulumi's SDK nor the target.
+ */
 export async function registeredDockerStack(plan: Plan): Promise<RegisteredStack> {
-  const run = await runProgram({
-    stack: plan.settings.stack,
-    ...secretConfig(plan),
-    program: async () => {
-      const { DockerStack } = await import("../../../components/docker");
-      new DockerStack("throat", { plan });
-      return {};
-    },
+  const run = await cachedRun({ program: "DockerStack", plan }, async () => {
+    const { runProgram } = await import("../../../scripts/offline/mockRuntime");
+    return runProgram({
+      stack: plan.settings.stack,
+      ...secretConfig(plan),
+      program: async () => {
+        const { DockerStack } = await import("../../../components/docker");
+        new DockerStack("throat", { plan });
+        return {};
+      },
+    });
   });
   const containers = run.resources.filter((r) => r.type === CONTAINER).map(readContainer);
   const byTier = (tier: string) => containers.filter((c) => c.tier === tier);

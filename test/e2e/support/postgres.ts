@@ -7,7 +7,7 @@
 // superuser comes in over a private Unix socket (trust).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chownSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./ports";
 import { type ProcessGroup, runCommand, waitForPort } from "./processes";
@@ -92,18 +92,24 @@ function countSql(filter: ConnectionFilter = {}): string {
 const INITDB_ARGS = ["-U", PG_USER, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"];
 
 /**
- * A new cluster in `dataDir`. Within a jest run initdb runs once per PostgreSQL: later clusters
- * are copies of the first (`cp -a` keeps the postgres owner and mode 0700), for half the CPU of
- * an initdb. The copy lives in the run's own directory (THROAT_STACK_RUN_CACHE, made by jest's
- * globalSetup and removed at the end of the run); outside jest each cluster runs initdb.
+ * A new cluster in `dataDir`. initdb runs once per PostgreSQL build: later clusters are copies
+ * of the first (`cp -a` keeps the postgres owner and mode 0700), for half the CPU of an initdb.
+ * The copy lives beside the shared stack runs (THROAT_STACK_RUN_CACHE, named by jest's
+ * globalSetup), keyed by the server binary's size and time; outside jest each cluster runs initdb.
  */
+/** A binary's size and modification time: a rebuilt or upgraded PostgreSQL is another key. */
+function binaryStamp(path: string): string {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
+}
+
 async function initCluster(bin: string, dataDir: string): Promise<void> {
   const initdb = () =>
     runCommand(join(bin, "initdb"), ["-D", dataDir, ...INITDB_ARGS], { user: PG_USER, env: { LANG: "C.UTF-8" } });
   const runDir = process.env.THROAT_STACK_RUN_CACHE;
   if (!runDir || runDir === "0") return void (await initdb());
   const key = createHash("sha256")
-    .update(JSON.stringify([bin, INITDB_ARGS]))
+    .update(JSON.stringify([bin, INITDB_ARGS, binaryStamp(join(bin, "postgres"))]))
     .digest("hex")
     .slice(0, 12);
   const template = join(runDir, `postgres-cluster-${key}`);
