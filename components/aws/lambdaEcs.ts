@@ -6,7 +6,7 @@
 /** An SDK v3 command: a class per operation holding its input. */
 export type CommandClass = new (input: Record<string, unknown>) => object;
 
-/** The ECSClient's one method the functions call. */
+/** The ECSClient's one method the functions call (the migration runner's CloudWatchLogsClient too). */
 export interface EcsClient {
   send(command: object): Promise<Record<string, unknown>>;
 }

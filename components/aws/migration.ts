@@ -153,6 +153,12 @@ export class Migration extends pulumi.ComponentResource {
               Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
               Resource: pulumi.interpolate`${functionLogs.arn}:*`,
             },
+            // A failed task's last lines, for the error `pulumi up` prints (migrationRunner.ts).
+            {
+              Effect: "Allow",
+              Action: "logs:GetLogEvents",
+              Resource: pulumi.interpolate`${logs.group.arn}:log-stream:*`,
+            },
           ],
         }),
       },

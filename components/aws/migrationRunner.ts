@@ -42,6 +42,16 @@ interface Task {
 
 export type MigrationHandler = (event: MigrationEvent, context: LambdaContext) => Promise<unknown>;
 
+/**
+ * Where a failed task's last lines are read (`@aws-sdk/client-cloudwatch-logs`'s client and
+ * GetLogEventsCommand): the error `pulumi up` prints then carries them (the route check's rows,
+ * Throat's traceback), not only where to look.
+ */
+export interface TaskLogs {
+  client: EcsClient;
+  GetLogEventsCommand: CommandClass;
+}
+
 const POLL_MS = 10000;
 /** Stop polling this long before Lambda's own timeout, to report instead of being killed. */
 const MARGIN_MS = 30000;
@@ -52,12 +62,18 @@ const MARGIN_MS = 30000;
  * run again later, after a failure, gets a new attempt.
  */
 const RETRY_WINDOW_MS = 900_000;
+/** The failed task's last lines in the error, each cut at LINE_CHARS. */
+const TAIL_LINES = 25;
+const LINE_CHARS = 300;
+/** awslogs delivers a stopped task's last events within seconds: one more read after this wait. */
+const LOG_WAIT_MS = 5000;
 
 export function makeHandler(
   ecs: EcsClient,
   cmd: MigrationCommands,
   sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => number = () => Date.now(),
+  logs?: TaskLogs,
 ): MigrationHandler {
   async function waitStopped(event: MigrationEvent, context: LambdaContext, taskArn: string): Promise<Task> {
     for (;;) {
@@ -88,11 +104,44 @@ export function makeHandler(
     return (out.tasks as Task[] | undefined) || [];
   }
 
+  /** The stream's last lines (newest last), or why they could not be read. */
+  async function lastLines(event: MigrationEvent, stream: string): Promise<string> {
+    if (!logs) return "";
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const out = await logs.client.send(
+          new logs.GetLogEventsCommand({
+            logGroupName: event.logGroup,
+            logStreamName: stream,
+            startFromHead: false,
+            limit: TAIL_LINES,
+          }),
+        );
+        const events = ((out.events as Array<{ timestamp?: number; message?: string }> | undefined) || [])
+          .slice()
+          .sort((a, b) => (a.timestamp || 0) - (b.timestamp || 0));
+        if (events.length) {
+          const lines = events.map((e) =>
+            String(e.message || "")
+              .replace(/\s+$/, "")
+              .slice(0, LINE_CHARS),
+          );
+          return `\nIts last ${lines.length} lines:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+        }
+        if (attempt === 1) return "\n(Its log stream has no lines yet.)";
+        await sleep(LOG_WAIT_MS);
+      }
+    } catch (e) {
+      return `\n(Its last lines could not be read: ${(e as Error).message})`;
+    }
+  }
+
   /** Succeeds when the migration container exited 0, else throws what `pulumi up` shows. */
-  function outcome(event: MigrationEvent, task: Task, earlier: boolean): unknown {
+  async function outcome(event: MigrationEvent, task: Task, earlier: boolean): Promise<unknown> {
     const container = (task.containers || []).find((c) => c.name === event.container) || {};
     const taskId = String(task.taskArn).split("/").pop();
     if (container.exitCode === 0) return { taskArn: task.taskArn, exitCode: 0 };
+    const stream = `${event.container}/${event.container}/${String(taskId)}`;
     const exitCode = container.exitCode === undefined ? "none" : String(container.exitCode);
     const why = container.reason ? ` (${container.reason})` : "";
     const meaning = (event.failures || {})[exitCode];
@@ -103,8 +152,9 @@ export function makeHandler(
     throw new Error(
       `migration failed: task ${String(task.taskArn)} stopped (${task.stoppedReason || "no reason given"}), ` +
         `container ${event.container} exit code ${exitCode}${why}; its output is in CloudWatch Logs ` +
-        `${event.logGroup}, stream ${event.container}/${event.container}/${String(taskId)}${again}` +
-        (meaning ? `. Exit code ${exitCode}: ${meaning}` : ""),
+        `${event.logGroup}, stream ${stream}${again}` +
+        (meaning ? `. Exit code ${exitCode}: ${meaning}` : "") +
+        (container.exitCode === undefined ? "" : await lastLines(event, stream)),
     );
   }
 
@@ -154,15 +204,18 @@ export function makeHandler(
   };
 }
 
-/** The module Lambda's nodejs runtime provides; a variable, so tsc does not look for its types. */
+/** The modules Lambda's nodejs runtime provides; variables, so tsc does not look for their types. */
 const ECS_SDK = "@aws-sdk/client-ecs";
+const LOGS_SDK = "@aws-sdk/client-cloudwatch-logs";
 let live: MigrationHandler | undefined;
 
 /** What Lambda calls (`index.handler`): the real ECS client, made on the first call. */
 export async function handler(event: MigrationEvent, context: LambdaContext): Promise<unknown> {
   if (!live) {
     const sdk = (await import(ECS_SDK)) as MigrationCommands & { ECSClient: new (config: object) => EcsClient };
-    live = makeHandler(new sdk.ECSClient({}), sdk);
+    const logsSdk = (await import(LOGS_SDK)) as TaskLogs & { CloudWatchLogsClient: new (config: object) => EcsClient };
+    const logs = { client: new logsSdk.CloudWatchLogsClient({}), GetLogEventsCommand: logsSdk.GetLogEventsCommand };
+    live = makeHandler(new sdk.ECSClient({}), sdk, undefined, undefined, logs);
   }
   return live(event, context);
 }

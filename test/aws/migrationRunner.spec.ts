@@ -189,12 +189,102 @@ test("the packaged index.js, loaded as Lambda loads it, requires only the AWS SD
       send = async (c: { op: string }) => (sent.push(c.op), { taskArns: [] });
     },
     ...cmd,
+    CloudWatchLogsClient: class {
+      send = async (c: { op: string }) => (sent.push(c.op), { events: [] });
+    },
+    GetLogEventsCommand: command("GetLogEvents"),
   };
   new Function("require", "module", "exports", source)((n: string) => (required.push(n), sdk), module, module.exports);
   // The SDK's client answers that no task started: the handler ran on it and reports that.
   await expect((module.exports.handler as MigrationHandler)(event, plenty)).rejects.toThrow(
     "ECS could not start the migration task",
   );
-  expect(required).toEqual(["@aws-sdk/client-ecs"]);
+  expect(required).toEqual(["@aws-sdk/client-ecs", "@aws-sdk/client-cloudwatch-logs"]);
   expect(sent).toEqual(["ListTasks", "ListTasks", "RunTask"]);
+});
+
+describe("a failed task's last lines in the error", () => {
+  type LogEvent = { timestamp: number; message: string };
+  /** CloudWatch Logs answering each GetLogEvents with the next of `answers` (an Error: thrown). */
+  const fakeLogs = (answers: Array<LogEvent[] | Error>) => {
+    const calls: unknown[] = [];
+    return {
+      calls,
+      logs: {
+        GetLogEventsCommand: command("GetLogEvents"),
+        client: {
+          send: async (c: { input: unknown }) => {
+            calls.push(c.input);
+            const answer = answers[Math.min(calls.length - 1, answers.length - 1)]!;
+            if (answer instanceof Error) throw answer;
+            return { events: answer };
+          },
+        },
+      },
+    };
+  };
+  const failing = () => fakeEcs({ describe: (arn) => stopped(arn, 3) });
+  const failures = { "3": "the routes drifted: regenerate throat:routeList" };
+
+  test("the stream's newest lines, oldest first, after the exit code's meaning", async () => {
+    // As GetLogEvents may page them: the newest first.
+    const events = [
+      { timestamp: 3, message: "  - /login auth.login: note 'gevent' -> '', gevent -> sync\n" },
+      { timestamp: 2, message: "route check: 1 route routed elsewhere:" },
+    ];
+    const { logs, calls } = fakeLogs([events]);
+    const handler = makeHandler(failing().client, cmd, noSleep, undefined, logs);
+    const error = await handler({ ...event, failures }, plenty).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(
+      /Exit code 3: the routes drifted: regenerate throat:routeList\nIts last 2 lines:\n {2}route check: 1 route routed elsewhere:\n {4}- \/login auth\.login: note 'gevent' -> '', gevent -> sync$/,
+    );
+    expect(calls).toEqual([
+      { logGroupName: event.logGroup, logStreamName: "migrate/migrate/abc123", startFromHead: false, limit: 25 },
+    ]);
+  });
+
+  test("an empty stream is read once more after a wait, as awslogs may still be delivering", async () => {
+    const { logs, calls } = fakeLogs([[], [{ timestamp: 1, message: "Traceback (most recent call last):" }]]);
+    const sleeps: number[] = [];
+    const handler = makeHandler(failing().client, cmd, async (ms) => void sleeps.push(ms), undefined, logs);
+    await expect(handler(event, plenty)).rejects.toThrow(
+      /\nIts last 1 lines:\n {2}Traceback \(most recent call last\):$/,
+    );
+    expect(calls).toHaveLength(2);
+    expect(sleeps).toContain(5000);
+    const stillEmpty = fakeLogs([[], []]);
+    await expect(
+      makeHandler(failing().client, cmd, noSleep, undefined, stillEmpty.logs)(event, plenty),
+    ).rejects.toThrow(/stream migrate\/migrate\/abc123\n\(Its log stream has no lines yet\.\)$/);
+  });
+
+  test("a read that fails leaves the error as it was, saying why the lines are missing", async () => {
+    const { logs } = fakeLogs([new Error("User is not authorized to perform: logs:GetLogEvents")]);
+    await expect(makeHandler(failing().client, cmd, noSleep, undefined, logs)(event, plenty)).rejects.toThrow(
+      /stream migrate\/migrate\/abc123\n\(Its last lines could not be read: User is not authorized to perform: logs:GetLogEvents\)$/,
+    );
+  });
+
+  test("a container that never ran has no stream to read; a success reads none", async () => {
+    const never = fakeLogs([[]]);
+    const pulled = fakeEcs({
+      describe: (arn) => ({
+        taskArn: arn,
+        lastStatus: "STOPPED",
+        containers: [{ name: "migrate", reason: "CannotPullContainerError" }],
+      }),
+    });
+    await expect(makeHandler(pulled.client, cmd, noSleep, undefined, never.logs)(event, plenty)).rejects.toThrow(
+      /CannotPullContainerError\); its output is in CloudWatch Logs [^\n]*abc123$/,
+    );
+    const ok = fakeLogs([[]]);
+    await makeHandler(
+      fakeEcs({ describe: (arn) => stopped(arn, 0) }).client,
+      cmd,
+      noSleep,
+      undefined,
+      ok.logs,
+    )(event, plenty);
+    expect([...never.calls, ...ok.calls]).toEqual([]);
+  });
 });

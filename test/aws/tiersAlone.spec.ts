@@ -287,13 +287,17 @@ describe("Migration built alone", () => {
     );
   });
 
-  test("the runner is the family's function; it may pass exactly the task's two roles", () => {
+  test("the runner is the family's function; it may pass exactly the task's two roles and read its logs", () => {
     expect(one(run, T.lambda, FAMILY).inputs.name).toBe(FAMILY);
     expect(one(run, T.logGroup, `${FAMILY}-runner`).inputs).toEqual(
       expect.objectContaining({ name: `/aws/lambda/${FAMILY}`, retentionInDays: 14 }),
     );
-    const passRole = statementsOf(one(run, T.rolePolicy, `${FAMILY}-runner`)).find((s) => s.Action === "iam:PassRole");
+    const statements = statementsOf(one(run, T.rolePolicy, `${FAMILY}-runner`));
+    const passRole = statements.find((s) => s.Action === "iam:PassRole");
     expect(passRole?.Resource).toEqual([EXECUTION_ROLE, TASK_ROLE]);
+    // A failed task's last lines, from the task's own log group only.
+    const tail = statements.find((s) => s.Action === "logs:GetLogEvents");
+    expect(tail?.Resource).toMatch(/^arn:aws:logs:[^:]+:\d+:log-group:\/ecs\/blue\/schema:log-stream:\*$/);
   });
 
   test("the Invocation runs the family's revision in the given network, after what it was given to wait for", () => {
