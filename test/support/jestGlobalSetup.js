@@ -49,6 +49,8 @@ function codeDigest(root) {
 }
 
 function globalSetup() {
+  // The e2e clusters' initdb template (test/e2e/support/postgres.ts): per PostgreSQL build, not per code.
+  process.env.THROAT_POSTGRES_TEMPLATES ??= join(ROOT, "node_modules", ".cache", "throat", "postgres");
   // THROAT_STACK_RUN_CACHE=0: every file runs its own stacks (to measure or to rule it out).
   if (process.env.THROAT_STACK_RUN_CACHE === "0") return;
   const dir = join(CACHE, codeDigest(ROOT));

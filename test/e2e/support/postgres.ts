@@ -7,7 +7,7 @@
 // superuser comes in over a private Unix socket (trust).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chownSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./ports";
 import { type ProcessGroup, runCommand, waitForPort } from "./processes";
@@ -94,8 +94,9 @@ const INITDB_ARGS = ["-U", PG_USER, "--auth-local=trust", "--auth-host=scram-sha
 /**
  * A new cluster in `dataDir`. initdb runs once per PostgreSQL build: later clusters are copies
  * of the first (`cp -a` keeps the postgres owner and mode 0700), for half the CPU of an initdb.
- * The copy lives beside the shared stack runs (THROAT_STACK_RUN_CACHE, named by jest's
- * globalSetup), keyed by the server binary's size and time; outside jest each cluster runs initdb.
+ * The copy lives in THROAT_POSTGRES_TEMPLATES (node_modules/.cache/throat/postgres, named by
+ * jest's globalSetup), keyed by the server binary's size and time; outside jest, or with
+ * THROAT_POSTGRES_TEMPLATES=0, each cluster runs initdb.
  */
 /** A binary's size and modification time: a rebuilt or upgraded PostgreSQL is another key. */
 function binaryStamp(path: string): string {
@@ -106,13 +107,14 @@ function binaryStamp(path: string): string {
 async function initCluster(bin: string, dataDir: string): Promise<void> {
   const initdb = () =>
     runCommand(join(bin, "initdb"), ["-D", dataDir, ...INITDB_ARGS], { user: PG_USER, env: { LANG: "C.UTF-8" } });
-  const runDir = process.env.THROAT_STACK_RUN_CACHE;
-  if (!runDir || runDir === "0") return void (await initdb());
+  const templates = process.env.THROAT_POSTGRES_TEMPLATES;
+  if (!templates || templates === "0") return void (await initdb());
+  mkdirSync(templates, { recursive: true });
   const key = createHash("sha256")
     .update(JSON.stringify([bin, INITDB_ARGS, binaryStamp(join(bin, "postgres"))]))
     .digest("hex")
     .slice(0, 12);
-  const template = join(runDir, `postgres-cluster-${key}`);
+  const template = join(templates, `postgres-cluster-${key}`);
   if (existsSync(template)) return void (await runCommand("cp", ["-a", template, dataDir]));
   await initdb();
   // Another jest worker may have made it meanwhile: the first rename wins.
