@@ -26,6 +26,11 @@ export interface PlanCliResult {
 export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<PlanCliResult> {
   const out = { stdout: "", stderr: "" };
   const refuse = (message: string): PlanCliResult => ({ code: 1, ...out, stderr: `${message}\n`, registered: 0 });
+  // A base that cannot be had, a bad diff argument: the message alone, like bad config.
+  const refuseDiff = (e: unknown): PlanCliResult => {
+    if (e instanceof BaseError || e instanceof DiffArgumentError) return refuse(e.message);
+    throw e;
+  };
   let values;
   try {
     const options = {
@@ -59,8 +64,7 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
   try {
     base = diff ? (await import("../diff/command")).loadBase(diff) : undefined;
   } catch (e) {
-    if (e instanceof BaseError || e instanceof DiffArgumentError) return refuse(e.message);
-    throw e;
+    return refuseDiff(e);
   }
   let plan;
   let stackConfig;
@@ -90,8 +94,7 @@ export async function planCli(args: string[], stackDir = PROJECT_ROOT): Promise<
     try {
       result = await runDiff(diff, base, document(), run.resources);
     } catch (e) {
-      if (e instanceof BaseError || e instanceof DiffArgumentError) return refuse(e.message);
-      throw e;
+      return refuseDiff(e);
     }
     return { code: result.code, stdout: result.output, stderr: "", registered: run.resources.length };
   }
