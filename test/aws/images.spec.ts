@@ -11,7 +11,8 @@ const plan = prodPlan();
 let fromRef: ProgramRun;
 let fromSource: ProgramRun;
 beforeAll(async () => {
-  fromRef = await runProd();
+  // Its own run: the first test reads the context the program writes to disk.
+  fromRef = await runProd({}, { fresh: true });
   fromSource = await runProd({ image: undefined, appSource: "test/fixtures/throat-checkout" });
 }, RUN_TIMEOUT);
 

@@ -23,7 +23,7 @@ export function prodPlan(overrides: Record<string, unknown> = {}): Plan {
 
 export function runProd(
   config: Record<string, unknown> = {},
-  opts: { secretKeys?: string[]; world?: MockWorld } = {},
+  opts: { secretKeys?: string[]; world?: MockWorld; fresh?: boolean } = {},
 ): Promise<ProgramRun> {
   return runStack("prod", config, opts);
 }

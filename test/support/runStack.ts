@@ -5,8 +5,8 @@
 // A run of the same stack with the same config and secrets is shared between test files and
 // jest runs while the code is unchanged (stackRunCache.ts): nine files assert on the default
 // prod stack, three on the default test stack, and each used to run the program again. A run is
-// plain data (what the mock monitor recorded), so each reader gets its own copy; failed runs
-// and runs against a given MockWorld are never shared.
+// plain data (what the mock monitor recorded), so each reader gets its own copy; failed runs,
+// runs against a given MockWorld and `fresh` runs are never shared.
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../../components/load";
 import { loadProgram, ProgramRun, RecordedResource, runProgram } from "../../scripts/offline/mockRuntime";
@@ -17,7 +17,7 @@ import { cachedRun } from "./stackRunCache";
 export async function runStack(
   stack: string,
   config: Record<string, unknown> = {},
-  opts: { fromFile?: boolean; secretKeys?: string[]; world?: MockWorld } = {},
+  opts: { fromFile?: boolean; secretKeys?: string[]; world?: MockWorld; fresh?: boolean } = {},
 ): Promise<ProgramRun> {
   const base = opts.fromFile === false ? { config: {}, secretKeys: [] } : readStackConfig(PROJECT_ROOT, stack);
   const merged = { ...base.config };
@@ -35,8 +35,10 @@ export async function runStack(
       program: await loadProgram(require.resolve("../../index")),
       world: opts.world,
     });
-  // A run against a given world (what exists outside the program) is that test's own.
-  return opts.world ? run() : cachedRun({ program: "index.ts", stack, config: merged, secretKeys }, run);
+  // A run against a given world (what exists outside the program) is that test's own, and so is
+  // a `fresh` one: a test that reads what the program writes to disk (the app image's context)
+  // needs the program to have run, not a kept record of it.
+  return opts.world || opts.fresh ? run() : cachedRun({ program: "index.ts", stack, config: merged, secretKeys }, run);
 }
 export const ofType = (run: ProgramRun, type: string): RecordedResource[] =>
   run.resources.filter((r) => r.type === type);
