@@ -5,7 +5,8 @@
 // - e2e: the e2e project (real servers on loopback) on two jest workers: its files mostly wait
 //   on servers, so two share a core (E2E_WORKERS=1: one at a time, to rule load out).
 // Every lane runs to its end (stopping the e2e lane midway could leave its servers behind); the
-// exit code is 1 if any of them failed. Extra arguments go to both jest runs.
+// exit code is 1 if any of them failed, and the last line gives each lane's wall time. Extra
+// arguments go to both jest runs.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
