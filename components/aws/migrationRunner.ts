@@ -117,9 +117,9 @@ export function makeHandler(
             limit: TAIL_LINES,
           }),
         );
-        const events = ((out.events as Array<{ timestamp?: number; message?: string }> | undefined) || [])
-          .slice()
-          .sort((a, b) => (a.timestamp || 0) - (b.timestamp || 0));
+        const events = ((out.events as Array<{ timestamp?: number; message?: string }> | undefined) || []).sort(
+          (a, b) => (a.timestamp || 0) - (b.timestamp || 0),
+        );
         if (events.length) {
           const lines = events.map((e) =>
             String(e.message || "")
